@@ -1,0 +1,55 @@
+/**
+ * Typed errors: each has a stable `code` that interfaces map to exit codes or HTTP statuses, and a
+ * human `message` that is safe to show to users (no stack, no internal detail beyond a file name).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** Bad environment or options. */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('invalid_config', message)
+  }
+}
+
+export type CorpusErrorCode =
+  | 'corpus_missing'
+  | 'corpus_empty'
+  | 'file_unreadable'
+  | 'file_not_utf8'
+  | 'metadata_invalid'
+
+/** The corpus cannot be ingested as it is; `file` names the culprit when there is one. */
+export class CorpusError extends AppError {
+  constructor(
+    code: CorpusErrorCode,
+    message: string,
+    readonly file?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options)
+  }
+}
+
+export type IndexErrorCode = 'index_missing' | 'index_corrupt' | 'index_embedder_mismatch' | 'index_locked'
+
+export class IndexError extends AppError {
+  constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+}
+
+/** A failure of an external embedding service; the message never carries the request or key. */
+export class EmbeddingError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('embedding_failed', message, options)
+  }
+}

@@ -1,0 +1,179 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
+import { Document } from '@langchain/core/documents'
+import { CHUNKER_VERSION, chunkDocument, indexedText, type Chunk } from '../ingest/chunk.js'
+import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
+import type { CorpusMetadata } from '../ingest/metadata.js'
+import { AppError, EmbeddingError } from '../errors.js'
+import type { Logger } from '../log.js'
+import { Bm25Index } from './bm25.js'
+import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
+import { LocalHashEmbeddings } from './local-embeddings.js'
+import { FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
+import { acquireIngestLock, newVersionName, pruneVersions, switchCurrent, syncDirectory, versionPath } from './store.js'
+import type { Embeddings } from '@langchain/core/embeddings'
+
+export interface IngestOptions {
+  corpusDir: string
+  indexDir: string
+  config: EmbedderConfig
+  ef: number
+  logger: Logger
+  /** Rebuild everything: re-chunk, re-learn IDF, re-embed. */
+  force?: boolean
+  /** Replaces the configured embedder (tests count or break its calls). */
+  embeddings?: Embeddings
+  batchSize?: number
+}
+
+export interface IngestReport {
+  version: string
+  documents: number
+  chunks: number
+  added: string[]
+  changed: string[]
+  removed: string[]
+  reused: string[]
+  embedded: number
+  bytes: number
+  ms: number
+}
+
+function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
+  const meta = metadata.documents.find((d) => d.source === doc.source) ?? null
+  return sha256(JSON.stringify([doc.contentHash, meta, metadata.parks, CHUNKER_VERSION]))
+}
+
+async function previousIndex(options: IngestOptions): Promise<SearchIndex | undefined> {
+  try {
+    return await loadIndex({ indexDir: options.indexDir, config: options.config, ef: options.ef })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'index_missing') return undefined
+    options.logger.warn(`previous index not reused (${(error as Error).message.split(':')[0]}); rebuilding everything`)
+    return undefined
+  }
+}
+
+async function embedAll(embeddings: Embeddings, texts: string[], batchSize: number, logger: Logger): Promise<number[][]> {
+  const vectors: number[][] = []
+  const started = Date.now()
+  let lastReport = started
+  for (let i = 0; i < texts.length; i += batchSize) {
+    let batch: number[][]
+    try {
+      batch = await embeddings.embedDocuments(texts.slice(i, i + batchSize))
+    } catch (error) {
+      if (error instanceof AppError) throw error
+      throw new EmbeddingError(`Embedding passages failed after ${i} of ${texts.length}: ${(error as Error).message}`, { cause: error })
+    }
+    vectors.push(...batch)
+    if (Date.now() - lastReport > 1000) {
+      lastReport = Date.now()
+      logger.info(`embedding: ${vectors.length}/${texts.length} passages (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+    }
+  }
+  return vectors
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0
+  for (const entry of await fs.readdir(dir)) total += (await fs.stat(path.join(dir, entry))).size
+  return total
+}
+
+/**
+ * Builds a new index version from the corpus and makes it current. Documents whose content,
+ * metadata and chunker are unchanged keep their passages and vectors (no embedding calls).
+ * Nothing the served index uses is touched until the new version is complete on disk.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestReport> {
+  const started = Date.now()
+  const { logger } = options
+  const release = await acquireIngestLock(options.indexDir)
+  let versionDir: string | undefined
+  try {
+    const corpus = await loadCorpus(options.corpusDir, logger)
+    const previous = options.force ? undefined : await previousIndex(options)
+
+    const oldDocs = new Map((previous?.manifest.documents ?? []).map((d) => [d.source, d]))
+    const oldChunksBySource = new Map<string, Chunk[]>()
+    for (const chunk of previous?.chunks ?? []) {
+      const list = oldChunksBySource.get(chunk.source) ?? []
+      list.push(chunk)
+      oldChunksBySource.set(chunk.source, list)
+    }
+
+    const report: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'reused'> = { added: [], changed: [], removed: [], reused: [] }
+    const plan: Array<{ doc: SourceDocument; fingerprint: string; chunks: Chunk[]; reuse: boolean }> = []
+    for (const doc of corpus.documents) {
+      const print = fingerprint(doc, corpus.metadata)
+      const old = oldDocs.get(doc.source)
+      if (old && old.fingerprint === print && oldChunksBySource.has(doc.source)) {
+        report.reused.push(doc.source)
+        plan.push({ doc, fingerprint: print, chunks: oldChunksBySource.get(doc.source)!, reuse: true })
+      } else {
+        ;(old ? report.changed : report.added).push(doc.source)
+        plan.push({ doc, fingerprint: print, chunks: chunkDocument(doc, corpus.metadata), reuse: false })
+      }
+    }
+    for (const source of oldDocs.keys()) if (!corpus.documents.some((d) => d.source === source)) report.removed.push(source)
+
+    const chunks = plan.flatMap((p) => p.chunks)
+    const texts = chunks.map(indexedText)
+    // Reused vectors need the embedder that made them (the previous index's IDF table); when
+    // nothing is reused, the local embedder learns its IDF afresh from the new passages.
+    const carryOver = report.reused.length > 0 ? previous?.embeddings : undefined
+    const embeddings = options.embeddings ?? carryOver ?? createEmbeddings(options.config, undefined, () => texts)
+
+    const reusedVectors = new Map<string, number[]>()
+    if (previous) {
+      previous.chunks.forEach((chunk, label) => reusedVectors.set(chunk.id, previous.store.index.getPoint(label)))
+    }
+    const toEmbed = plan.filter((p) => !p.reuse).flatMap((p) => p.chunks)
+    if (toEmbed.length > 0) logger.info(`embedding ${toEmbed.length} passages of ${report.added.length + report.changed.length} documents`)
+    const fresh = await embedAll(embeddings, toEmbed.map(indexedText), options.batchSize ?? 64, logger)
+    const freshById = new Map(toEmbed.map((chunk, i) => [chunk.id, fresh[i]!]))
+    const vectors = chunks.map((chunk) => freshById.get(chunk.id) ?? reusedVectors.get(chunk.id)!)
+
+    const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0]?.length })
+    await store.addVectors(
+      vectors,
+      chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk })),
+    )
+    const bm25 = Bm25Index.build(texts)
+
+    const version = newVersionName()
+    versionDir = versionPath(options.indexDir, version)
+    await fs.mkdir(versionDir, { recursive: true })
+    await store.save(versionDir)
+    await fs.writeFile(path.join(versionDir, FILES.bm25), JSON.stringify(bm25.data))
+    if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(versionDir, FILES.embedder), JSON.stringify(embeddings.state))
+    const manifest: Manifest = {
+      format: INDEX_FORMAT,
+      createdAt: new Date().toISOString(),
+      embedder: { id: configuredEmbedderId(options.config), dimensions: vectors[0]?.length ?? 0 },
+      chunkCount: chunks.length,
+      documents: plan.map((p) => ({ source: p.doc.source, contentHash: p.doc.contentHash, fingerprint: p.fingerprint, chunks: p.chunks.length })),
+    }
+    // The manifest is written last: a version directory without one is incomplete by definition.
+    await fs.writeFile(path.join(versionDir, FILES.manifest), JSON.stringify(manifest, null, 2))
+    await syncDirectory(versionDir)
+    await switchCurrent(options.indexDir, version)
+    versionDir = undefined
+    await pruneVersions(options.indexDir)
+
+    return {
+      version,
+      documents: corpus.documents.length,
+      chunks: chunks.length,
+      ...report,
+      embedded: toEmbed.length,
+      bytes: await directorySize(versionPath(options.indexDir, version)),
+      ms: Date.now() - started,
+    }
+  } finally {
+    if (versionDir) await fs.rm(versionDir, { recursive: true, force: true }).catch(() => undefined)
+    await release()
+  }
+}

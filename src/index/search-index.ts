@@ -1,0 +1,126 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
+import type { Embeddings } from '@langchain/core/embeddings'
+import type { Chunk } from '../ingest/chunk.js'
+import { AppError, IndexError } from '../errors.js'
+import { Bm25Index, type Bm25Data } from './bm25.js'
+import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
+import type { LocalEmbedderState } from './local-embeddings.js'
+import { readCurrentVersion, versionPath } from './store.js'
+
+export const INDEX_FORMAT = 1
+export const FILES = { manifest: 'manifest.json', bm25: 'bm25.json', embedder: 'embedder.json' } as const
+
+export interface ManifestDocument {
+  source: string
+  contentHash: string
+  /** Hash of content, metadata and chunker version: equal fingerprints mean reusable chunks. */
+  fingerprint: string
+  chunks: number
+}
+
+export interface Manifest {
+  format: number
+  createdAt: string
+  embedder: { id: string; dimensions: number }
+  chunkCount: number
+  documents: ManifestDocument[]
+}
+
+export interface SearchHit {
+  chunk: Chunk
+  /** Cosine similarity for dense hits, BM25 score for lexical ones. */
+  score: number
+}
+
+/** A loaded index version: passages, their vectors in HNSW, and the BM25 side index. */
+export class SearchIndex {
+  private readonly positionById: Map<string, number>
+
+  constructor(
+    readonly version: string,
+    readonly manifest: Manifest,
+    readonly chunks: Chunk[],
+    readonly store: HNSWLib,
+    readonly bm25: Bm25Index,
+    readonly embeddings: Embeddings,
+    readonly ef: number,
+  ) {
+    this.positionById = new Map(chunks.map((chunk, i) => [chunk.id, i]))
+    store.index.setEf(ef)
+  }
+
+  get documentCount(): number {
+    return this.manifest.documents.length
+  }
+
+  chunkById(id: string): Chunk | undefined {
+    const position = this.positionById.get(id)
+    return position === undefined ? undefined : this.chunks[position]
+  }
+
+  /** Nearest passages by cosine similarity of embeddings. */
+  async dense(query: string, k: number): Promise<SearchHit[]> {
+    const limit = Math.min(k, this.chunks.length)
+    if (limit === 0) return []
+    // ef below k would return fewer than k neighbours.
+    if (limit > this.ef) this.store.index.setEf(limit)
+    const vector = await this.embeddings.embedQuery(query)
+    const results = await this.store.similaritySearchVectorWithScore(vector, limit)
+    if (limit > this.ef) this.store.index.setEf(this.ef)
+    return results.map(([doc, distance]) => ({ chunk: doc.metadata as Chunk, score: 1 - distance }))
+  }
+
+  /** Best passages by BM25 over jieba words and bigrams of the indexed text. */
+  lexical(query: string, k: number): SearchHit[] {
+    return this.bm25.search(query, k).map(({ index, score }) => ({ chunk: this.chunks[index]!, score }))
+  }
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await fs.readFile(file, 'utf8')) as T
+}
+
+export interface LoadOptions {
+  indexDir: string
+  config: EmbedderConfig
+  ef: number
+  /** Load this version instead of the one CURRENT names. */
+  version?: string
+}
+
+export async function loadIndex({ indexDir, config, ef, version }: LoadOptions): Promise<SearchIndex> {
+  const name = version ?? (await readCurrentVersion(indexDir))
+  if (!name) throw new IndexError('index_missing', `No index in ${indexDir}: run \`npm run ingest\` first`)
+  const dir = versionPath(indexDir, name)
+  let manifest: Manifest
+  try {
+    manifest = await readJson<Manifest>(path.join(dir, FILES.manifest))
+  } catch (error) {
+    throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} is incomplete or unreadable: run \`npm run ingest -- --force\``, { cause: error })
+  }
+  if (manifest.format !== INDEX_FORMAT) {
+    throw new IndexError('index_corrupt', `Index version ${name} has format ${manifest.format}, this program reads format ${INDEX_FORMAT}: run \`npm run ingest -- --force\``)
+  }
+  const wanted = configuredEmbedderId(config)
+  if (manifest.embedder.id !== wanted) {
+    throw new IndexError(
+      'index_embedder_mismatch',
+      `The index in ${indexDir} was built with embedder "${manifest.embedder.id}", but the configuration asks for "${wanted}": re-ingest with \`npm run ingest -- --force\` (or change EMBEDDINGS back)`,
+    )
+  }
+  try {
+    const localState = wanted === manifest.embedder.id && config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
+    const embeddings = createEmbeddings(config, localState, () => [])
+    const [store, bm25Data] = await Promise.all([HNSWLib.load(dir, embeddings), readJson<Bm25Data>(path.join(dir, FILES.bm25))])
+    const chunks = Array.from({ length: manifest.chunkCount }, (_, i) => {
+      const doc = store.docstore.search(String(i))
+      return doc.metadata as Chunk
+    })
+    return new SearchIndex(name, manifest, chunks, store, new Bm25Index(bm25Data), embeddings, ef)
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} cannot be loaded (${(error as Error).message}): run \`npm run ingest -- --force\``, { cause: error })
+  }
+}

@@ -1,0 +1,194 @@
+import { cleanText, type Block, type CleanedDocument } from './clean.js'
+import type { SourceDocument } from './corpus.js'
+import { mostMentionedPark, type CorpusMetadata, type DocumentMeta, type Park } from './metadata.js'
+import { CorpusError } from '../errors.js'
+
+export interface Chunk {
+  /** Document content hash prefix + ordinal: the same text always gets the same id. */
+  id: string
+  source: string
+  title: string
+  park: string
+  section: string
+  /** Offsets in the cleaned document: `text === cleaned.slice(start, end)`. */
+  start: number
+  end: number
+  text: string
+}
+
+export interface ChunkLimits {
+  min: number
+  max: number
+}
+
+export const DEFAULT_LIMITS: ChunkLimits = { min: 150, max: 400 }
+
+/** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
+export const CHUNKER_VERSION = 1
+
+interface Article {
+  title: string
+  park?: string
+  blocks: Block[]
+}
+
+interface Unit {
+  start: number
+  end: number
+  block: Block
+}
+
+const SENTENCE = /[^。！？!?；;…⋯]*(?:[。！？!?；;]+|[…⋯]+|$)[”’」』）)]*/g
+const CLAUSE = /[^，,、：:]*(?:[，,、：:]+|$)/g
+
+function pieces(text: string, pattern: RegExp, offset: number): Unit[] {
+  const out: Unit[] = []
+  for (const match of text.matchAll(pattern)) {
+    if (match[0] === '') continue
+    out.push({ start: offset + match.index, end: offset + match.index + match[0].length, block: undefined as unknown as Block })
+  }
+  return out
+}
+
+/** Sentences of a block; a sentence longer than `max` is cut at clause ends, then hard. */
+function sentenceUnits(block: Block, max: number): Unit[] {
+  const units: Unit[] = []
+  for (const sentence of pieces(block.text, SENTENCE, block.start)) {
+    if (sentence.end - sentence.start <= max) {
+      units.push({ ...sentence, block })
+      continue
+    }
+    let current: Unit | undefined
+    const text = block.text.slice(sentence.start - block.start, sentence.end - block.start)
+    for (const clause of pieces(text, CLAUSE, sentence.start)) {
+      for (let s = clause.start; s < clause.end; s += max) {
+        const part = { start: s, end: Math.min(s + max, clause.end), block }
+        if (current && part.end - current.start <= max) current.end = part.end
+        else {
+          if (current) units.push(current)
+          current = part
+        }
+      }
+    }
+    if (current) units.push(current)
+  }
+  return units
+}
+
+function findAnchor(cleaned: CleanedDocument, anchor: string): number {
+  const squeeze = (s: string) => s.replace(/\s+/g, '')
+  const wanted = squeeze(anchor)
+  const at = cleaned.text.indexOf(wanted)
+  if (at >= 0) return at
+  // Metadata may be written from the raw file, with its odd spaces; compare without them.
+  return squeeze(cleaned.text).indexOf(wanted) >= 0 ? -2 : -1
+}
+
+function splitArticles(doc: SourceDocument, cleaned: CleanedDocument, meta: DocumentMeta | undefined, parks: Park[]): Article[] {
+  if (meta?.articles?.length) {
+    const starts = meta.articles.map((article) => {
+      const at = findAnchor(cleaned, article.start)
+      if (at < 0) {
+        throw new CorpusError('metadata_invalid', `documents.json: article "${article.title}" of ${doc.source} starts with "${article.start}", which is not in the cleaned text`, doc.source)
+      }
+      return { article, at }
+    })
+    starts.sort((a, b) => a.at - b.at)
+    return starts.map(({ article, at }, i) => {
+      const next = starts[i + 1]?.at ?? Infinity
+      const first = i === 0 ? -Infinity : at
+      return { title: article.title, park: article.park, blocks: cleaned.blocks.filter((b) => b.start >= first && b.start < next) }
+    })
+  }
+  return [{ title: meta?.title ?? deriveTitle(doc, cleaned), park: meta?.parks[0], blocks: cleaned.blocks }]
+}
+
+/** The first real heading (not a 【column tag】), with a "——" subtitle when one follows it. */
+export function deriveTitle(doc: SourceDocument, cleaned: CleanedDocument): string {
+  const blocks = cleaned.blocks
+  const index = blocks.findIndex((b) => b.kind === 'heading' && !/^【.*】$/.test(b.text) && b.text.length >= 4)
+  if (index >= 0) {
+    const subtitle = blocks[index + 1]
+    return subtitle?.kind === 'heading' && subtitle.text.startsWith('——') ? blocks[index]!.text + subtitle.text : blocks[index]!.text
+  }
+  const first = blocks.find((b) => b.kind === 'paragraph')?.text
+  return first ? first.slice(0, 30) : doc.source.replace(/\.[^.]+$/, '')
+}
+
+/**
+ * Splits a document into passages of whole sentences (~150–400 characters), never across an
+ * article and starting afresh at each heading; consecutive passages of one section share a
+ * sentence so that a fact on the boundary is whole in at least one of them.
+ */
+export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, limits: ChunkLimits = DEFAULT_LIMITS): Chunk[] {
+  const cleaned = cleanText(doc.content)
+  const meta = metadata.documents.find((d) => d.source === doc.source)
+  const documentPark = meta?.parks[0] ?? mostMentionedPark(cleaned.text, metadata.parks) ?? ''
+  const chunks: Chunk[] = []
+
+  for (const article of splitArticles(doc, cleaned, meta, metadata.parks)) {
+    let section = ''
+    let sectionPark = article.park ?? documentPark
+    let current: Unit[] = []
+
+    const emit = () => {
+      if (current.length === 0) return
+      const start = current[0]!.start
+      const end = current[current.length - 1]!.end
+      chunks.push({
+        id: `${doc.contentHash.slice(0, 12)}-${String(chunks.length).padStart(4, '0')}`,
+        source: doc.source,
+        title: article.title,
+        park: sectionPark,
+        section,
+        start,
+        end,
+        text: cleaned.text.slice(start, end),
+      })
+    }
+    const length = (units: Unit[]) => (units.length === 0 ? 0 : units[units.length - 1]!.end - units[0]!.start)
+    const onlyAsides = () => current.every((u) => u.block.kind !== 'paragraph')
+
+    article.blocks.forEach((block, i) => {
+      if (block.kind === 'heading') {
+        if (!onlyAsides()) {
+          emit()
+          current = []
+        }
+        section = block.text
+        if (!article.park) {
+          // No metadata: the park of a section is the one its text names most.
+          const until = article.blocks.findIndex((b, j) => j > i && b.kind === 'heading')
+          const sectionText = article.blocks.slice(i, until < 0 ? undefined : until).map((b) => b.text).join('\n')
+          sectionPark = mostMentionedPark(sectionText, metadata.parks) ?? documentPark
+        }
+      }
+      for (const unit of sentenceUnits(block, limits.max)) {
+        if (current.length > 0 && unit.end - current[0]!.start > limits.max) {
+          emit()
+          const last = current[current.length - 1]!
+          const overlap = last.block.kind === 'paragraph' && last.end - last.start <= limits.max / 2 && unit.end - last.start <= limits.max
+          current = overlap ? [last] : []
+        }
+        current.push(unit)
+        if (length(current) >= limits.max) {
+          emit()
+          current = []
+        }
+      }
+    })
+    emit()
+  }
+  return chunks
+}
+
+/**
+ * What is embedded and BM25-indexed: the passage behind a header naming its park, document and
+ * section, so that a passage saying only "园区" is still found by a question naming the park.
+ */
+export function indexedText(chunk: Chunk): string {
+  const header = [chunk.park, chunk.title, chunk.section && chunk.section !== chunk.title ? chunk.section : '']
+    .filter((part) => part !== '')
+    .join('｜')
+  return header === '' ? chunk.text : `${header}\n${chunk.text}`
+}

@@ -1,0 +1,198 @@
+/**
+ * Cleaning of PDF-extracted newspaper text. The seed documents come in two layouts:
+ * - hard-wrapped (001, 004): every ~20–25 characters a line break, sometimes a blank line in the
+ *   middle of a sentence (a column or page break), and spaces between characters;
+ * - one paragraph a line (000, 002, 003): long lines, but a sentence may still be cut by a photo
+ *   caption or a byline that the extraction put between its halves.
+ * The output is a list of blocks (paragraphs, headings, captions, bylines) whose text is joined
+ * with blank lines into `text`; each block knows its offsets in `text`.
+ */
+
+export type BlockKind = 'heading' | 'paragraph' | 'caption' | 'byline'
+
+export interface Block {
+  kind: BlockKind
+  text: string
+  start: number
+  end: number
+}
+
+export interface CleanedDocument {
+  text: string
+  blocks: Block[]
+}
+
+/** CJK ideographs, CJK and full-width punctuation, curly quotes and ellipses: no space around them. */
+const WIDE = '\\u2014\\u2018-\\u201f\\u2026\\u22ef\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef·'
+const SPACE_NEXT_TO_WIDE = new RegExp(`(?<=[${WIDE}])[ \\t]+|[ \\t]+(?=[${WIDE}])`, 'g')
+const SENTENCE_END = /[。！？!?；;…⋯]$/
+const CLOSERS = /[”’」』）)】》〕\]"']+$/
+const NUMBERED_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节篇])/
+const BYLINE = /^(?:□|■|◇|◆)\S|^[（(]?作者(?:系|为|单位)|^[（(]?(?:本报)?(?:记者|通讯员|特约记者)[\s：:]?[\u4e00-\u9fff]{2,3}[)）]?$/
+const PHOTO_CREDIT = /(?:^|\s)(?:摄|摄影|供图)$|^图[为：:]/
+/** Three or more space-separated Chinese names (2–3 characters each): an authors' line. */
+const NAMES_LINE = /^[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3}){2,}$/
+/** A lone 2–3 character name right under a "——…" subtitle is the author. */
+const LONE_NAME = /^[\u4e00-\u9fff]{2,3}$/
+/** A job title followed by a name, as in "湘西高新区党工委书记 向恒林". */
+const TITLE_AND_NAME = /(?:书记|主任|局长|区长|市长|记者|主席)\s+[\u4e00-\u9fff]{2,3}$/
+
+/** Below this median line length a document is treated as hard-wrapped. */
+const WRAPPED_MEDIAN = 40
+/** Captions and headings are short; a short line that breaks a sentence is a caption. */
+const MAX_ASIDE_CHARS = 40
+/** Shorter than this, a line inside a broken sentence is the sentence's tail ("代表"), not a caption. */
+const MIN_CAPTION_CHARS = 6
+/** A line that starts with a sentence tail this short ("团项目;", "企业。") continues a broken sentence. */
+const MAX_FRAGMENT_CHARS = 3
+const CLAUSE_END = /[。；;，,、！？!?：:]/
+const INNER_SENTENCE_END = /[。！？!?；;](?=.)/
+
+/** Removes spaces between CJK characters and inside numbers with their units; keeps Latin word spaces. */
+export function compactSpaces(text: string): string {
+  return text.replace(/[\u00a0\u3000]/g, ' ').replace(SPACE_NEXT_TO_WIDE, '').replace(/[ \t]{2,}/g, ' ').trim()
+}
+
+export function endsSentence(text: string): boolean {
+  return SENTENCE_END.test(text.replace(CLOSERS, '')) || /[。！？!?]$/.test(text.replace(/[”’」』]+$/, ''))
+}
+
+interface Line {
+  raw: string
+  text: string
+  blankBefore: boolean
+}
+
+function isByline(line: Line): boolean {
+  const raw = line.raw.trim()
+  return BYLINE.test(raw) || NAMES_LINE.test(raw) || (raw.length <= MAX_ASIDE_CHARS && TITLE_AND_NAME.test(raw))
+}
+
+function isCaptionLike(line: Line): boolean {
+  return PHOTO_CREDIT.test(line.raw.trim())
+}
+
+function charLength(text: string): number {
+  return Array.from(text).length
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** Joins two pieces of one sentence broken by a line end: a space only between Latin words. */
+function joinPieces(left: string, right: string): string {
+  return /[A-Za-z]$/.test(left) && /^[A-Za-z]/.test(right) ? `${left} ${right}` : left + right
+}
+
+export function cleanText(raw: string): CleanedDocument {
+  const rawLines = raw.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n')
+  const lines: Line[] = []
+  let blankBefore = true
+  for (const rawLine of rawLines) {
+    const text = compactSpaces(rawLine)
+    if (text === '') {
+      blankBefore = true
+      continue
+    }
+    lines.push({ raw: rawLine, text, blankBefore })
+    blankBefore = false
+  }
+
+  const lengths = lines.map((line) => charLength(line.text))
+  const wrapped = lines.length >= 3 && median(lengths) < WRAPPED_MEDIAN
+  // The typical full line of a hard-wrapped document; a paragraph's first line that is much
+  // shorter is a heading, not a line that continues.
+  const wrapWidth = wrapped ? median(lengths.filter((n) => n >= 8)) : 0
+
+  const blocks: Array<{ kind: BlockKind; text: string }> = []
+  let open: string | undefined
+  let asides: Array<{ kind: BlockKind; text: string }> = []
+
+  const closeOpen = () => {
+    if (open !== undefined) {
+      const short = charLength(open) <= MAX_ASIDE_CHARS
+      blocks.push({ kind: !endsSentence(open) && short ? 'heading' : 'paragraph', text: open })
+      open = undefined
+    }
+    blocks.push(...asides)
+    asides = []
+  }
+
+  /** Short, punctuation-free stand-alone lines: headings, captions and bylines look like this. */
+  const shortBare = (line: Line) =>
+    line.blankBefore && charLength(line.text) <= MAX_ASIDE_CHARS && !CLAUSE_END.test(line.text) && !endsSentence(line.text)
+
+  /** Does the next line of text (past any caption-shaped lines) begin with the tail of a sentence? */
+  const continuesBelow = (index: number): boolean => {
+    for (let j = index + 1; j < lines.length; j++) {
+      const next = lines[j]!
+      if (isByline(next)) return false
+      if (shortBare(next) && !wrapped) continue
+      const tail = next.text.replace(/^[“‘「『（(《]+/, '')
+      const clause = tail.search(CLAUSE_END)
+      return clause >= 0 && clause <= MAX_FRAGMENT_CHARS && /[。；;！？!?]/.test(tail.charAt(clause))
+    }
+    return false
+  }
+
+  lines.forEach((line, index) => {
+    const length = charLength(line.text)
+    const previous = blocks[blocks.length - 1]
+    const byline =
+      isByline(line) || (open === undefined && LONE_NAME.test(line.text) && previous?.kind === 'heading' && previous.text.startsWith('——'))
+    const caption = !byline && isCaptionLike(line)
+    const numberedHeading = NUMBERED_HEADING.test(line.text) && !endsSentence(line.text) && length <= MAX_ASIDE_CHARS
+
+    if (open !== undefined) {
+      if (byline || numberedHeading) {
+        // A byline or numbered heading starts a new article or section: whatever was open ends here.
+        closeOpen()
+      } else if (caption || (!wrapped && length >= MIN_CAPTION_CHARS && shortBare(line))) {
+        // A short stand-alone line inside a broken sentence of a one-paragraph-a-line document is a
+        // photo caption; it goes after the sentence it interrupted.
+        asides.push({ kind: 'caption', text: line.text })
+        return
+      } else {
+        open = joinPieces(open, line.text)
+        if (endsSentence(open)) closeOpen()
+        return
+      }
+    }
+
+    const headingShaped =
+      !INNER_SENTENCE_END.test(line.text) && (wrapped ? length < wrapWidth * 0.6 : length <= MAX_ASIDE_CHARS)
+    if (byline) {
+      // Spaces in a byline separate names ("李寒露 梁兵"), unlike spaces inside running text.
+      blocks.push({ kind: 'byline', text: line.raw.trim().replace(/\s+/g, ' ') })
+    } else if (caption) {
+      blocks.push({ kind: 'caption', text: line.text })
+    } else if (numberedHeading) {
+      blocks.push({ kind: 'heading', text: line.text })
+    } else if (endsSentence(line.text)) {
+      blocks.push({ kind: 'paragraph', text: line.text })
+    } else if (headingShaped && !continuesBelow(index)) {
+      blocks.push({ kind: 'heading', text: line.text })
+    } else {
+      open = line.text
+    }
+  })
+  closeOpen()
+
+  // Short lines after the last paragraph are photo captions, not headings of nothing.
+  for (let i = blocks.length - 1; i >= 0 && blocks[i]!.kind !== 'paragraph'; i--) {
+    if (blocks[i]!.kind === 'heading') blocks[i]!.kind = 'caption'
+  }
+
+  let text = ''
+  const placed: Block[] = []
+  for (const block of blocks) {
+    if (text !== '') text += '\n\n'
+    const start = text.length
+    text += block.text
+    placed.push({ kind: block.kind, text: block.text, start, end: text.length })
+  }
+  return { text, blocks: placed }
+}

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../../config.js'
+import { ConfigError } from '../../errors.js'
+import { ingest, type IngestReport } from '../../index/ingest.js'
+import { createLogger } from '../../log.js'
+import { runCli } from './run.js'
+
+const USAGE = `Usage: npm run ingest [-- --force]
+
+Builds the search index from the documents in CORPUS_DIR (default ./corpus) into INDEX_DIR
+(default ./data/index). Unchanged documents are reused; --force rebuilds everything.`
+
+function names(list: string[]): string {
+  return list.length === 0 ? '' : ` (${list.join(', ')})`
+}
+
+export function summary(report: IngestReport): string {
+  const seconds = (report.ms / 1000).toFixed(2)
+  const size = (report.bytes / 1024 / 1024).toFixed(2)
+  return (
+    `ingest: ${report.documents} documents, ${report.chunks} passages → version ${report.version}, ${size} MB, ${seconds} s; ` +
+    `added ${report.added.length}${names(report.added)}, changed ${report.changed.length}${names(report.changed)}, ` +
+    `removed ${report.removed.length}${names(report.removed)}, reused ${report.reused.length}; embedded ${report.embedded} passages`
+  )
+}
+
+runCli(async () => {
+  let args
+  try {
+    args = parseArgs({ options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } })
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${USAGE}`)
+  }
+  if (args.values.help) {
+    process.stdout.write(USAGE + '\n')
+    return
+  }
+  const config = loadConfig()
+  const logger = createLogger(config.logLevel)
+  logger.info(`ingest: reading ${config.corpusDir}${args.values.force ? ' (rebuilding everything)' : ''}`)
+  const report = await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger, force: args.values.force })
+  process.stdout.write(summary(report) + '\n')
+})

@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { Embeddings } from '@langchain/core/embeddings'
+import { describe, expect, it } from 'vitest'
+import { AppError, EmbeddingError, IndexError } from '../../src/errors.js'
+import { chunkDocument, indexedText } from '../../src/ingest/chunk.js'
+import { loadCorpus } from '../../src/ingest/corpus.js'
+import { ingest, type IngestOptions } from '../../src/index/ingest.js'
+import { LocalHashEmbeddings } from '../../src/index/local-embeddings.js'
+import { loadIndex } from '../../src/index/search-index.js'
+import { CURRENT_FILE, LOCK_FILE, readCurrentVersion, versionPath, VERSIONS_DIR } from '../../src/index/store.js'
+import { silentLogger } from '../../src/log.js'
+import { copyCorpus, localConfig, SEED, tempDir } from '../helpers.js'
+
+async function setup(overrides: Partial<IngestOptions> = {}) {
+  const corpusDir = await copyCorpus()
+  const indexDir = path.join(await tempDir(), 'index')
+  const options: IngestOptions = { corpusDir, indexDir, config: localConfig, ef: 64, logger: silentLogger, ...overrides }
+  return { corpusDir, indexDir, options, run: (more: Partial<IngestOptions> = {}) => ingest({ ...options, ...more }) }
+}
+
+/** Every file of the index directory with a hash of its bytes: equal snapshots mean nothing changed. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const full = path.join(entry.parentPath, entry.name)
+    out[path.relative(dir, full)] = createHash('sha256').update(await fs.readFile(full)).digest('hex')
+  }
+  return out
+}
+
+async function versions(indexDir: string): Promise<string[]> {
+  return (await fs.readdir(path.join(indexDir, VERSIONS_DIR))).sort()
+}
+
+/** Delegates to a real embedder, but fails on a given call or returns vectors of mixed lengths. */
+class FaultyEmbeddings extends Embeddings {
+  calls = 0
+  constructor(
+    private readonly inner: Embeddings,
+    private readonly failOnCall?: number,
+    private readonly dimensions?: number,
+  ) {
+    super({})
+  }
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    this.calls++
+    if (this.calls === this.failOnCall) throw new Error('embedding service went away')
+    const vectors = await this.inner.embedDocuments(texts)
+    return this.dimensions ? vectors.map((v, i) => v.slice(0, i % 2 ? this.dimensions : undefined)) : vectors
+  }
+  embedQuery(text: string): Promise<number[]> {
+    return this.inner.embedQuery(text)
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.unreachable('expected a failure'),
+    (error: unknown) => error,
+  )
+}
+
+describe('ingest', () => {
+  it('writes a version that loads back with real hnswlib and finds what it indexed', async () => {
+    const { indexDir, run } = await setup()
+    const report = await run()
+    expect(report.added).toHaveLength(5)
+    expect(report.embedded).toBe(report.chunks)
+    expect(await readCurrentVersion(indexDir)).toBe(report.version)
+
+    const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
+    expect(index.chunks).toHaveLength(report.chunks)
+    expect(index.manifest.embedder).toEqual({ id: 'local-hashed-tfidf-v1', dimensions: 1024 })
+    expect(index.store.index.getCurrentCount()).toBe(report.chunks)
+    for (const chunk of [index.chunks[3]!, index.chunks[40]!, index.chunks[80]!]) {
+      const [top] = await index.dense(indexedText(chunk), 3)
+      expect(top!.chunk.id).toBe(chunk.id)
+      expect(top!.score).toBeGreaterThan(0.99)
+      expect(index.lexical(chunk.text, 1)[0]!.chunk.id).toBe(chunk.id)
+    }
+    const hit = (await index.dense('张家界高新区工业总产值', 5)).find((h) => h.chunk.text.includes('完成工业总产值23.05亿元'))
+    expect(hit?.chunk.park).toBe('张家界高新区')
+  })
+
+  it('re-embeds only the chunks of the one document that changed', async () => {
+    const corpus = await loadCorpus((await setup()).corpusDir, silentLogger)
+    const passages = corpus.documents.flatMap((d) => chunkDocument(d, corpus.metadata)).map(indexedText)
+    const embedder = LocalHashEmbeddings.fit(passages)
+    const { corpusDir, indexDir, run } = await setup({ embeddings: embedder })
+    const first = await run()
+    expect(embedder.embeddedCount).toBe(first.chunks)
+
+    const file = path.join(corpusDir, SEED.huaihua)
+    await fs.appendFile(file, '\n\n怀化高新区新增一家研发中心，研发人员达到120人。\n')
+    embedder.embeddedCount = 0
+    const second = await run()
+    const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
+    const huaihuaChunks = index.chunks.filter((c) => c.source === SEED.huaihua).length
+    expect(second.changed).toEqual([SEED.huaihua])
+    expect(second.reused).toHaveLength(4)
+    expect(embedder.embeddedCount).toBe(huaihuaChunks)
+    expect(second.embedded).toBe(huaihuaChunks)
+    expect(index.chunks.some((c) => c.text.includes('研发人员达到120人'))).toBe(true)
+    // Reused vectors still find their passages.
+    const zjj = index.chunks.find((c) => c.source === SEED.zhangjiajiePark)!
+    expect((await index.dense(indexedText(zjj), 1))[0]!.chunk.id).toBe(zjj.id)
+
+    await fs.rm(path.join(corpusDir, SEED.xiangxi))
+    embedder.embeddedCount = 0
+    const third = await run()
+    expect(third.removed).toEqual([SEED.xiangxi])
+    expect(embedder.embeddedCount).toBe(0)
+  })
+
+  it('reuses nothing with --force', async () => {
+    const { run } = await setup()
+    await run()
+    const forced = await run({ force: true })
+    expect(forced.reused).toEqual([])
+    expect(forced.embedded).toBe(forced.chunks)
+  })
+
+  it('leaves CURRENT and the served version untouched when embedding fails midway', async () => {
+    const { indexDir, run } = await setup()
+    await run()
+    const before = await snapshot(indexDir)
+    const probe = new FaultyEmbeddings(LocalHashEmbeddings.fit(['园区']), 2)
+    const error = await rejection(run({ force: true, embeddings: probe, batchSize: 10 }))
+    expect(error).toBeInstanceOf(EmbeddingError)
+    expect((error as EmbeddingError).message).toContain('after 10 of')
+    expect(await snapshot(indexDir)).toEqual(before)
+  })
+
+  it('leaves CURRENT and the served version untouched when building the vector index fails', async () => {
+    const { indexDir, run } = await setup()
+    await run()
+    const before = await snapshot(indexDir)
+    // Vectors of two different lengths: hnswlib rejects them after embedding has finished.
+    const probe = new FaultyEmbeddings(LocalHashEmbeddings.fit(['园区']), undefined, 512)
+    await rejection(run({ force: true, embeddings: probe }))
+    expect(await snapshot(indexDir)).toEqual(before)
+  })
+
+  it('removes a half-written version when writing it fails, leaving CURRENT as it was', async () => {
+    const { indexDir, run } = await setup()
+    const first = await run()
+    const before = await snapshot(indexDir)
+    // The embedder's state is saved after the HNSW files: failing there leaves a partial directory
+    // behind unless ingest cleans it up (as a full disk would).
+    const embedder = LocalHashEmbeddings.fit(['园区'])
+    Object.defineProperty(embedder, 'state', {
+      get() {
+        throw new Error('ENOSPC: no space left on device')
+      },
+    })
+    const error = await rejection(run({ force: true, embeddings: embedder }))
+    expect((error as Error).message).toContain('ENOSPC')
+    expect(await snapshot(indexDir)).toEqual(before)
+    expect(await versions(indexDir)).toEqual([first.version])
+  })
+
+  it('leaves the index untouched when the corpus is bad', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    await run()
+    const before = await snapshot(indexDir)
+    await fs.writeFile(path.join(corpusDir, 'latin1.txt'), Buffer.from('caf\xe9 \xe0 la cr\xe8me', 'latin1'))
+    const error = await rejection(run())
+    expect((error as AppError).code).toBe('file_not_utf8')
+    expect(await snapshot(indexDir)).toEqual(before)
+  })
+
+  it('ignores and later prunes a version directory that a crashed ingest left half-written', async () => {
+    const { indexDir, run } = await setup()
+    const first = await run()
+    const crashed = versionPath(indexDir, 'v99999999T999999Z-crashed')
+    await fs.mkdir(crashed)
+    await fs.writeFile(path.join(crashed, 'hnswlib.index'), 'partial')
+    expect((await loadIndex({ indexDir, config: localConfig, ef: 64 })).version).toBe(first.version)
+    const second = await run()
+    expect(await versions(indexDir)).toEqual([first.version, second.version].sort())
+  })
+
+  it('keeps two versions and switches CURRENT atomically', async () => {
+    const { indexDir, run } = await setup()
+    const reports = [await run(), await run(), await run()]
+    expect(await versions(indexDir)).toEqual([reports[1]!.version, reports[2]!.version])
+    expect((await fs.readFile(path.join(indexDir, CURRENT_FILE), 'utf8')).trim()).toBe(reports[2]!.version)
+    expect((await fs.readdir(indexDir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
+    // An older version stays loadable, for readers that opened it before the switch.
+    expect((await loadIndex({ indexDir, config: localConfig, ef: 64, version: reports[1]!.version })).chunks.length).toBe(reports[1]!.chunks)
+  })
+
+  it('refuses to run while another live ingest holds the lock, and takes over a stale one', async () => {
+    const { indexDir, run } = await setup()
+    await fs.mkdir(indexDir, { recursive: true })
+    await fs.writeFile(path.join(indexDir, LOCK_FILE), JSON.stringify({ pid: process.pid, since: 'now' }))
+    const error = await rejection(run())
+    expect(error).toBeInstanceOf(IndexError)
+    expect((error as IndexError).code).toBe('index_locked')
+    expect(await readCurrentVersion(indexDir)).toBeUndefined()
+
+    await fs.writeFile(path.join(indexDir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, since: 'long ago' }))
+    await run()
+    await expect(fs.access(path.join(indexDir, LOCK_FILE))).rejects.toThrow()
+  })
+
+  it('refuses to load an index built by another embedder, saying to re-ingest', async () => {
+    const { indexDir, run } = await setup()
+    await run()
+    const error = await rejection(loadIndex({ indexDir, config: { ...localConfig, embeddings: 'openai' }, ef: 64 }))
+    expect((error as IndexError).code).toBe('index_embedder_mismatch')
+    expect((error as IndexError).message).toMatch(/local-hashed-tfidf-v1.*openai:text-embedding-3-small.*ingest -- --force/)
+  })
+
+  it('says there is no index yet, and how to build one', async () => {
+    const error = await rejection(loadIndex({ indexDir: await tempDir(), config: localConfig, ef: 64 }))
+    expect((error as IndexError).code).toBe('index_missing')
+    expect((error as IndexError).message).toContain('npm run ingest')
+  })
+})

@@ -1,0 +1,53 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { checkAgainstCorpus, readDataset } from '../../../src/interfaces/eval/dataset.js'
+import { CORPUS_DIR, ROOT, tempDir } from '../../helpers.js'
+
+async function rawCorpus(): Promise<Map<string, string>> {
+  const files = new Map<string, string>()
+  for (const name of await fs.readdir(CORPUS_DIR)) if (/\.(txt|md)$/.test(name)) files.set(name, await fs.readFile(path.join(CORPUS_DIR, name), 'utf8'))
+  return files
+}
+
+describe('evals/*.jsonl', () => {
+  it('every line of every dataset is valid and agrees with the corpus', async () => {
+    const corpus = await rawCorpus()
+    const files = (await fs.readdir(path.join(ROOT, 'evals'))).filter((f) => f.endsWith('.jsonl'))
+    expect(files).toContain('smoke.jsonl')
+    const ids = new Set<string>()
+    for (const file of files) {
+      for (const { line, item, error } of await readDataset(path.join(ROOT, 'evals', file))) {
+        expect(error, `${file}:${line}`).toBeUndefined()
+        expect(checkAgainstCorpus(item!, corpus), `${file}:${line}`).toEqual([])
+        expect(ids.has(item!.id), `${file}:${line} repeats id ${item!.id}`).toBe(false)
+        ids.add(item!.id)
+      }
+    }
+  })
+})
+
+describe('readDataset', () => {
+  it('reports malformed lines by number and keeps the rest', async () => {
+    const file = path.join(await tempDir(), 'mixed.jsonl')
+    const good = { id: 'a', question: '张家界高新区2020年工业总产值？', answers: ['23.05亿元'], source: '000_ef3de33d80b76fbe.txt', evidence: '完成工业总产值23.05亿元，增长4.26%', type: 'numeric' }
+    await fs.writeFile(file, [JSON.stringify(good), '{oops', JSON.stringify({ ...good, id: 'b', type: 'poem' }), '', JSON.stringify({ ...good, id: 'c', evidence: '太短' })].join('\n'))
+    const lines = await readDataset(file)
+    expect(lines.map((l) => [l.line, l.item?.id, Boolean(l.error)])).toEqual([
+      [1, 'a', false],
+      [2, undefined, true],
+      [3, undefined, true],
+      [5, undefined, true],
+    ])
+    expect(lines[2]!.error).toContain('type')
+    expect(lines[3]!.error).toContain('10–80')
+  })
+
+  it('flags evidence that is not in the source and answers given away by the question', async () => {
+    const corpus = await rawCorpus()
+    const item = { id: 'x', question: '23.05亿元是哪一年的工业总产值？', answers: ['23.05亿元'], source: '000_ef3de33d80b76fbe.txt', evidence: '完成工业总产值99.99亿元', type: 'numeric' as const }
+    const problems = checkAgainstCorpus(item, corpus)
+    expect(problems.some((p) => p.includes('not an exact substring'))).toBe(true)
+    expect(problems.some((p) => p.includes('occurs in the question'))).toBe(true)
+  })
+})

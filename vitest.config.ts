@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config'
+
+// Vitest 5's reporter calls Map.groupBy (Node ≥ 21) when it prints failures; on Node 20 the
+// report itself crashes and hides which test failed. The config runs in the reporter's process.
+if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
+  Object.defineProperty(Map, 'groupBy', {
+    configurable: true,
+    writable: true,
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>()
+      let index = 0
+      for (const item of items) {
+        const k = key(item, index++)
+        const group = groups.get(k)
+        if (group) group.push(item)
+        else groups.set(k, [item])
+      }
+      return groups
+    },
+  })
+}
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+})
