@@ -29,6 +29,8 @@ export interface IngestOptions {
 
 export interface IngestReport {
   version: string
+  /** Nothing was added, changed or removed: the current version stays and nothing is written. */
+  upToDate: boolean
   documents: number
   chunks: number
   added: string[]
@@ -119,6 +121,19 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     }
     for (const source of oldDocs.keys()) if (!corpus.documents.some((d) => d.source === source)) report.removed.push(source)
 
+    if (previous && report.added.length + report.changed.length + report.removed.length === 0) {
+      return {
+        version: previous.version,
+        upToDate: true,
+        documents: corpus.documents.length,
+        chunks: previous.chunks.length,
+        ...report,
+        embedded: 0,
+        bytes: await directorySize(versionPath(options.indexDir, previous.version)),
+        ms: Date.now() - started,
+      }
+    }
+
     const chunks = plan.flatMap((p) => p.chunks)
     const texts = chunks.map(indexedText)
     // Reused vectors need the embedder that made them (the previous index's IDF table); when
@@ -165,6 +180,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
 
     return {
       version,
+      upToDate: false,
       documents: corpus.documents.length,
       chunks: chunks.length,
       ...report,

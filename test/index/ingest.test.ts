@@ -115,6 +115,16 @@ describe('ingest', () => {
     expect(embedder.embeddedCount).toBe(0)
   })
 
+  it('writes nothing when no document changed', async () => {
+    const { indexDir, run } = await setup()
+    const first = await run()
+    const before = await snapshot(indexDir)
+    const again = await run()
+    expect(again).toMatchObject({ upToDate: true, version: first.version, embedded: 0, chunks: first.chunks })
+    expect(again.reused).toHaveLength(5)
+    expect(await snapshot(indexDir)).toEqual(before)
+  })
+
   it('reuses nothing with --force', async () => {
     const { run } = await setup()
     await run()
@@ -175,17 +185,17 @@ describe('ingest', () => {
   it('ignores and later prunes a version directory that a crashed ingest left half-written', async () => {
     const { indexDir, run } = await setup()
     const first = await run()
-    const crashed = versionPath(indexDir, 'v99999999T999999Z-crashed')
+    const crashed = versionPath(indexDir, 'v99999999T999999999Z-crashed')
     await fs.mkdir(crashed)
     await fs.writeFile(path.join(crashed, 'hnswlib.index'), 'partial')
     expect((await loadIndex({ indexDir, config: localConfig, ef: 64 })).version).toBe(first.version)
-    const second = await run()
+    const second = await run({ force: true })
     expect(await versions(indexDir)).toEqual([first.version, second.version].sort())
   })
 
   it('keeps two versions and switches CURRENT atomically', async () => {
     const { indexDir, run } = await setup()
-    const reports = [await run(), await run(), await run()]
+    const reports = [await run(), await run({ force: true }), await run({ force: true })]
     expect(await versions(indexDir)).toEqual([reports[1]!.version, reports[2]!.version])
     expect((await fs.readFile(path.join(indexDir, CURRENT_FILE), 'utf8')).trim()).toBe(reports[2]!.version)
     expect((await fs.readdir(indexDir)).filter((name) => name.endsWith('.tmp'))).toEqual([])

@@ -10,13 +10,17 @@ const USAGE = `Usage: npm run ingest [-- --force]
 Builds the search index from the documents in CORPUS_DIR (default ./corpus) into INDEX_DIR
 (default ./data/index). Unchanged documents are reused; --force rebuilds everything.`
 
+/** Names a few documents; a large corpus gets counts only, so the summary stays one short line. */
 function names(list: string[]): string {
-  return list.length === 0 ? '' : ` (${list.join(', ')})`
+  return list.length === 0 || list.length > 5 ? '' : ` (${list.join(', ')})`
 }
 
 export function summary(report: IngestReport): string {
   const seconds = (report.ms / 1000).toFixed(2)
   const size = (report.bytes / 1024 / 1024).toFixed(2)
+  if (report.upToDate) {
+    return `ingest: up to date — ${report.documents} documents, ${report.chunks} passages, version ${report.version}, ${size} MB; nothing changed (${seconds} s)`
+  }
   return (
     `ingest: ${report.documents} documents, ${report.chunks} passages → version ${report.version}, ${size} MB, ${seconds} s; ` +
     `added ${report.added.length}${names(report.added)}, changed ${report.changed.length}${names(report.changed)}, ` +

@@ -29,6 +29,8 @@ describe('npm run ingest', () => {
     expect(ok.stdout.trim().split('\n')).toHaveLength(1)
     expect(ok.stdout).toMatch(/^ingest: 5 documents, \d+ passages → version v\S+, [\d.]+ MB, [\d.]+ s; added 5 .*embedded \d+ passages$/m)
     const current = await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8')
+    const again = await ingestCli(env)
+    expect(again.stdout).toMatch(/^ingest: up to date — 5 documents, \d+ passages, version v\S+, [\d.]+ MB; nothing changed/)
 
     await fs.writeFile(path.join(corpusDir, '报告.txt'), Buffer.from([0xb3, 0xa3, 0xb5, 0xc2, 0x0a, 0xff]))
     const bad = await ingestCli(env)
