@@ -48,10 +48,6 @@ export class Bm25Index {
     return new Bm25Index({ k1, b, lengths, postings })
   }
 
-  get size(): number {
-    return this.data.lengths.length
-  }
-
   search(query: string, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
     const { k1, b, lengths, postings } = this.data
     const scores = new Map<number, number>()

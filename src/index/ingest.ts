@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
 import { Document } from '@langchain/core/documents'
+import type { Embeddings } from '@langchain/core/embeddings'
 import { CHUNKER_VERSION, chunkDocument, indexedText, type Chunk } from '../ingest/chunk.js'
 import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
 import type { CorpusMetadata } from '../ingest/metadata.js'
@@ -12,7 +13,6 @@ import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './e
 import { LocalHashEmbeddings } from './local-embeddings.js'
 import { FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
 import { acquireIngestLock, newVersionName, pruneVersions, switchCurrent, syncDirectory, versionPath } from './store.js'
-import type { Embeddings } from '@langchain/core/embeddings'
 
 export interface IngestOptions {
   corpusDir: string

@@ -36,8 +36,6 @@ export interface SearchHit {
 
 /** A loaded index version: passages, their vectors in HNSW, and the BM25 side index. */
 export class SearchIndex {
-  private readonly positionById: Map<string, number>
-
   constructor(
     readonly version: string,
     readonly manifest: Manifest,
@@ -47,17 +45,7 @@ export class SearchIndex {
     readonly embeddings: Embeddings,
     readonly ef: number,
   ) {
-    this.positionById = new Map(chunks.map((chunk, i) => [chunk.id, i]))
     store.index.setEf(ef)
-  }
-
-  get documentCount(): number {
-    return this.manifest.documents.length
-  }
-
-  chunkById(id: string): Chunk | undefined {
-    const position = this.positionById.get(id)
-    return position === undefined ? undefined : this.chunks[position]
   }
 
   /** Nearest passages by cosine similarity of embeddings. */
@@ -111,7 +99,7 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
     )
   }
   try {
-    const localState = wanted === manifest.embedder.id && config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
+    const localState = config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
     const embeddings = createEmbeddings(config, localState, () => [])
     const [store, bm25Data] = await Promise.all([HNSWLib.load(dir, embeddings), readJson<Bm25Data>(path.join(dir, FILES.bm25))])
     const chunks = Array.from({ length: manifest.chunkCount }, (_, i) => {

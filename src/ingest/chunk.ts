@@ -1,6 +1,6 @@
 import { cleanText, type Block, type CleanedDocument } from './clean.js'
 import type { SourceDocument } from './corpus.js'
-import { mostMentionedPark, type CorpusMetadata, type DocumentMeta, type Park } from './metadata.js'
+import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './metadata.js'
 import { CorpusError } from '../errors.js'
 
 export interface Chunk {
@@ -16,12 +16,8 @@ export interface Chunk {
   text: string
 }
 
-export interface ChunkLimits {
-  min: number
-  max: number
-}
-
-export const DEFAULT_LIMITS: ChunkLimits = { min: 150, max: 400 }
+/** The longest passage, in characters; sentences are packed up to it (typically 150–400). */
+export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
 export const CHUNKER_VERSION = 1
@@ -41,11 +37,11 @@ interface Unit {
 const SENTENCE = /[^。！？!?；;…⋯]*(?:[。！？!?；;]+|[…⋯]+|$)[”’」』）)]*/g
 const CLAUSE = /[^，,、：:]*(?:[，,、：:]+|$)/g
 
-function pieces(text: string, pattern: RegExp, offset: number): Unit[] {
-  const out: Unit[] = []
+/** Non-empty matches of `pattern` in `text`, as offsets shifted by `offset`. */
+function spans(text: string, pattern: RegExp, offset: number): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = []
   for (const match of text.matchAll(pattern)) {
-    if (match[0] === '') continue
-    out.push({ start: offset + match.index, end: offset + match.index + match[0].length, block: undefined as unknown as Block })
+    if (match[0] !== '') out.push({ start: offset + match.index, end: offset + match.index + match[0].length })
   }
   return out
 }
@@ -53,14 +49,14 @@ function pieces(text: string, pattern: RegExp, offset: number): Unit[] {
 /** Sentences of a block; a sentence longer than `max` is cut at clause ends, then hard. */
 function sentenceUnits(block: Block, max: number): Unit[] {
   const units: Unit[] = []
-  for (const sentence of pieces(block.text, SENTENCE, block.start)) {
+  for (const sentence of spans(block.text, SENTENCE, block.start)) {
     if (sentence.end - sentence.start <= max) {
       units.push({ ...sentence, block })
       continue
     }
     let current: Unit | undefined
     const text = block.text.slice(sentence.start - block.start, sentence.end - block.start)
-    for (const clause of pieces(text, CLAUSE, sentence.start)) {
+    for (const clause of spans(text, CLAUSE, sentence.start)) {
       for (let s = clause.start; s < clause.end; s += max) {
         const part = { start: s, end: Math.min(s + max, clause.end), block }
         if (current && part.end - current.start <= max) current.end = part.end
@@ -75,16 +71,13 @@ function sentenceUnits(block: Block, max: number): Unit[] {
   return units
 }
 
+/** Where an article starts; an anchor copied from the raw file may carry its odd spaces. */
 function findAnchor(cleaned: CleanedDocument, anchor: string): number {
-  const squeeze = (s: string) => s.replace(/\s+/g, '')
-  const wanted = squeeze(anchor)
-  const at = cleaned.text.indexOf(wanted)
-  if (at >= 0) return at
-  // Metadata may be written from the raw file, with its odd spaces; compare without them.
-  return squeeze(cleaned.text).indexOf(wanted) >= 0 ? -2 : -1
+  const at = cleaned.text.indexOf(anchor)
+  return at >= 0 ? at : cleaned.text.indexOf(anchor.replace(/\s+/g, ''))
 }
 
-function splitArticles(doc: SourceDocument, cleaned: CleanedDocument, meta: DocumentMeta | undefined, parks: Park[]): Article[] {
+function splitArticles(doc: SourceDocument, cleaned: CleanedDocument, meta: DocumentMeta | undefined): Article[] {
   if (meta?.articles?.length) {
     const starts = meta.articles.map((article) => {
       const at = findAnchor(cleaned, article.start)
@@ -104,7 +97,7 @@ function splitArticles(doc: SourceDocument, cleaned: CleanedDocument, meta: Docu
 }
 
 /** The first real heading (not a 【column tag】), with a "——" subtitle when one follows it. */
-export function deriveTitle(doc: SourceDocument, cleaned: CleanedDocument): string {
+function deriveTitle(doc: SourceDocument, cleaned: CleanedDocument): string {
   const blocks = cleaned.blocks
   const index = blocks.findIndex((b) => b.kind === 'heading' && !/^【.*】$/.test(b.text) && b.text.length >= 4)
   if (index >= 0) {
@@ -120,13 +113,13 @@ export function deriveTitle(doc: SourceDocument, cleaned: CleanedDocument): stri
  * article and starting afresh at each heading; consecutive passages of one section share a
  * sentence so that a fact on the boundary is whole in at least one of them.
  */
-export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, limits: ChunkLimits = DEFAULT_LIMITS): Chunk[] {
+export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max: number = MAX_CHUNK_CHARS): Chunk[] {
   const cleaned = cleanText(doc.content)
   const meta = metadata.documents.find((d) => d.source === doc.source)
   const documentPark = meta?.parks[0] ?? mostMentionedPark(cleaned.text, metadata.parks) ?? ''
   const chunks: Chunk[] = []
 
-  for (const article of splitArticles(doc, cleaned, meta, metadata.parks)) {
+  for (const article of splitArticles(doc, cleaned, meta)) {
     let section = ''
     let sectionPark = article.park ?? documentPark
     let current: Unit[] = []
@@ -163,15 +156,15 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, lim
           sectionPark = mostMentionedPark(sectionText, metadata.parks) ?? documentPark
         }
       }
-      for (const unit of sentenceUnits(block, limits.max)) {
-        if (current.length > 0 && unit.end - current[0]!.start > limits.max) {
+      for (const unit of sentenceUnits(block, max)) {
+        if (current.length > 0 && unit.end - current[0]!.start > max) {
           emit()
           const last = current[current.length - 1]!
-          const overlap = last.block.kind === 'paragraph' && last.end - last.start <= limits.max / 2 && unit.end - last.start <= limits.max
+          const overlap = last.block.kind === 'paragraph' && last.end - last.start <= max / 2 && unit.end - last.start <= max
           current = overlap ? [last] : []
         }
         current.push(unit)
-        if (length(current) >= limits.max) {
+        if (length(current) >= max) {
           emit()
           current = []
         }

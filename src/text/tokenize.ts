@@ -13,7 +13,6 @@ function segmenter(): Jieba {
   return jieba
 }
 
-const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u
 
@@ -22,10 +21,6 @@ const STOPWORDS = new Set(['的', '了', '和', '与', '及', '是', '在', '为
 
 export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase()
-}
-
-export function isCjk(char: string): boolean {
-  return CJK.test(char)
 }
 
 /** jieba words without punctuation, whitespace or stopwords. */

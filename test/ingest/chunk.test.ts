@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { chunkDocument, DEFAULT_LIMITS, indexedText, type Chunk } from '../../src/ingest/chunk.js'
+import { chunkDocument, indexedText, MAX_CHUNK_CHARS, type Chunk } from '../../src/ingest/chunk.js'
 import { cleanText } from '../../src/ingest/clean.js'
 import { loadCorpus, sha256, type Corpus } from '../../src/ingest/corpus.js'
 import { silentLogger } from '../../src/log.js'
@@ -35,8 +35,8 @@ describe('chunkDocument on the seed corpus', () => {
 
   it('keeps chunks within the size limit and mostly above the minimum', () => {
     const chunks = all()
-    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.max)
-    const small = chunks.filter((c) => c.text.length < DEFAULT_LIMITS.min)
+    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(MAX_CHUNK_CHARS)
+    const small = chunks.filter((c) => c.text.length < 150)
     // Only the tail of a section or article may be short.
     expect(small.length / chunks.length).toBeLessThan(0.2)
   })
@@ -96,7 +96,7 @@ describe('chunkDocument on the seed corpus', () => {
     const chunks = chunkDocument(doc, { parks: [], documents: [] })
     expect(chunks.length).toBeGreaterThan(1)
     for (const chunk of chunks) {
-      expect(chunk.text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.max)
+      expect(chunk.text.length).toBeLessThanOrEqual(MAX_CHUNK_CHARS)
       expect(chunk.text.endsWith('，') || chunk.text.endsWith('。')).toBe(true)
     }
   })
