@@ -121,17 +121,18 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     }
     for (const source of oldDocs.keys()) if (!corpus.documents.some((d) => d.source === source)) report.removed.push(source)
 
+    const finish = async (version: string, chunks: number, embedded: number): Promise<IngestReport> => ({
+      version,
+      upToDate: version === previous?.version,
+      documents: corpus.documents.length,
+      chunks,
+      ...report,
+      embedded,
+      bytes: await directorySize(versionPath(options.indexDir, version)),
+      ms: Date.now() - started,
+    })
     if (previous && report.added.length + report.changed.length + report.removed.length === 0) {
-      return {
-        version: previous.version,
-        upToDate: true,
-        documents: corpus.documents.length,
-        chunks: previous.chunks.length,
-        ...report,
-        embedded: 0,
-        bytes: await directorySize(versionPath(options.indexDir, previous.version)),
-        ms: Date.now() - started,
-      }
+      return await finish(previous.version, previous.chunks.length, 0)
     }
 
     const chunks = plan.flatMap((p) => p.chunks)
@@ -141,10 +142,12 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const carryOver = report.reused.length > 0 ? previous?.embeddings : undefined
     const embeddings = options.embeddings ?? carryOver ?? createEmbeddings(options.config, undefined, () => texts)
 
+    // Only the passages of reused documents are read back out of the previous HNSW index.
+    const reusedSources = new Set(report.reused)
     const reusedVectors = new Map<string, number[]>()
-    if (previous) {
-      previous.chunks.forEach((chunk, label) => reusedVectors.set(chunk.id, previous.store.index.getPoint(label)))
-    }
+    previous?.chunks.forEach((chunk, label) => {
+      if (reusedSources.has(chunk.source)) reusedVectors.set(chunk.id, previous.store.index.getPoint(label))
+    })
     const toEmbed = plan.filter((p) => !p.reuse).flatMap((p) => p.chunks)
     if (toEmbed.length > 0) logger.info(`embedding ${toEmbed.length} passages of ${report.added.length + report.changed.length} documents`)
     const fresh = await embedAll(embeddings, toEmbed.map(indexedText), options.batchSize ?? 64, logger)
@@ -178,16 +181,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     versionDir = undefined
     await pruneVersions(options.indexDir)
 
-    return {
-      version,
-      upToDate: false,
-      documents: corpus.documents.length,
-      chunks: chunks.length,
-      ...report,
-      embedded: toEmbed.length,
-      bytes: await directorySize(versionPath(options.indexDir, version)),
-      ms: Date.now() - started,
-    }
+    return await finish(version, chunks.length, toEmbed.length)
   } finally {
     if (versionDir) await fs.rm(versionDir, { recursive: true, force: true }).catch(() => undefined)
     await release()

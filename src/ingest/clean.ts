@@ -54,7 +54,7 @@ export function compactSpaces(text: string): string {
 }
 
 export function endsSentence(text: string): boolean {
-  return SENTENCE_END.test(text.replace(CLOSERS, '')) || /[。！？!?]$/.test(text.replace(/[”’」』]+$/, ''))
+  return SENTENCE_END.test(text.replace(CLOSERS, ''))
 }
 
 interface Line {
