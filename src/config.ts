@@ -41,6 +41,7 @@ const envSchema = z
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalString.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:8000/v1' }).optional()),
     LLM_MODEL: optionalString,
+    LLM_TIMEOUT_MS: intInRange(20000, 100, 600000),
     HNSW_EF: intInRange(128, 10, 5000),
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: optionalString.pipe(z.url({ error: 'must be a URL' }).optional()),
@@ -73,6 +74,9 @@ export interface Config {
   embeddingModel: string
   openai: { apiKey?: string; baseURL?: string }
   llmModel: string
+  /** The LLM answers only when a key or a server is configured; otherwise answers are extractive. */
+  llmEnabled: boolean
+  llmTimeoutMs: number
   hnswEf: number
   telegram: { token?: string; apiRoot?: string; allowedChats: number[] }
   logLevel: LogLevel
@@ -108,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     embeddingModel: e.EMBEDDING_MODEL ?? 'text-embedding-3-small',
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
     llmModel: e.LLM_MODEL ?? 'gpt-4o-mini',
+    llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
+    llmTimeoutMs: e.LLM_TIMEOUT_MS,
     hnswEf: e.HNSW_EF,
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN,

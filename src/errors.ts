@@ -53,3 +53,12 @@ export class EmbeddingError extends AppError {
     super('embedding_failed', message, options)
   }
 }
+
+export type RequestErrorCode = 'invalid_request' | 'unknown_park'
+
+/** A question the caller can fix: bad fields, or a park filter naming no park the index knows. */
+export class RequestError extends AppError {
+  constructor(code: RequestErrorCode, message: string) {
+    super(code, message)
+  }
+}

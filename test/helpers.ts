@@ -36,3 +36,13 @@ export async function copyCorpus(): Promise<string> {
 export async function readFixture(name: string): Promise<string> {
   return fs.readFile(path.join(FIXTURES, name), 'utf8')
 }
+
+/** The seed corpus ingested into a fresh temporary index (one per test file that asks). */
+export async function seedIndex(): Promise<import('../src/index/search-index.js').SearchIndex> {
+  const { ingest } = await import('../src/index/ingest.js')
+  const { loadIndex } = await import('../src/index/search-index.js')
+  const { silentLogger } = await import('../src/log.js')
+  const indexDir = path.join(await tempDir(), 'index')
+  await ingest({ corpusDir: CORPUS_DIR, indexDir, config: localConfig, ef: 128, logger: silentLogger })
+  return loadIndex({ indexDir, config: localConfig, ef: 128 })
+}

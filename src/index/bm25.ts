@@ -33,6 +33,17 @@ export class Bm25Index {
     }
   }
 
+  /** How telling a word is: its IDF, or that of a word no passage holds when it is unknown. */
+  wordWeight(word: string): number {
+    const n = this.data.lengths.length
+    return this.idf.get(`w:${word}`) ?? Math.log(1 + (n + 0.5) / 0.5)
+  }
+
+  /** In how many passages a word occurs (0 when none). */
+  wordPassages(word: string): number {
+    return (this.data.postings[`w:${word}`]?.length ?? 0) / 2
+  }
+
   static build(texts: string[], k1 = 1.2, b = 0.75): Bm25Index {
     const postings: Record<string, number[]> = Object.create(null)
     const lengths: number[] = []

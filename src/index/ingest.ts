@@ -5,7 +5,7 @@ import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
 import { CHUNKER_VERSION, chunkDocument, indexedText, type Chunk } from '../ingest/chunk.js'
 import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
-import type { CorpusMetadata } from '../ingest/metadata.js'
+import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { Bm25Index } from './bm25.js'
@@ -45,6 +45,13 @@ export interface IngestReport {
 function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
   const meta = metadata.documents.find((d) => d.source === doc.source) ?? null
   return sha256(JSON.stringify([doc.contentHash, meta, metadata.parks, CHUNKER_VERSION]))
+}
+
+/** The metadata's parks plus any park derived from a document without metadata. */
+function indexedParks(metadata: CorpusMetadata, chunks: Chunk[]): Park[] {
+  const known = new Set(metadata.parks.map((p) => p.name))
+  const derived = [...new Set(chunks.map((c) => c.park))].filter((name) => name !== '' && !known.has(name))
+  return [...metadata.parks, ...derived.map((name) => ({ name, aliases: [], english: [] }))]
 }
 
 async function previousIndex(options: IngestOptions): Promise<SearchIndex | undefined> {
@@ -172,7 +179,14 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       createdAt: new Date().toISOString(),
       embedder: { id: configuredEmbedderId(options.config), dimensions: vectors[0]?.length ?? 0 },
       chunkCount: chunks.length,
-      documents: plan.map((p) => ({ source: p.doc.source, contentHash: p.doc.contentHash, fingerprint: p.fingerprint, chunks: p.chunks.length })),
+      documents: plan.map((p) => ({
+        source: p.doc.source,
+        contentHash: p.doc.contentHash,
+        fingerprint: p.fingerprint,
+        chunks: p.chunks.length,
+        date: corpus.metadata.documents.find((d) => d.source === p.doc.source)?.date,
+      })),
+      parks: indexedParks(corpus.metadata, chunks),
     }
     // The manifest is written last: a version directory without one is incomplete by definition.
     await fs.writeFile(path.join(versionDir, FILES.manifest), JSON.stringify(manifest, null, 2))

@@ -3,13 +3,14 @@ import path from 'node:path'
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
 import type { Embeddings } from '@langchain/core/embeddings'
 import type { Chunk } from '../ingest/chunk.js'
+import type { Park } from '../ingest/metadata.js'
 import { AppError, IndexError } from '../errors.js'
 import { Bm25Index, type Bm25Data } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import type { LocalEmbedderState } from './local-embeddings.js'
 import { readCurrentVersion, versionPath } from './store.js'
 
-export const INDEX_FORMAT = 1
+export const INDEX_FORMAT = 2
 export const FILES = { manifest: 'manifest.json', bm25: 'bm25.json', embedder: 'embedder.json' } as const
 
 export interface ManifestDocument {
@@ -18,6 +19,8 @@ export interface ManifestDocument {
   /** Hash of content, metadata and chunker version: equal fingerprints mean reusable chunks. */
   fingerprint: string
   chunks: number
+  /** Publication date from the metadata (YYYY or YYYY-MM): what "今年" means in the text. */
+  date?: string
 }
 
 export interface Manifest {
@@ -26,6 +29,8 @@ export interface Manifest {
   embedder: { id: string; dimensions: number }
   chunkCount: number
   documents: ManifestDocument[]
+  /** Every park a passage belongs to, with the names questions may use for it. */
+  parks: Park[]
 }
 
 export interface SearchHit {
@@ -46,23 +51,37 @@ export class SearchIndex {
     readonly ef: number,
   ) {
     store.index.setEf(ef)
+    for (const doc of manifest.documents) if (doc.date) this.dates.set(doc.source, doc.date)
   }
 
-  /** Nearest passages by cosine similarity of embeddings. */
-  async dense(query: string, k: number): Promise<SearchHit[]> {
-    const limit = Math.min(k, this.chunks.length)
+  private readonly dates = new Map<string, string>()
+
+  /** The year a document was published, if the metadata gives it. */
+  documentYear(source: string): string | undefined {
+    return this.dates.get(source)?.slice(0, 4)
+  }
+
+  /** Nearest passages by cosine similarity of embeddings; `accept` keeps only some passages. */
+  async dense(query: string, k: number, accept?: (chunk: Chunk) => boolean): Promise<SearchHit[]> {
+    const eligible = accept ? this.chunks.filter(accept).length : this.chunks.length
+    const limit = Math.min(k, eligible)
     if (limit === 0) return []
     // ef below k would return fewer than k neighbours.
     if (limit > this.ef) this.store.index.setEf(limit)
-    const vector = await this.embeddings.embedQuery(query)
-    const results = await this.store.similaritySearchVectorWithScore(vector, limit)
-    if (limit > this.ef) this.store.index.setEf(this.ef)
-    return results.map(([doc, distance]) => ({ chunk: doc.metadata as Chunk, score: 1 - distance }))
+    try {
+      const vector = await this.embeddings.embedQuery(query)
+      const filter = accept ? (doc: { metadata: Record<string, unknown> }) => accept(doc.metadata as unknown as Chunk) : undefined
+      const results = await this.store.similaritySearchVectorWithScore(vector, limit, filter)
+      return results.map(([doc, distance]) => ({ chunk: doc.metadata as Chunk, score: 1 - distance }))
+    } finally {
+      if (limit > this.ef) this.store.index.setEf(this.ef)
+    }
   }
 
   /** Best passages by BM25 over jieba words and bigrams of the indexed text. */
-  lexical(query: string, k: number): SearchHit[] {
-    return this.bm25.search(query, k).map(({ index, score }) => ({ chunk: this.chunks[index]!, score }))
+  lexical(query: string, k: number, accept?: (chunk: Chunk) => boolean): SearchHit[] {
+    const keep = accept ? (i: number) => accept(this.chunks[i]!) : undefined
+    return this.bm25.search(query, k, keep).map(({ index, score }) => ({ chunk: this.chunks[index]!, score }))
   }
 }
 

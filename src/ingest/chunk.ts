@@ -2,6 +2,7 @@ import { cleanText, type Block, type CleanedDocument } from './clean.js'
 import type { SourceDocument } from './corpus.js'
 import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './metadata.js'
 import { CorpusError } from '../errors.js'
+import { CLAUSE, SENTENCE, spans } from '../text/sentences.js'
 
 export interface Chunk {
   /** Document content hash prefix + ordinal: the same text always gets the same id. */
@@ -34,17 +35,6 @@ interface Unit {
   block: Block
 }
 
-const SENTENCE = /[^。！？!?；;…⋯]*(?:[。！？!?；;]+|[…⋯]+|$)[”’」』）)]*/g
-const CLAUSE = /[^，,、：:]*(?:[，,、：:]+|$)/g
-
-/** Non-empty matches of `pattern` in `text`, as offsets shifted by `offset`. */
-function spans(text: string, pattern: RegExp, offset: number): Array<{ start: number; end: number }> {
-  const out: Array<{ start: number; end: number }> = []
-  for (const match of text.matchAll(pattern)) {
-    if (match[0] !== '') out.push({ start: offset + match.index, end: offset + match.index + match[0].length })
-  }
-  return out
-}
 
 /** Sentences of a block; a sentence longer than `max` is cut at clause ends, then hard. */
 function sentenceUnits(block: Block, max: number): Unit[] {

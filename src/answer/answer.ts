@@ -1,0 +1,173 @@
+import { z } from 'zod'
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
+import { RequestError } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { SearchIndex } from '../index/search-index.js'
+import { ParkCatalog } from '../retrieve/parks.js'
+import { analyzeQuestion, type Question } from '../retrieve/query.js'
+import { retrieve, type RetrieverMode } from '../retrieve/retriever.js'
+import { extractAnswer, renderQuotes, type ExtractiveResult, type Passage, type Vocabulary } from './extractive.js'
+import { condense } from './followup.js'
+import { answerMessages, checkModelAnswer, chunkText, condenseMessages } from './llm.js'
+import type { AnswerRequest, AnswerResponse, Citation } from './types.js'
+
+/**
+ * `answer()` — the one function behind the HTTP API, the Telegram bot, the CLI and the eval
+ * runner: question → passages (hybrid, park-aware) → an extractive answer, or an LLM answer when a
+ * model is configured, falling back to the extractive one whenever the model fails.
+ */
+
+export const requestSchema = z.object({
+  question: z.string().trim().min(1, 'question is empty').max(1000, 'question is longer than 1000 characters'),
+  k: z.number().int('k must be a whole number').min(1, 'k must be 1–20').max(20, 'k must be 1–20').default(5),
+  park: z.string().trim().min(1).max(100).optional(),
+  history: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(4000) }))
+    .max(20, 'history holds at most 20 turns')
+    .default([]),
+})
+
+export type ParsedRequest = z.infer<typeof requestSchema>
+
+export const REFUSAL = {
+  zh: '文档中没有找到这个问题的答案。下面列出的是最接近的段落，供参考。',
+  en: 'The documents do not say. The closest passages are listed below for reference.',
+}
+
+/** Events of `stream()`: tokens as the model writes them, then the final, validated response. */
+export type AnswerEvent = { type: 'token'; text: string } | { type: 'done'; response: AnswerResponse }
+
+export interface AnswererDeps {
+  index: SearchIndex
+  logger: Logger
+  /** A chat model turns on LLM answers; without one answers are extractive. */
+  chat?: BaseChatModel
+  /** Deadline for one LLM call (answer or rewrite), after which the extractive answer is used. */
+  llmTimeoutMs?: number
+  retriever?: RetrieverMode
+  /** Overrides the extractive refusal threshold (for calibration runs). */
+  minCoverage?: number
+}
+
+export interface Answerer {
+  answer(request: AnswerRequest): Promise<AnswerResponse>
+  stream(request: AnswerRequest): AsyncGenerator<AnswerEvent>
+  readonly catalog: ParkCatalog
+}
+
+function parseRequest(request: AnswerRequest): ParsedRequest {
+  const parsed = requestSchema.safeParse(request)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const field = issue.path.join('.')
+    throw new RequestError('invalid_request', field ? `${field}: ${issue.message}` : issue.message)
+  }
+  return parsed.data
+}
+
+interface Prepared {
+  question: Question
+  passages: Passage[]
+  citations: Citation[]
+  extractive: ExtractiveResult
+}
+
+function toCitation(p: Passage): Citation {
+  return { n: p.n, id: p.id, source: p.source, title: p.title, park: p.park, text: p.text, score: p.score }
+}
+
+export function createAnswerer(deps: AnswererDeps): Answerer {
+  const { index, logger, chat } = deps
+  const catalog = new ParkCatalog(index.manifest.parks)
+  const timeoutMs = deps.llmTimeoutMs ?? 20000
+  const vocabulary: Vocabulary = {
+    catalog,
+    weight: (word) => index.bm25.wordWeight(word),
+    passagesWith: (word) => index.bm25.wordPassages(word),
+    passageCount: index.chunks.length,
+  }
+
+  async function standalone(request: ParsedRequest): Promise<string> {
+    if (request.history.length === 0) return request.question
+    if (chat) {
+      try {
+        const reply = await chat.invoke(condenseMessages(request.question, request.history), { signal: AbortSignal.timeout(timeoutMs) })
+        const rewritten = chunkText(reply as never).trim()
+        if (rewritten !== '' && rewritten.length <= 1000) return rewritten
+      } catch (error) {
+        logger.warn(`LLM follow-up rewrite failed (${(error as Error).message}); using the rule-based rewrite`)
+      }
+    }
+    return condense(request.question, request.history, catalog)
+  }
+
+  async function prepare(request: ParsedRequest): Promise<Prepared> {
+    const park = request.park === undefined ? undefined : catalog.resolve(request.park)
+    const question = analyzeQuestion(await standalone(request), catalog)
+    const retrieved = await retrieve(index, catalog, question, { k: request.k, park, mode: deps.retriever })
+    const passages = retrieved.map(({ chunk, score }, i): Passage => ({ n: i + 1, id: chunk.id, source: chunk.source, title: chunk.title, park: chunk.park, section: chunk.section, documentYear: index.documentYear(chunk.source), text: chunk.text, score }))
+    return { question, passages, citations: passages.map(toCitation), extractive: extractAnswer(question, passages, vocabulary, deps.minCoverage) }
+  }
+
+  function extractiveResponse({ question, citations, extractive }: Prepared): AnswerResponse {
+    if (!extractive.found) return { answer: question.english ? REFUSAL.en : REFUSAL.zh, found: false, mode: 'extractive', citations }
+    const quoted = renderQuotes(extractive.quotes, citations)
+    return { answer: question.english ? `From the documents: ${quoted}` : quoted, found: true, mode: 'extractive', citations }
+  }
+
+  function llmResponse(prepared: Prepared, raw: string): AnswerResponse | undefined {
+    const checked = checkModelAnswer(raw, prepared.citations.length)
+    if (!checked) return undefined
+    const { question, citations } = prepared
+    if (!checked.found) return { answer: question.english ? REFUSAL.en : REFUSAL.zh, found: false, mode: 'llm', citations }
+    return { answer: checked.text, found: true, mode: 'llm', citations }
+  }
+
+  async function* stream(request: AnswerRequest): AsyncGenerator<AnswerEvent> {
+    const parsed = parseRequest(request)
+    const prepared = await prepare(parsed)
+    if (!chat || prepared.citations.length === 0) {
+      const response = extractiveResponse(prepared)
+      yield { type: 'token', text: response.answer }
+      yield { type: 'done', response }
+      return
+    }
+    let raw = ''
+    try {
+      const chunks = await chat.stream(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
+      for await (const chunk of chunks) {
+        const text = chunkText(chunk as never)
+        if (text === '') continue
+        raw += text
+        yield { type: 'token', text }
+      }
+      const response = llmResponse(prepared, raw)
+      if (response) {
+        yield { type: 'done', response }
+        return
+      }
+      logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
+    } catch (error) {
+      logger.warn(`LLM answer failed (${(error as Error).message}); using the extractive answer`)
+    }
+    // The tokens streamed so far (if any) are superseded by this final response.
+    yield { type: 'done', response: extractiveResponse(prepared) }
+  }
+
+  async function answer(request: AnswerRequest): Promise<AnswerResponse> {
+    const parsed = parseRequest(request)
+    const prepared = await prepare(parsed)
+    if (!chat || prepared.citations.length === 0) return extractiveResponse(prepared)
+    try {
+      const reply = await chat.invoke(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
+      const response = llmResponse(prepared, chunkText(reply as never))
+      if (response) return response
+      logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
+    } catch (error) {
+      logger.warn(`LLM answer failed (${(error as Error).message}); using the extractive answer`)
+    }
+    return extractiveResponse(prepared)
+  }
+
+  return { answer, stream, catalog }
+}

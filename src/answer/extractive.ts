@@ -1,0 +1,215 @@
+import { agreement, type Agreement } from '../retrieve/agreement.js'
+import type { ParkCatalog } from '../retrieve/parks.js'
+import type { Question } from '../retrieve/query.js'
+import { coverage } from '../retrieve/retriever.js'
+import { SENTENCE, spans, type Span } from '../text/sentences.js'
+import type { Citation } from './types.js'
+
+/**
+ * The offline answerer: quotes the clause(s) of the retrieved passages that answer the question,
+ * each followed by the `[n]` of its passage, or says the documents do not say. A quote is always a
+ * verbatim slice of its passage (checked by `verifyQuotes`).
+ */
+
+export interface Quote {
+  n: number
+  /** Verbatim text of passage `n`. */
+  text: string
+  /** The park, prefixed when the quote does not name it (context the passage gives). */
+  label?: string
+}
+
+/** A citation plus the section it comes from (context for years and periods, not shown). */
+export type Passage = Citation & { section: string; documentYear?: string }
+
+export interface ExtractiveResult {
+  found: boolean
+  quotes: Quote[]
+  /** Score of the best candidate, found or not (used to calibrate refusal). */
+  confidence: number
+}
+
+// Phrases inside a sentence; 、 stays inside (it separates list items, not clauses).
+const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
+const NUMBER_WITH_UNIT =
+  /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|%|％|个|家|项|人|名|位|件|次|亩|平方米|平方公里|万平方米|公里|倍|户|条|批|台|套|吨|年|天|小时|分钟|个百分点|千瓦|家次)|第\s*\d+\s*(?:名|位)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次|倍|大)/
+const DATE = /\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年(?!\d)/
+const GROWTH_CLAUSE = /^\s*(?:同比|比上年|较上年)?\s*(?:增长|下降|增加|减少|提高|占|居|排名|名列|位列)/
+const REASON_CUE = /实行|实施|推行|建立|采取|采用|通过|坚持|引入|推动|开展|创新|探索|打造|依托|由于|因为|得益于|为了/
+const TRAILING = /[\s，,；;：:。、]+$/
+const LEADING = /^[\s，,；;：:。、”’）)]+/
+
+/** Minimum share of the question's words a quote (with its sentence) must hold; calibrated on evals/. */
+export const MIN_COVERAGE = 0.3
+
+interface Candidate {
+  citation: Passage
+  rank: number
+  span: Span
+  text: string
+  agreement: Agreement
+  score: number
+  accepted: boolean
+}
+
+/** Matches of `pattern` in `text` that the question does not already state (its "53个" is no answer). */
+function newMatches(q: Question, text: string, pattern: RegExp): string[] {
+  const asked = q.normalized.replace(/\s+/g, '')
+  return [...text.matchAll(new RegExp(pattern.source, 'g'))].map((m) => m[0].replace(/\s+/g, '')).filter((m) => !asked.includes(m))
+}
+
+/** For a figure asked by measure, the figure must follow the measure within its clause. */
+function figureOfMeasure(q: Question, text: string): boolean {
+  if (q.measures.length === 0) return true
+  return q.measures.some((group) => group.some((name) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^，,。；;、]{0,14}?\\d`).test(text)))
+}
+
+function kindFit(q: Question, text: string): number {
+  switch (q.kind) {
+    case 'number':
+      return newMatches(q, text, NUMBER_WITH_UNIT).length > 0 && figureOfMeasure(q, text) ? 1 : -1
+    case 'percent':
+      return newMatches(q, text, /\d[\d.]*\s*[%％]|\d[\d.]*\s*个百分点/).length > 0 && figureOfMeasure(q, text) ? 1 : -1
+    case 'date':
+      return newMatches(q, text, DATE).length > 0 ? 1 : -1
+    case 'list':
+      return /、|和|及/.test(text) ? 1 : 0
+    case 'reason':
+      return REASON_CUE.test(text) ? 1 : 0
+    default:
+      return 0
+  }
+}
+
+function trimmed(text: string, span: Span): Span {
+  const slice = text.slice(span.start, span.end)
+  const lead = slice.length - slice.replace(LEADING, '').length
+  const body = slice.slice(lead).replace(TRAILING, '')
+  return { start: span.start + lead, end: span.start + lead + body.length }
+}
+
+function windows(text: string, q: Question): Span[] {
+  const maxPhrases = q.kind === 'list' || q.kind === 'reason' ? 5 : 3
+  const out: Span[] = []
+  for (const sentence of spans(text, SENTENCE)) {
+    const phrases = spans(text.slice(sentence.start, sentence.end), PHRASE, sentence.start)
+    for (let i = 0; i < phrases.length; i++) {
+      for (let j = i; j < Math.min(phrases.length, i + maxPhrases); j++) out.push({ start: phrases[i]!.start, end: phrases[j]!.end })
+    }
+    if (phrases.length > maxPhrases && sentence.end - sentence.start <= 160) out.push(sentence)
+  }
+  return out.map((s) => trimmed(text, s)).filter((s) => s.end - s.start >= 4)
+}
+
+/** What the answerer knows of the index: park names and how rare a word is. */
+export interface Vocabulary {
+  catalog: ParkCatalog
+  /** IDF-like weight of a word. */
+  weight(word: string): number
+  /** Number of passages holding a word. */
+  passagesWith(word: string): number
+  passageCount: number
+}
+
+/**
+ * Rare words of the question that the corpus does hold (a project, a company, 国家级): the passage
+ * answering must hold them too (all but one when there are several). Words the corpus never uses
+ * are paraphrases, not required.
+ */
+function focusWords(q: Question, vocabulary: Vocabulary): string[] {
+  const rare = Math.max(2, Math.ceil(vocabulary.passageCount * 0.03))
+  return q.terms.filter((g) => g.length === 1 && g[0]!.length >= 2).map((g) => g[0]!).filter((w) => {
+    const n = vocabulary.passagesWith(w)
+    return n > 0 && n <= rare
+  })
+}
+
+function novelty(q: Question, text: string): number {
+  let covered = text.toLowerCase()
+  for (const group of q.terms) for (const term of group) covered = covered.split(term).join('')
+  return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
+}
+
+function candidatesOf(q: Question, citation: Passage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
+  const { catalog, weight } = vocabulary
+  const focus = focusWords(q, vocabulary)
+  const lowerText = citation.text.toLowerCase()
+  const text = citation.text
+  const sentences = spans(text, SENTENCE)
+  return windows(text, q).map((span) => {
+    const quote = text.slice(span.start, span.end)
+    const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
+    const before = text.slice(0, span.start)
+    const a = agreement(q, { text: quote, before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions: catalog.mentioned(`${before}${quote}`), documentYear: citation.documentYear })
+    const own = coverage(q, quote, weight)
+    const wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)
+    const fit = kindFit(q, quote)
+    const constraints = a.park + a.year + a.period + a.measure
+    const focused = focus.filter((w) => !lowerText.includes(w)).length <= (focus.length >= 2 ? 1 : 0)
+    const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
+    const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
+    const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length
+    const accepted =
+      a.park >= 0 &&
+      a.year >= 0 &&
+      a.period >= 0 &&
+      a.measure >= 0 &&
+      fit >= 0 &&
+      focused &&
+      (q.parks.length === 0 || a.park > 0) &&
+      Math.max(own, wide) >= minCoverage
+    return { citation, rank, span, text: quote, agreement: a, score, accepted }
+  })
+}
+
+/** Adds the clause that completes a figure (…23.05亿元 → …，增长4.26%). */
+function extend(candidate: Candidate): Span {
+  const text = candidate.citation.text
+  let { start, end } = candidate.span
+  for (let step = 0; step < 2; step++) {
+    const rest = text.slice(end)
+    const next = /^[，,]([^，,。；;！？]*)/.exec(rest)
+    if (!next || !GROWTH_CLAUSE.test(next[1]!) || end + next[0].length - start > 120) break
+    end += next[0].length
+  }
+  return trimmed(text, { start, end })
+}
+
+function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote {
+  const span = extend(candidate)
+  const text = candidate.citation.text.slice(span.start, span.end)
+  const named = catalog.mentioned(text)
+  const park = candidate.citation.park
+  const label = park && !named.includes(park) && (q.parks.length === 0 || q.parks.includes(park)) ? park : undefined
+  return { n: candidate.citation.n, text, label }
+}
+
+export function extractAnswer(q: Question, citations: Passage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
+  const { catalog } = vocabulary
+  const candidates = citations.flatMap((c, rank) => candidatesOf(q, c, rank, vocabulary, minCoverage))
+  candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)
+  const best = candidates.find((c) => c.accepted)
+  const confidence = candidates[0]?.score ?? 0
+  if (!best) return { found: false, quotes: [], confidence }
+  const chosen = [best]
+  // A question about two parks gets the best quote for each.
+  for (const park of q.parks) {
+    if (chosen.some((c) => c.citation.park === park || catalog.mentioned(c.text).includes(park))) continue
+    const other = candidates.find((c) => c.accepted && (c.citation.park === park || catalog.mentioned(c.text).includes(park)))
+    if (other) chosen.push(other)
+  }
+  return { found: true, quotes: chosen.map((c) => toQuote(c, q, catalog)), confidence: best.score }
+}
+
+/** Renders quotes as `label：text[n]`, joined; throws if a quote is not verbatim in its passage. */
+export function renderQuotes(quotes: Quote[], citations: Citation[]): string {
+  verifyQuotes(quotes, citations)
+  return quotes.map((quote) => `${quote.label ? `${quote.label}：` : ''}${quote.text}[${quote.n}]`).join('；')
+}
+
+export function verifyQuotes(quotes: Quote[], citations: Citation[]): void {
+  for (const quote of quotes) {
+    const passage = citations.find((c) => c.n === quote.n)
+    if (!passage || !passage.text.includes(quote.text)) throw new Error(`quote for [${quote.n}] is not in that passage`)
+  }
+}

@@ -1,0 +1,66 @@
+import type { ParkCatalog } from '../retrieve/parks.js'
+import { analyzeQuestion, periodsIn, yearsIn } from '../retrieve/query.js'
+import type { Turn } from './types.js'
+
+/**
+ * Rule-based rewriting of a follow-up into a standalone question (the offline path; the LLM path
+ * uses prompts/condense-follow-up.md). "那2019年呢？" after "张家界高新区2020年工业总产值是多少？"
+ * becomes "张家界高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
+ */
+
+const PRONOUN = /^(那么|那|还有|另外)?\s*(它们的|它的|它|其|该区的|该区|这个园区的|这个园区|那里的|那里|这里的|这里)?/
+const ELLIPTICAL_END = /(呢|吗)?\s*[？?]?\s*$/
+
+function isElliptical(question: string, catalog: ParkCatalog): boolean {
+  const q = analyzeQuestion(question, catalog)
+  const contentTerms = q.terms.map((g) => g[0]!).filter((t) => !yearsIn(t).length && !periodsIn(t).length && !/^(上半年|下半年|全年|那|呢)$/.test(t))
+  return contentTerms.length === 0 || (/^(那|那么)/.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
+}
+
+function replaceAll(text: string, from: string[], to: string): string {
+  let out = text
+  for (const f of from) out = out.split(f).join(to)
+  return out
+}
+
+/** One step: the follow-up read against the previous standalone question. */
+export function condenseOne(question: string, previous: string, catalog: ParkCatalog): string {
+  const q = analyzeQuestion(question, catalog)
+  const p = analyzeQuestion(previous, catalog)
+  if (q.english !== p.english) return question
+  if (isElliptical(question, catalog)) {
+    let out = previous
+    if (q.years.length > 0) {
+      out = p.years.length > 0 ? replaceAll(out, p.years, q.years[0]!) : `${q.years[0]}年${out}`
+    }
+    const periods = periodsIn(question)
+    if (periods.length > 0) {
+      const old = periodsIn(previous)
+      const year = /\d{4}\s*年/.exec(out)
+      if (old.length > 0) out = replaceAll(out, old, periods[0]!)
+      else if (year) out = out.slice(0, year.index + year[0].length) + periods[0] + out.slice(year.index + year[0].length)
+      else out = `${periods[0]}${out}`
+    }
+    if (q.parks.length > 0 && p.parks.length > 0) {
+      const names = catalog.parks.find((park) => park.name === p.parks[0])
+      out = replaceAll(out, [p.parks[0]!, ...(names?.aliases ?? [])].sort((a, b) => b.length - a.length), q.parks[0]!)
+    }
+    return out
+  }
+  if (q.parks.length === 0 && p.parks.length > 0) {
+    const rest = question.trim().replace(PRONOUN, '')
+    // Same park, and the same year unless the follow-up names one.
+    const year = q.years.length === 0 && p.years.length > 0 ? `${p.years[0]}年` : ''
+    return q.english ? `${question} (${[p.parks[0], year].filter(Boolean).join(' ')})` : `${p.parks[0]}${year}${rest}`
+  }
+  return question
+}
+
+/** Folds the user turns of the history, oldest first, then the question. */
+export function condense(question: string, history: Turn[], catalog: ParkCatalog): string {
+  const asked = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
+  if (asked.length === 0) return question
+  let standalone = asked[0]!
+  for (const turn of asked.slice(1)) standalone = condenseOne(turn, standalone, catalog)
+  return condenseOne(question, standalone, catalog)
+}

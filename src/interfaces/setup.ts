@@ -1,0 +1,26 @@
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+import { ingest } from '../index/ingest.js'
+import { loadIndex, type SearchIndex } from '../index/search-index.js'
+import type { Logger } from '../log.js'
+import { createAnswerer, type Answerer } from '../answer/answer.js'
+import { createChatModel } from '../answer/llm.js'
+
+/** Wiring shared by the commands: the index (built on first use) and the answerer the config asks for. */
+
+export async function openIndex(config: Config, logger: Logger): Promise<SearchIndex> {
+  const options = { indexDir: config.indexDir, config, ef: config.hnswEf }
+  try {
+    return await loadIndex(options)
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'index_missing') throw error
+    logger.info(`no index in ${config.indexDir} yet: building it from ${config.corpusDir}`)
+    await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger })
+    return await loadIndex(options)
+  }
+}
+
+export function answererFor(config: Config, index: SearchIndex, logger: Logger): Answerer {
+  const chat = config.llmEnabled ? createChatModel(config) : undefined
+  return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs })
+}

@@ -1,0 +1,89 @@
+import { FULL_YEAR, measuresIn, periodsIn, yearsIn, type Question } from './query.js'
+
+/**
+ * Does a piece of text agree with what the question pins down — park, year, period, measure?
+ * Each check gives +1 (agrees), 0 (says nothing either way) or -1 (speaks of something else),
+ * so that a passage about 2019 or 上半年 or 规模工业总产值 cannot win a question about 2020,
+ * 1-10月 or 工业总产值 on word overlap alone.
+ */
+
+export interface Agreement {
+  park: number
+  year: number
+  period: number
+  measure: number
+}
+
+export interface TextContext {
+  /** The text that must carry the fact (a passage, or a quoted span). */
+  text: string
+  /** Earlier text of the passage (its time words date the text). */
+  before: string
+  /** Title and section: the scene when the earlier text names no time. */
+  heading: string
+  /** The park the passage belongs to. */
+  park: string
+  /** Parks the text and its context name. */
+  mentions: string[]
+  /** Publication year of the document (resolves 今年/去年). */
+  documentYear?: string
+}
+
+const SENTENCE_END = /(?<=[。！？!?；;\n])/
+
+/**
+ * The years (or periods) of the scene a text is set in: those of the nearest earlier sentence of
+ * its passage that names one — text runs forward in time, so an older year further up does not
+ * date it — or else those of the title and section.
+ */
+function sceneOf(c: TextContext, names: (text: string) => string[]): string[] {
+  const sentences = c.before.split(SENTENCE_END)
+  for (let i = sentences.length - 1; i >= 0; i--) {
+    const found = names(sentences[i]!)
+    if (found.length > 0) return found
+  }
+  return names(c.heading)
+}
+
+export function parkAgreement(q: Question, c: TextContext): number {
+  if (q.parks.length === 0) return 0
+  if (q.parks.includes(c.park) || c.mentions.some((m) => q.parks.includes(m))) return 1
+  return -1
+}
+
+export function yearAgreement(q: Question, c: TextContext): number {
+  if (q.years.length === 0) return 0
+  const own = yearsIn(c.text, c.documentYear)
+  if (own.some((y) => q.years.includes(y))) return 1
+  if (own.length > 0) return -1
+  const scene = sceneOf(c, (text) => yearsIn(text, c.documentYear))
+  if (scene.some((y) => q.years.includes(y))) return 1
+  return scene.length > 0 ? -1 : 0
+}
+
+/**
+ * Period words like 上半年 or 1-10月; a question naming none accepts any (the answer quotes it).
+ * 全年 only rules out part-year figures: most full-year figures do not say 全年.
+ */
+export function periodAgreement(q: Question, c: TextContext): number {
+  const asked = q.periods.filter((p) => p !== FULL_YEAR)
+  const own = periodsIn(c.text).filter((p) => p !== FULL_YEAR)
+  if (asked.length === 0) {
+    const partYear = own.length > 0 || sceneOf(c, periodsIn).some((p) => p !== FULL_YEAR)
+    return q.periods.includes(FULL_YEAR) && partYear ? -1 : 0
+  }
+  if (own.some((p) => asked.includes(p))) return 1
+  if (own.length > 0) return -1
+  return sceneOf(c, periodsIn).some((p) => asked.includes(p)) ? 1 : -1
+}
+
+export function measureAgreement(q: Question, c: TextContext): number {
+  if (q.measures.length === 0) return 0
+  const named = measuresIn(c.text)
+  if (q.measures.some((m) => named.includes(m))) return 1
+  return -1
+}
+
+export function agreement(q: Question, c: TextContext): Agreement {
+  return { park: parkAgreement(q, c), year: yearAgreement(q, c), period: periodAgreement(q, c), measure: measureAgreement(q, c) }
+}

@@ -1,0 +1,19 @@
+import fs from 'node:fs'
+import { z } from 'zod'
+
+/** The domain vocabulary (`glossary.json`): short forms, English terms and the named measures. */
+
+const glossarySchema = z.object({
+  shortForms: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  english: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  measures: z.array(z.array(z.string().min(1)).min(1)),
+})
+
+export type Glossary = z.infer<typeof glossarySchema>
+
+let cached: Glossary | undefined
+
+export function glossary(): Glossary {
+  cached ??= glossarySchema.parse(JSON.parse(fs.readFileSync(new URL('./glossary.json', import.meta.url), 'utf8')))
+  return cached
+}

@@ -1,0 +1,70 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A fake OpenAI-compatible chat server on 127.0.0.1 for LLM tests: it records every request and
+ * answers according to `behaviour` (a reply, a 500, a stall, garbage), streaming when asked.
+ */
+
+export type Behaviour = { kind: 'reply'; content: string } | { kind: 'error'; status: number } | { kind: 'stall'; ms: number } | { kind: 'garbage' }
+
+export interface FakeOpenAI {
+  baseURL: string
+  requests: Array<{ path: string; body: { messages: Array<{ role: string; content: string }>; stream?: boolean } }>
+  behaviour: Behaviour
+  close(): Promise<void>
+}
+
+function completion(content: string): string {
+  return JSON.stringify({
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 0,
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  })
+}
+
+function streamChunk(delta: Record<string, unknown>, finish: string | null): string {
+  return `data: ${JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 0, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+}
+
+export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  const fake: Omit<FakeOpenAI, 'baseURL' | 'close'> = { requests: [], behaviour: { kind: 'reply', content: 'ok [1]' } }
+  const server = http.createServer((req, res) => {
+    let raw = ''
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')))
+    req.on('end', () => {
+      const body = JSON.parse(raw || '{}')
+      fake.requests.push({ path: req.url ?? '', body })
+      const b = fake.behaviour
+      if (b.kind === 'error') {
+        res.writeHead(b.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'boom', type: 'server_error' } }))
+      } else if (b.kind === 'stall') {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(completion('too late [1]')), b.ms).unref()
+      } else if (b.kind === 'garbage') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [nonsense')
+      } else if (body.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        const pieces = b.content.match(/.{1,4}/gsu) ?? []
+        res.write(streamChunk({ role: 'assistant', content: '' }, null))
+        for (const piece of pieces) res.write(streamChunk({ content: piece }, null))
+        res.write(streamChunk({}, 'stop'))
+        res.end('data: [DONE]\n\n')
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(completion(b.content))
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return Object.assign(fake, {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  })
+}

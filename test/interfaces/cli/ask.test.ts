@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { CORPUS_DIR, ROOT, tempDir } from '../../helpers.js'
+
+const run = promisify(execFile)
+
+async function askCli(env: Record<string, string>, args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/interfaces/cli/ask.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR, ...env },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  )
+}
+
+describe('npm run ask', () => {
+  it('builds a missing index, prints exactly the /ask body with --json, a readable answer without, and typed errors', async () => {
+    const env = { INDEX_DIR: path.join(await tempDir(), 'index') }
+    const json = await askCli(env, ['--json', '--k', '3', '常德高新区2019年招商签约的项目总投资额有多大？'])
+    expect(json.code).toBe(0)
+    const body = JSON.parse(json.stdout)
+    expect(Object.keys(body)).toEqual(['answer', 'found', 'mode', 'citations'])
+    expect(body).toMatchObject({ found: true, mode: 'extractive' })
+    expect(body.answer).toContain('263亿元')
+    expect(body.citations).toHaveLength(3)
+    expect(Object.keys(body.citations[0])).toEqual(['n', 'id', 'source', 'title', 'park', 'text', 'score'])
+    expect(json.stderr).toContain('no index')
+
+    const readable = await askCli(env, ['--park', '湘西高新区', '湘西高新区2022年GDP有多少？'])
+    expect(readable.code).toBe(0)
+    expect(readable.stdout).toContain('84.6亿元')
+    expect(readable.stdout).toMatch(/Sources:\n\[1\] .*湘西高新区 \(002_426f90f1a3af3905\.txt, score [\d.]+\)/)
+
+    const unknown = await askCli(env, ['--park', '长沙高新区', '工业总产值'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stdout).toBe('')
+    expect(unknown.stderr).toMatch(/^error \[unknown_park\]: Unknown park "长沙高新区". Known parks: 张家界高新区、/)
+    const badK = await askCli(env, ['--k', '50', '工业总产值'])
+    expect(badK.stderr).toContain('error [invalid_request]: k: k must be 1–20')
+  })
+})

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
+import { analyzeQuestion, measuresIn, periodsIn, yearsIn } from '../../src/retrieve/query.js'
+
+const catalog = new ParkCatalog([
+  { name: '常德市', aliases: ['常德'], english: ['Changde'] },
+  { name: '常德高新区', aliases: ['常德国家高新区'], english: ['Changde High-tech Zone'] },
+  { name: '湘西高新区', aliases: [], english: ['Xiangxi'] },
+])
+
+describe('ParkCatalog', () => {
+  it('matches longest names first, English names as whole words, and blanks names out', () => {
+    expect(catalog.mentioned('常德高新区和常德的对比')).toEqual(['常德高新区', '常德市'])
+    expect(catalog.mentioned('What did Changde High-tech Zone and Xiangxi report?')).toEqual(['常德高新区', '湘西高新区'])
+    expect(catalog.mentioned('Changdexyz')).toEqual([])
+    expect(catalog.withoutNames('常德高新区工业总产值')).toBe(' 工业总产值')
+    expect(catalog.resolve('changde high-tech zone')).toBe('常德高新区')
+    expect(() => catalog.resolve('长沙')).toThrow(/Known parks: 常德市、常德高新区、湘西高新区/)
+  })
+})
+
+describe('question analysis', () => {
+  it('reads years (今年/去年 and bare dates against the publication year), periods and measures', () => {
+    expect(yearsIn('2019年，今年上半年', '2020')).toEqual(['2019', '2020'])
+    expect(yearsIn('去年', '2021')).toEqual(['2020'])
+    expect(yearsIn('7月29日,湘西高新区举行', '2023')).toEqual(['2023'])
+    expect(yearsIn('12380个')).toEqual([])
+    expect(periodsIn('1至10月、1-6月、1季度')).toEqual(['1-10月', '上半年', '一季度'])
+    expect(measuresIn('规模工业总产值21.42亿元')).toEqual([['规模工业总产值', '规上工业总产值']])
+    expect(measuresIn('完成工业总产值23.05亿元')).toEqual([['工业总产值']])
+  })
+
+  it('expands short forms and English terms, and tells the kind of answer wanted', () => {
+    const short = analyzeQuestion('常德高新区上半年规工总产值多少？', catalog)
+    expect(short).toMatchObject({ parks: ['常德高新区'], periods: ['上半年'], kind: 'number' })
+    expect(short.measures).toEqual([['规模工业总产值', '规上工业总产值']])
+    const english = analyzeQuestion('What was the GDP of Xiangxi in 2022?', catalog)
+    expect(english).toMatchObject({ english: true, parks: ['湘西高新区'], years: ['2022'], kind: 'number' })
+    expect(english.searchText).toContain('地区生产总值')
+    expect(analyzeQuestion('哪些城市设了招商中心？', catalog).kind).toBe('list')
+    expect(analyzeQuestion('什么时候开工的？', catalog).kind).toBe('date')
+    expect(analyzeQuestion('是怎么做到的？', catalog).kind).toBe('reason')
+    expect(analyzeQuestion('增速是百分之多少？', catalog).kind).toBe('percent')
+  })
+})

@@ -1,0 +1,37 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { RunnableLambda } from '@langchain/core/runnables'
+import type { Document } from '@langchain/core/documents'
+import type { SearchIndex } from '../../src/index/search-index.js'
+import { ParkRetriever } from '../../src/retrieve/retriever.js'
+import { seedIndex, SEED } from '../helpers.js'
+
+let index: SearchIndex
+beforeAll(async () => {
+  index = await seedIndex()
+})
+
+describe('ParkRetriever (a LangChain BaseRetriever)', () => {
+  it('returns k passages, best first, with their metadata, and composes with runnables', async () => {
+    const retriever = new ParkRetriever({ index, k: 3 })
+    const docs = await retriever.invoke('张家界高新区2020年工业总产值')
+    expect(docs).toHaveLength(3)
+    expect(docs[0]!.metadata).toMatchObject({ source: SEED.zhangjiajiePark, park: '张家界高新区' })
+    expect(docs[0]!.pageContent).toContain('23.05亿元')
+    const scores = docs.map((d) => d.metadata.score as number)
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores)
+    const chain = retriever.pipe(RunnableLambda.from((found: Document[]) => found.map((d) => d.metadata.park as string)))
+    expect(await chain.invoke('常德经开区上半年引进项目')).toContain('常德经开区')
+  })
+
+  it('filters strictly by park, with any of its names', async () => {
+    const docs = await new ParkRetriever({ index, k: 10, park: 'Huaihua' }).invoke('工业总产值')
+    expect(docs).toHaveLength(10)
+    expect(docs.every((d) => d.metadata.park === '怀化高新区')).toBe(true)
+    expect(() => new ParkRetriever({ index, k: 3, park: '长沙' })).toThrow(/Known parks/)
+  })
+
+  it('a year or period the question names beats word overlap: 上半年 vs 2019', async () => {
+    const [first] = await new ParkRetriever({ index, k: 1 }).invoke('常德经开区2020年上半年引进了多少个项目')
+    expect(first!.pageContent).toContain('47个')
+  })
+})
