@@ -92,7 +92,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     if (chat) {
       try {
         const reply = await chat.invoke(condenseMessages(request.question, request.history), { signal: AbortSignal.timeout(timeoutMs) })
-        const rewritten = chunkText(reply as never).trim()
+        const rewritten = chunkText(reply).trim()
         if (rewritten !== '' && rewritten.length <= 1000) return rewritten
       } catch (error) {
         logger.warn(`LLM follow-up rewrite failed (${(error as Error).message}); using the rule-based rewrite`)
@@ -136,7 +136,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     try {
       const chunks = await chat.stream(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
       for await (const chunk of chunks) {
-        const text = chunkText(chunk as never)
+        const text = chunkText(chunk)
         if (text === '') continue
         raw += text
         yield { type: 'token', text }
@@ -160,7 +160,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     if (!chat || prepared.citations.length === 0) return extractiveResponse(prepared)
     try {
       const reply = await chat.invoke(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
-      const response = llmResponse(prepared, chunkText(reply as never))
+      const response = llmResponse(prepared, chunkText(reply))
       if (response) return response
       logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
     } catch (error) {

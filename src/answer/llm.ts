@@ -1,5 +1,5 @@
 import { ChatOpenAI, ChatOpenAICompletions, ChatOpenAIResponses, type ChatOpenAIFields } from '@langchain/openai'
-import { AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage, type MessageContent } from '@langchain/core/messages'
+import { HumanMessage, SystemMessage, type BaseMessage, type MessageContent } from '@langchain/core/messages'
 import type { Config } from '../config.js'
 import { fill, loadPrompt } from './prompts.js'
 import { countTokens } from './tokens.js'
@@ -104,6 +104,7 @@ export function checkModelAnswer(raw: string, k: number): CheckedAnswer | undefi
   return { found: true, text: cleaned, cited: [...cited].sort((a, b) => a - b) }
 }
 
-export function chunkText(chunk: AIMessageChunk): string {
-  return textOf(chunk.content)
+/** The text of a model reply or of one streamed chunk. */
+export function chunkText(message: { content: MessageContent }): string {
+  return textOf(message.content)
 }
