@@ -6,7 +6,7 @@ import type { SearchIndex } from '../index/search-index.js'
 import { ParkCatalog } from '../retrieve/parks.js'
 import { analyzeQuestion, type Question } from '../retrieve/query.js'
 import { retrieve, type RetrieverMode } from '../retrieve/retriever.js'
-import { extractAnswer, renderQuotes, type ExtractiveResult, type Passage, type Vocabulary } from './extractive.js'
+import { extractAnswer, renderQuotes, type Passage, type Vocabulary } from './extractive.js'
 import { condense } from './followup.js'
 import { answerMessages, checkModelAnswer, chunkText, condenseMessages } from './llm.js'
 import type { AnswerRequest, AnswerResponse, Citation } from './types.js'
@@ -69,7 +69,6 @@ interface Prepared {
   question: Question
   passages: Passage[]
   citations: Citation[]
-  extractive: ExtractiveResult
 }
 
 function toCitation(p: Passage): Citation {
@@ -106,10 +105,11 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     const question = analyzeQuestion(await standalone(request), catalog)
     const retrieved = await retrieve(index, catalog, question, { k: request.k, park, mode: deps.retriever })
     const passages = retrieved.map(({ chunk, score }, i): Passage => ({ n: i + 1, id: chunk.id, source: chunk.source, title: chunk.title, park: chunk.park, section: chunk.section, documentYear: index.documentYear(chunk.source), text: chunk.text, score }))
-    return { question, passages, citations: passages.map(toCitation), extractive: extractAnswer(question, passages, vocabulary, deps.minCoverage) }
+    return { question, passages, citations: passages.map(toCitation) }
   }
 
-  function extractiveResponse({ question, citations, extractive }: Prepared): AnswerResponse {
+  function extractiveResponse({ question, passages, citations }: Prepared): AnswerResponse {
+    const extractive = extractAnswer(question, passages, vocabulary, deps.minCoverage)
     if (!extractive.found) return { answer: question.english ? REFUSAL.en : REFUSAL.zh, found: false, mode: 'extractive', citations }
     const quoted = renderQuotes(extractive.quotes, citations)
     return { answer: question.english ? `From the documents: ${quoted}` : quoted, found: true, mode: 'extractive', citations }

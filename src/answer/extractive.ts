@@ -1,6 +1,6 @@
 import { agreement, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
-import type { Question } from '../retrieve/query.js'
+import { escapeRegExp, type Question } from '../retrieve/query.js'
 import { coverage } from '../retrieve/retriever.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import type { Citation } from './types.js'
@@ -25,15 +25,14 @@ export type Passage = Citation & { section: string; documentYear?: string }
 export interface ExtractiveResult {
   found: boolean
   quotes: Quote[]
-  /** Score of the best candidate, found or not (used to calibrate refusal). */
-  confidence: number
 }
 
 // Phrases inside a sentence; 、 stays inside (it separates list items, not clauses).
 const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
 const NUMBER_WITH_UNIT =
-  /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|%|％|个|家|项|人|名|位|件|次|亩|平方米|平方公里|万平方米|公里|倍|户|条|批|台|套|吨|年|天|小时|分钟|个百分点|千瓦|家次)|第\s*\d+\s*(?:名|位)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次|倍|大)/
-const DATE = /\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年(?!\d)/
+  /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|%|％|个|家|项|人|名|位|件|次|亩|平方米|平方公里|万平方米|公里|倍|户|条|批|台|套|吨|年|天|小时|分钟|个百分点|千瓦|家次)|第\s*\d+\s*(?:名|位)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次|倍|大)/g
+const PERCENT = /\d[\d.]*\s*[%％]|\d[\d.]*\s*个百分点/g
+const DATE = /\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年(?!\d)/g
 const GROWTH_CLAUSE = /^\s*(?:同比|比上年|较上年)?\s*(?:增长|下降|增加|减少|提高|占|居|排名|名列|位列)/
 const REASON_CUE = /实行|实施|推行|建立|采取|采用|通过|坚持|引入|推动|开展|创新|探索|打造|依托|由于|因为|得益于|为了/
 const TRAILING = /[\s，,；;：:。、]+$/
@@ -52,26 +51,40 @@ interface Candidate {
   accepted: boolean
 }
 
-/** Matches of `pattern` in `text` that the question does not already state (its "53个" is no answer). */
-function newMatches(q: Question, text: string, pattern: RegExp): string[] {
-  const asked = q.normalized.replace(/\s+/g, '')
-  return [...text.matchAll(new RegExp(pattern.source, 'g'))].map((m) => m[0].replace(/\s+/g, '')).filter((m) => !asked.includes(m))
+/** What is worked out once per question, not once per candidate clause. */
+interface Asked {
+  q: Question
+  /** The question without spaces: a figure it states itself is no answer ("53个"). */
+  stated: string
+  /** A figure asked by measure must follow the measure within its clause. */
+  figureAfterMeasure?: RegExp
+  focus: string[]
 }
 
-/** For a figure asked by measure, the figure must follow the measure within its clause. */
-function figureOfMeasure(q: Question, text: string): boolean {
-  if (q.measures.length === 0) return true
-  return q.measures.some((group) => group.some((name) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^，,。；;、]{0,14}?\\d`).test(text)))
+function asked(q: Question, vocabulary: Vocabulary): Asked {
+  const names = q.measures.flat().map(escapeRegExp)
+  return {
+    q,
+    stated: q.normalized.replace(/\s+/g, ''),
+    figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d`) : undefined,
+    focus: focusWords(q, vocabulary),
+  }
 }
 
-function kindFit(q: Question, text: string): number {
-  switch (q.kind) {
+/** Has `text` a match of `pattern` (global) that the question does not already state? */
+function hasNew(a: Asked, text: string, pattern: RegExp): boolean {
+  return [...text.matchAll(pattern)].some((m) => !a.stated.includes(m[0].replace(/\s+/g, '')))
+}
+
+function kindFit(a: Asked, text: string): number {
+  const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
+  switch (a.q.kind) {
     case 'number':
-      return newMatches(q, text, NUMBER_WITH_UNIT).length > 0 && figureOfMeasure(q, text) ? 1 : -1
+      return hasNew(a, text, NUMBER_WITH_UNIT) && figure() ? 1 : -1
     case 'percent':
-      return newMatches(q, text, /\d[\d.]*\s*[%％]|\d[\d.]*\s*个百分点/).length > 0 && figureOfMeasure(q, text) ? 1 : -1
+      return hasNew(a, text, PERCENT) && figure() ? 1 : -1
     case 'date':
-      return newMatches(q, text, DATE).length > 0 ? 1 : -1
+      return hasNew(a, text, DATE) ? 1 : -1
     case 'list':
       return /、|和|及/.test(text) ? 1 : 0
     case 'reason':
@@ -130,9 +143,9 @@ function novelty(q: Question, text: string): number {
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
 }
 
-function candidatesOf(q: Question, citation: Passage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
+function candidatesOf(a: Asked, citation: Passage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
+  const { q, focus } = a
   const { catalog, weight } = vocabulary
-  const focus = focusWords(q, vocabulary)
   const lowerText = citation.text.toLowerCase()
   const text = citation.text
   const sentences = spans(text, SENTENCE)
@@ -140,25 +153,25 @@ function candidatesOf(q: Question, citation: Passage, rank: number, vocabulary: 
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     const before = text.slice(0, span.start)
-    const a = agreement(q, { text: quote, before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions: catalog.mentioned(`${before}${quote}`), documentYear: citation.documentYear })
+    const agrees = agreement(q, { text: quote, before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions: catalog.mentioned(`${before}${quote}`), documentYear: citation.documentYear })
     const own = coverage(q, quote, weight)
     const wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)
-    const fit = kindFit(q, quote)
-    const constraints = a.park + a.year + a.period + a.measure
+    const fit = kindFit(a, quote)
+    const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     const focused = focus.filter((w) => !lowerText.includes(w)).length <= (focus.length >= 2 ? 1 : 0)
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length
     const accepted =
-      a.park >= 0 &&
-      a.year >= 0 &&
-      a.period >= 0 &&
-      a.measure >= 0 &&
+      agrees.park >= 0 &&
+      agrees.year >= 0 &&
+      agrees.period >= 0 &&
+      agrees.measure >= 0 &&
       fit >= 0 &&
       focused &&
-      (q.parks.length === 0 || a.park > 0) &&
+      (q.parks.length === 0 || agrees.park > 0) &&
       Math.max(own, wide) >= minCoverage
-    return { citation, rank, span, text: quote, agreement: a, score, accepted }
+    return { citation, rank, span, text: quote, agreement: agrees, score, accepted }
   })
 }
 
@@ -186,11 +199,11 @@ function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote
 
 export function extractAnswer(q: Question, citations: Passage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
-  const candidates = citations.flatMap((c, rank) => candidatesOf(q, c, rank, vocabulary, minCoverage))
+  const question = asked(q, vocabulary)
+  const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)
   const best = candidates.find((c) => c.accepted)
-  const confidence = candidates[0]?.score ?? 0
-  if (!best) return { found: false, quotes: [], confidence }
+  if (!best) return { found: false, quotes: [] }
   const chosen = [best]
   // A question about two parks gets the best quote for each.
   for (const park of q.parks) {
@@ -198,7 +211,7 @@ export function extractAnswer(q: Question, citations: Passage[], vocabulary: Voc
     const other = candidates.find((c) => c.accepted && (c.citation.park === park || catalog.mentioned(c.text).includes(park)))
     if (other) chosen.push(other)
   }
-  return { found: true, quotes: chosen.map((c) => toQuote(c, q, catalog)), confidence: best.score }
+  return { found: true, quotes: chosen.map((c) => toQuote(c, q, catalog)) }
 }
 
 /** Renders quotes as `label：text[n]`, joined; throws if a quote is not verbatim in its passage. */

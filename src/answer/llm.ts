@@ -13,32 +13,16 @@ function textOf(content: MessageContent): string {
   return content.map((part) => (typeof part === 'string' ? part : part.type === 'text' && 'text' in part ? String(part.text) : '')).join('')
 }
 
-// ChatOpenAI delegates to inner completions/responses models, and those are what count tokens
-// (for usage estimates when streaming): each counts offline instead of fetching tiktoken ranks.
-class OfflineCompletions extends ChatOpenAICompletions {
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return countTokens(textOf(content))
-  }
+async function countOffline(content: MessageContent): Promise<number> {
+  return countTokens(textOf(content))
 }
 
-class OfflineResponses extends ChatOpenAIResponses {
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return countTokens(textOf(content))
-  }
-}
-
-/** ChatOpenAI that counts tokens offline instead of fetching tiktoken ranks from the internet. */
-export class OfflineChatOpenAI extends ChatOpenAI {
-  constructor(fields: ChatOpenAIFields) {
-    super({ ...fields, completions: new OfflineCompletions(fields), responses: new OfflineResponses(fields) })
-  }
-
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return countTokens(textOf(content))
-  }
-}
-
-export function createChatModel(config: Pick<Config, 'llmModel' | 'llmTimeoutMs' | 'openai'>, fields: Partial<ChatOpenAIFields> = {}): OfflineChatOpenAI {
+/**
+ * ChatOpenAI whose token counts come from bundled ranks, not from tiktoken files fetched off the
+ * internet. ChatOpenAI delegates to inner completions/responses models, and those are what count
+ * tokens (usage estimates when streaming), so all three count offline.
+ */
+export function createChatModel(config: Pick<Config, 'llmModel' | 'llmTimeoutMs' | 'openai'>, fields: Partial<ChatOpenAIFields> = {}): ChatOpenAI {
   const settings: ChatOpenAIFields = {
     model: config.llmModel,
     temperature: 0,
@@ -50,7 +34,11 @@ export function createChatModel(config: Pick<Config, 'llmModel' | 'llmTimeoutMs'
     configuration: config.openai.baseURL ? { baseURL: config.openai.baseURL } : undefined,
     ...fields,
   }
-  return new OfflineChatOpenAI(settings)
+  const completions = new ChatOpenAICompletions(settings)
+  const responses = new ChatOpenAIResponses(settings)
+  const model = new ChatOpenAI({ ...settings, completions, responses })
+  for (const counter of [model, completions, responses]) counter.getNumTokens = countOffline
+  return model
 }
 
 /** Passages as delimited, numbered data; a delimiter inside a passage cannot close the block. */

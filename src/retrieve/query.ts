@@ -73,22 +73,39 @@ export function yearsIn(text: string, documentYear?: string): string[] {
   return [...new Set(years)]
 }
 
-function escape(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+interface EnglishPhrase {
+  pattern: RegExp
+  chinese: string
+  /** Glossary terms (a park name is not a topic word). */
+  terms?: string[]
+}
+
+// Compiled once per catalog: an English question must not pay for ~200 RegExp compilations.
+const englishPhrases = new WeakMap<ParkCatalog, EnglishPhrase[]>()
+
+function phrasesFor(parks: ParkCatalog): EnglishPhrase[] {
+  let phrases = englishPhrases.get(parks)
+  if (!phrases) {
+    const entries: Array<[string, string, string[] | undefined]> = [
+      ...parks.parks.flatMap((p) => p.english.map((e): [string, string, undefined] => [e, p.name, undefined])),
+      ...Object.entries(glossary().english).map(([en, zh]): [string, string, string[]] => [en, zh.join(' '), zh.map((t) => t.toLowerCase())]),
+    ].sort((a, b) => b[0].length - a[0].length)
+    phrases = entries.map(([en, chinese, terms]) => ({ pattern: new RegExp(`(?<![A-Za-z])${escapeRegExp(en)}(?![A-Za-z])`, 'gi'), chinese, terms }))
+    englishPhrases.set(parks, phrases)
+  }
+  return phrases
 }
 
 function englishToChinese(text: string, parks: ParkCatalog, groups: string[][]): string {
   let out = text.normalize('NFKC')
-  const phrases: Array<[string, string]> = [
-    ...parks.parks.flatMap((p) => p.english.map((e): [string, string] => [e, p.name])),
-    ...Object.entries(glossary().english).map(([en, zh]): [string, string] => [en, zh.join(' ')]),
-  ].sort((a, b) => b[0].length - a[0].length)
-  const glossed = new Map(Object.entries(glossary().english))
-  for (const [en, zh] of phrases) {
-    out = out.replace(new RegExp(`(?<![A-Za-z])${escape(en)}(?![A-Za-z])`, 'gi'), () => {
-      const terms = glossed.get(en)
-      if (terms) groups.push(terms.map((t) => t.toLowerCase()))
-      return ` ${zh} `
+  for (const { pattern, chinese, terms } of phrasesFor(parks)) {
+    out = out.replace(pattern, () => {
+      if (terms) groups.push(terms)
+      return ` ${chinese} `
     })
   }
   // Month names and "first half" style periods.
@@ -99,7 +116,7 @@ function englishToChinese(text: string, parks: ParkCatalog, groups: string[][]):
 function expandShortForms(text: string, groups: string[][]): { replaced: string; extra: string[] } {
   let replaced = text
   const extra: string[] = []
-  for (const [short, [first, ...more]] of Object.entries(glossary().shortForms).sort((a, b) => b[0].length - a[0].length)) {
+  for (const [short, [first, ...more]] of glossary().shortFormsLongestFirst) {
     if (!replaced.includes(short)) continue
     if (first !== short) replaced = replaced.split(short).join(first!)
     extra.push(...more)
@@ -114,7 +131,7 @@ function kindOf(text: string, english: boolean): AnswerKind {
     if (/\bwhen\b|what date|which (day|year|month)|what year/.test(t)) return 'date'
     if (/\bwhy\b|\bhow (did|does|do|was|were|is|are|can|has|have)\b|what (measures|steps|methods)|in what way/.test(t)) return 'reason'
     if (/percentage|per cent|\bpercent\b|growth rate|\bhow fast\b/.test(t)) return 'percent'
-    if (/\bhow (many|much|fast|big|large)\b|percentage|\bratio\b|\bwhat (was|is|were)\b.*\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure)\b/.test(t)) return 'number'
+    if (/\bhow (many|much|big|large)\b|\bratio\b|\bwhat (was|is|were)\b.*\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure)\b/.test(t)) return 'number'
     if (/\bwhich\b.*\b(cities|companies|industries|projects|parks|ones|areas|sectors|enterprises)\b|\bwhat are\b|\bname the\b|\blist\b/.test(t)) return 'list'
     if (/\bwho\b|\bwhich\b|\bwhat\b/.test(t)) return 'entity'
     return 'other'

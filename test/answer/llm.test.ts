@@ -108,7 +108,7 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
     expect(done.type === 'done' && done.response.mode).toBe('extractive')
   })
 
-  it('rewrites a follow-up with the condense prompt, and falls back to rules when that fails', async () => {
+  it('rewrites a follow-up with the condense prompt and answers the rewritten question', async () => {
     fake.behaviour = { kind: 'reply', content: '张家界高新区2020年规模工业总产值是多少？' }
     const answerer = llmAnswerer()
     const history = [{ role: 'user' as const, content: QUESTION }]
