@@ -6,7 +6,7 @@ import type { SearchIndex } from '../index/search-index.js'
 import { ParkCatalog } from '../retrieve/parks.js'
 import { analyzeQuestion, type Question } from '../retrieve/query.js'
 import { retrieve, type RetrieverMode } from '../retrieve/retriever.js'
-import { extractAnswer, renderQuotes, type Passage, type Vocabulary } from './extractive.js'
+import { extractAnswer, onlyUnknownParks, renderQuotes, type Passage, type Vocabulary } from './extractive.js'
 import { condense } from './followup.js'
 import { answerMessages, checkModelAnswer, chunkText, condenseMessages } from './llm.js'
 import type { AnswerRequest, AnswerResponse, Citation } from './types.js'
@@ -108,6 +108,11 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     return { question, passages, citations: passages.map(toCitation) }
   }
 
+  /** No passages, or a question only about parks the documents never name: nothing to ask a model. */
+  function worthAsking({ question, citations }: Prepared): boolean {
+    return citations.length > 0 && !onlyUnknownParks(question, vocabulary)
+  }
+
   function extractiveResponse({ question, passages, citations }: Prepared): AnswerResponse {
     const extractive = extractAnswer(question, passages, vocabulary, deps.minCoverage)
     if (!extractive.found) return { answer: question.english ? REFUSAL.en : REFUSAL.zh, found: false, mode: 'extractive', citations }
@@ -126,7 +131,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   async function* stream(request: AnswerRequest): AsyncGenerator<AnswerEvent> {
     const parsed = parseRequest(request)
     const prepared = await prepare(parsed)
-    if (!chat || prepared.citations.length === 0) {
+    if (!chat || !worthAsking(prepared)) {
       const response = extractiveResponse(prepared)
       yield { type: 'token', text: response.answer }
       yield { type: 'done', response }
@@ -157,7 +162,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   async function answer(request: AnswerRequest): Promise<AnswerResponse> {
     const parsed = parseRequest(request)
     const prepared = await prepare(parsed)
-    if (!chat || prepared.citations.length === 0) return extractiveResponse(prepared)
+    if (!chat || !worthAsking(prepared)) return extractiveResponse(prepared)
     try {
       const reply = await chat.invoke(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
       const response = llmResponse(prepared, chunkText(reply))

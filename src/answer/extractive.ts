@@ -197,8 +197,17 @@ function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote
   return { n: candidate.citation.n, text, label }
 }
 
+/**
+ * The question names a park the documents never mention (长沙高新区) and none they do: whatever
+ * figure the passages hold belongs to another park, so the answer is that the documents do not say.
+ */
+export function onlyUnknownParks(q: Question, vocabulary: Vocabulary): boolean {
+  return q.parks.length === 0 && q.foreignParks.some((p) => vocabulary.passagesWith(p.place) === 0)
+}
+
 export function extractAnswer(q: Question, citations: Passage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
+  if (onlyUnknownParks(q, vocabulary)) return { found: false, quotes: [] }
   const question = asked(q, vocabulary)
   const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)

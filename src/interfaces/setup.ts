@@ -5,6 +5,7 @@ import { loadIndex, type SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
 import { createChatModel } from '../answer/llm.js'
+import type { RetrieverMode } from '../retrieve/retriever.js'
 
 /** Wiring shared by the commands: the index (built on first use) and the answerer the config asks for. */
 
@@ -20,7 +21,13 @@ export async function openIndex(config: Config, logger: Logger): Promise<SearchI
   }
 }
 
-export function answererFor(config: Config, index: SearchIndex, logger: Logger): Answerer {
-  const chat = config.llmEnabled ? createChatModel(config) : undefined
-  return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs })
+export interface AnswererChoice {
+  /** LLM answers; defaults to whether the config names a model server or key. */
+  llm?: boolean
+  retriever?: RetrieverMode
+}
+
+export function answererFor(config: Config, index: SearchIndex, logger: Logger, choice: AnswererChoice = {}): Answerer {
+  const chat = (choice.llm ?? config.llmEnabled) ? createChatModel(config) : undefined
+  return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever })
 }

@@ -1,5 +1,16 @@
 import type { Park } from '../ingest/metadata.js'
 import { RequestError } from '../errors.js'
+import { tagged } from '../text/tokenize.js'
+
+export interface ForeignPark {
+  name: string
+  /** The place part of the name (长沙 of 长沙高新区). */
+  place: string
+}
+
+const PARK_WORD = /高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区|工业园区?|产业园区?|科技园区?/g
+const PLACE_TAGS = new Set(['ns', 'nr', 'nrt'])
+const ENGLISH_PARK = /\b([A-Z][a-z]+)\s+(?:National\s+)?(?:High[- ]?[Tt]ech|Hi-[Tt]ech|Economic(?:\s+and\s+Technological)?\s+Development|Economic[- ]Technological)\s+(?:Industrial\s+)?(?:Development\s+)?(?:Zone|Park|Area)\b/g
 
 /**
  * The parks the index knows (from the corpus metadata, stored in the manifest) and how a question
@@ -42,6 +53,27 @@ export class ParkCatalog {
       }
     }
     return { hits: hits.sort((a, b) => a.at - b.at), rest }
+  }
+
+  /**
+   * Parks a question names that are none of the catalog's: a place name (as jieba tags it) right
+   * before a park word (长沙高新区, 岳阳经开区, 中关村科技园), or an English "X High-tech Zone".
+   * A place that is itself a known park or city (常德市高新区) does not count; generic words
+   * (国家级高新区, 区县和高新区) are not place names.
+   */
+  foreignParks(text: string): ForeignPark[] {
+    const out: ForeignPark[] = []
+    const normalized = text.normalize('NFKC')
+    for (const match of normalized.matchAll(PARK_WORD)) {
+      const before = tagged(normalized.slice(Math.max(0, match.index - 8), match.index))
+      let place = ''
+      for (let i = before.length - 1; i >= 0 && PLACE_TAGS.has(before[i]!.tag); i--) place = before[i]!.word + place
+      if (place.length >= 2 && this.mentioned(place + match[0]).length === 0) out.push({ name: place + match[0], place })
+    }
+    for (const match of normalized.matchAll(ENGLISH_PARK)) {
+      if (this.mentioned(match[0]).length === 0) out.push({ name: match[0], place: match[1]!.toLowerCase() })
+    }
+    return out
   }
 
   /** The park an explicit filter names (any of its names), or a typed error listing the known ones. */

@@ -1,6 +1,6 @@
 import { words } from '../text/tokenize.js'
 import { glossary } from './glossary.js'
-import type { ParkCatalog } from './parks.js'
+import type { ForeignPark, ParkCatalog } from './parks.js'
 
 /**
  * What a question asks for, read without a model: the parks, years and periods it is about, the
@@ -16,6 +16,8 @@ export interface Question {
   /** The question with short forms and English terms replaced by the documents' words. */
   normalized: string
   parks: string[]
+  /** Parks named that the catalog does not know (长沙高新区). */
+  foreignParks: ForeignPark[]
   years: string[]
   periods: string[]
   /** Measure groups (synonyms) the question names, most specific only. */
@@ -186,6 +188,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     english,
     normalized,
     parks: mentioned,
+    foreignParks: parks.foreignParks(english ? text : normalized),
     years,
     periods,
     measures,

@@ -31,6 +31,11 @@ export function words(text: string): string[] {
     .filter((word) => word !== '' && HAS_WORD_CHAR.test(word) && !STOPWORDS.has(word))
 }
 
+/** jieba words with their part-of-speech tags (ns: place name, nr: person name …). */
+export function tagged(text: string): Array<{ word: string; tag: string }> {
+  return segmenter().tag(normalize(text))
+}
+
 /** Overlapping character pairs of every CJK run (a lone CJK character stands for itself). */
 export function bigrams(text: string): string[] {
   const out: string[] = []

@@ -75,6 +75,17 @@ describe('answer() on the seed corpus (extractive, offline)', () => {
     expect(response.citations.length).toBe(5)
   })
 
+  it('refuses a figure for a park the documents never name instead of quoting another park', async () => {
+    for (const question of ['长沙高新区2020年工业总产值是多少？', 'What was the industrial output value of Changsha High-tech Zone in 2020?']) {
+      const response = await answerer.answer({ question })
+      expect(response.found, response.answer).toBe(false)
+      expect(response.citations.length).toBe(5)
+    }
+    // Named next to a park the documents know, the known one is still answered.
+    const both = await answerer.answer({ question: '张家界高新区和长沙高新区2020年工业总产值分别是多少？' })
+    expect(both.answer).toContain('23.05亿元')
+  })
+
   it('leads a figure with park and measure: 张家界高新区…完成工业总产值23.05亿元，增长4.26%[1]', async () => {
     const response = await answerer.answer({ question: '张家界高新区2020年工业总产值是多少？' })
     expect(response.answer).toBe('张家界高新区：完成工业总产值23.05亿元，增长4.26%[1]')

@@ -62,6 +62,13 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
     expect(user!.content).toContain(QUESTION)
   })
 
+  it('does not ask the model about a park the documents never name', async () => {
+    fake.behaviour = { kind: 'reply', content: '长沙高新区2020年完成工业总产值23.05亿元[1]。' }
+    const response = await llmAnswerer().answer({ question: '长沙高新区2020年工业总产值是多少？' })
+    expect(response).toMatchObject({ found: false, mode: 'extractive' })
+    expect(fake.requests).toHaveLength(0)
+  })
+
   it('"not in the documents" from the model gives found:false with the closest passages', async () => {
     fake.behaviour = { kind: 'reply', content: 'NOT_IN_DOCUMENTS' }
     const response = await llmAnswerer().answer({ question: '张家界高新区2017年工业总产值是多少？' })
@@ -71,14 +78,15 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
 
   it.each([
     ['a 500', { kind: 'error', status: 500 } as const],
-    ['a server slower than the deadline', { kind: 'stall', ms: 5000 } as const],
+    ['a server slower than the deadline', { kind: 'stall', ms: 10_000 } as const],
     ['garbage', { kind: 'garbage' } as const],
     ['an answer citing nothing', { kind: 'reply', content: '大概二十多亿元吧。' } as const],
   ])('falls back to the extractive answer on %s, within the deadline', async (_, behaviour) => {
     fake.behaviour = behaviour
     const started = Date.now()
     const response = await llmAnswerer().answer({ question: QUESTION })
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500)
+    // Generous against a noisy machine, yet far below the 10 s stall the deadline must cut.
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 4000)
     expect(response).toMatchObject({ mode: 'extractive', found: true })
     expect(response.answer).toMatch(/23\.05亿元.*\[1\]/)
     expect(warnings.some((w) => w.startsWith('warn: LLM answer'))).toBe(true)

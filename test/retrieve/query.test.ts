@@ -17,6 +17,16 @@ describe('ParkCatalog', () => {
     expect(catalog.resolve('changde high-tech zone')).toBe('常德高新区')
     expect(() => catalog.resolve('长沙')).toThrow(/Known parks: 常德市、常德高新区、湘西高新区/)
   })
+
+  it('spots parks it does not know: a place name before a park word, or an English zone name', () => {
+    expect(catalog.foreignParks('长沙高新区2020年工业总产值是多少？')).toEqual([{ name: '长沙高新区', place: '长沙' }])
+    expect(catalog.foreignParks('请问岳阳经开区的固投')).toEqual([{ name: '岳阳经开区', place: '岳阳' }])
+    expect(catalog.foreignParks('What was the output of Changsha High-tech Zone?')).toEqual([{ name: 'Changsha High-tech Zone', place: 'changsha' }])
+    // Known parks, a known city in front of a park word, and generic words are not foreign parks.
+    for (const known of ['常德高新区的产值', '常德市高新区', 'Changde High-tech Zone output', '国家级高新区有哪些', '区县和高新区', '常德高新区那个现代装备制造配套产业园']) {
+      expect(catalog.foreignParks(known), known).toEqual([])
+    }
+  })
 })
 
 describe('question analysis', () => {
