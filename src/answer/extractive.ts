@@ -3,6 +3,7 @@ import type { ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, type Question } from '../retrieve/query.js'
 import { coverage } from '../retrieve/retriever.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
+import { tagged } from '../text/tokenize.js'
 import type { Citation } from './types.js'
 
 /**
@@ -31,6 +32,12 @@ export interface ExtractiveResult {
 const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
 const NUMBER_WITH_UNIT =
   /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|%|％|个|家|项|人|名|位|件|次|亩|平方米|平方公里|万平方米|公里|倍|户|条|批|台|套|吨|年|天|小时|分钟|个百分点|千瓦|家次)|第\s*\d+\s*(?:名|位)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次|倍|大)/g
+const MONEY = /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|万美元|亿美元)/g
+// "多少钱", "贷了多少", "进出口总额": the figure must be an amount of money, not a count of
+// firms — unless the question counts something ("多少个项目").
+const ASKS_MONEY = /多少钱|金额|总额|资金|贷款|贷了|贷到|花了|多少元|几亿|几万|产值|收入|营收|利润|税收|投资|融资|签约额|进出口|外资|how much (money|investment)|\b(output|revenue|investment|income|value)\b/i
+const ASKS_COUNT = /(?<!第)[几多少]+[个家项次人名位件条批台套户篇场]|how many/i
+const COUNT = /\d[\d,.]*\s*(?:多|余)?\s*(?:万|千|百)?\s*(?:个|家|项|人|名|位|件|次|条|批|台|套|户|篇|场|家次|人次)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次)/g
 const PERCENT = /\d[\d.]*\s*[%％]|\d[\d.]*\s*个百分点/g
 const DATE = /\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年(?!\d)/g
 const GROWTH_CLAUSE = /^\s*(?:同比|比上年|较上年)?\s*(?:增长|下降|增加|减少|提高|占|居|排名|名列|位列)/
@@ -56,9 +63,12 @@ interface Asked {
   q: Question
   /** The question without spaces: a figure it states itself is no answer ("53个"). */
   stated: string
-  /** A figure asked by measure must follow the measure within its clause. */
+  /** A figure asked by measure must follow the measure within its clause, or count it ("180家规上企业"). */
   figureAfterMeasure?: RegExp
-  focus: string[]
+  /** "多少个", "how many": the figure must count something; "多少钱", "产值": it must be money. */
+  count: boolean
+  money: boolean
+  focus: Focus
 }
 
 function asked(q: Question, vocabulary: Vocabulary): Asked {
@@ -66,7 +76,9 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
-    figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d`) : undefined,
+    figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|\\d[\\d.]*\\s*(?:多|余)?\\s*(?:万|千|百)?\\s*[个家项名位件条批台套户]?\\s*(?:${names.join('|')})`) : undefined,
+    count: ASKS_COUNT.test(q.text),
+    money: ASKS_MONEY.test(q.text) && !ASKS_COUNT.test(q.text),
     focus: focusWords(q, vocabulary),
   }
 }
@@ -80,7 +92,7 @@ function kindFit(a: Asked, text: string): number {
   const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
   switch (a.q.kind) {
     case 'number':
-      return hasNew(a, text, NUMBER_WITH_UNIT) && figure() ? 1 : -1
+      return hasNew(a, text, a.count ? COUNT : a.money ? MONEY : NUMBER_WITH_UNIT) && figure() ? 1 : -1
     case 'percent':
       return hasNew(a, text, PERCENT) && figure() ? 1 : -1
     case 'date':
@@ -124,17 +136,30 @@ export interface Vocabulary {
   passageCount: number
 }
 
+// Words that frame a figure or a time rather than name a topic: a passage saying "完成外贸进出口
+// 9530.07万美元" answers "外贸进出口总额", and "12月25日" answers "年底", without the word.
+const NEVER_FOCUS = new Set(['总额', '总量', '总数', '金额', '数量', '数额', '规模', '年底', '年初', '年末', '年中', '月底', '月初', '期间', '当年', '当时', '目前', '开始', '一年'])
+
+interface Focus {
+  required: string[]
+  mayMiss: number
+}
+
 /**
  * Rare words of the question that the corpus does hold (a project, a company, 国家级): the passage
  * answering must hold them too (all but one when there are several). Words the corpus never uses
  * are paraphrases, not required.
  */
-function focusWords(q: Question, vocabulary: Vocabulary): string[] {
+function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   const rare = Math.max(2, Math.ceil(vocabulary.passageCount * 0.03))
-  return q.terms.filter((g) => g.length === 1 && g[0]!.length >= 2).map((g) => g[0]!).filter((w) => {
+  const words = q.terms.filter((g) => g.length === 1 && g[0]!.length >= 2 && !NEVER_FOCUS.has(g[0]!)).map((g) => g[0]!).filter((w) => {
     const n = vocabulary.passagesWith(w)
     return n > 0 && n <= rare
   })
+  // A rare verb, preposition or connective (为了, 打算, 到位) is wording, not topic: it counts
+  // towards the one word that may be missing, but need not be there itself.
+  const wording = new Set(tagged(q.normalized).filter((t) => /^(v(?!n)|p|c|d|u|r|y|e|o)/.test(t.tag)).map((t) => t.word.toLowerCase()))
+  return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
 function novelty(q: Question, text: string): number {
@@ -158,7 +183,7 @@ function candidatesOf(a: Asked, citation: Passage, rank: number, vocabulary: Voc
     const wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)
     const fit = kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
-    const focused = focus.filter((w) => !lowerText.includes(w)).length <= (focus.length >= 2 ? 1 : 0)
+    const focused = focus.required.filter((w) => !lowerText.includes(w)).length <= focus.mayMiss
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length

@@ -53,10 +53,11 @@ export function parkAgreement(q: Question, c: TextContext): number {
 
 export function yearAgreement(q: Question, c: TextContext): number {
   if (q.years.length === 0) return 0
-  const own = yearsIn(c.text, c.documentYear)
+  const scene = sceneOf(c, (text) => yearsIn(text, c.documentYear))
+  // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed.
+  const own = yearsIn(c.text, c.documentYear, scene.length === 1 ? scene[0] : c.documentYear)
   if (own.some((y) => q.years.includes(y))) return 1
   if (own.length > 0) return -1
-  const scene = sceneOf(c, (text) => yearsIn(text, c.documentYear))
   if (scene.some((y) => q.years.includes(y))) return 1
   return scene.length > 0 ? -1 : 0
 }

@@ -61,7 +61,7 @@ export function periodsIn(text: string): string[] {
  * Years a text speaks of: four-digit years from 1990 to 2049, and — when the publication year of
  * its document is known — 今年/去年/明年 resolved against it.
  */
-export function yearsIn(text: string, documentYear?: string): string[] {
+export function yearsIn(text: string, documentYear?: string, bareDateYear: string | undefined = documentYear): string[] {
   const normalized = text.normalize('NFKC')
   const years: string[] = [...(normalized.match(/(?<!\d)(?:199\d|20[0-4]\d)(?!\d)/g) ?? [])]
   if (documentYear) {
@@ -69,9 +69,9 @@ export function yearsIn(text: string, documentYear?: string): string[] {
     if (/今年|本年/.test(normalized)) years.push(String(year))
     if (/去年|上年/.test(normalized)) years.push(String(year - 1))
     if (/明年/.test(normalized)) years.push(String(year + 1))
-    // A newspaper's "7月29日" without a year is a date of its own year.
-    if (/(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*日/.test(normalized)) years.push(String(year))
   }
+  // "7月29日" without a year belongs to the year being told about (a newspaper's own by default).
+  if (bareDateYear && /(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*日/.test(normalized)) years.push(bareDateYear)
   return [...new Set(years)]
 }
 
@@ -138,10 +138,10 @@ function kindOf(text: string, english: boolean): AnswerKind {
     if (/\bwho\b|\bwhich\b|\bwhat\b/.test(t)) return 'entity'
     return 'other'
   }
-  if (/何时|什么时候|哪天|哪一天|哪年|哪一年|几月|几号|哪个月|日期|什么时间/.test(text)) return 'date'
+  if (/何时|什么时候|哪天|哪一天|哪几天|哪年|哪一年|几月|几号|哪个月|日期|什么时间/.test(text)) return 'date'
   if (/为什么|为何|原因|怎么|怎样|如何|靠什么|凭什么|通过什么|采取了?什么|采取了?哪些|什么(举措|措施|办法|做法)|(举措|措施|办法|做法)(有|是)/.test(text)) return 'reason'
   if (/哪些|哪几|有什么|包括什么|分别是|都有/.test(text)) return 'list'
-  if (/百分之|百分比|比例|占比|增速|增幅|增长率|多快|[^\d]率(是|有|为)?多少/.test(text)) return 'percent'
+  if (/百分之|百分比|比例|比重|占比|增速|增幅|增长率|多快|[^\d]率(是|有|为)?多少/.test(text)) return 'percent'
   if (/多少|几|多大|多高|多长|第几|排名/.test(text)) return 'number'
   if (/哪家|哪个|谁|什么|叫啥|哪一|哪里/.test(text)) return 'entity'
   return 'other'

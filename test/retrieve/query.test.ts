@@ -34,6 +34,7 @@ describe('question analysis', () => {
     expect(yearsIn('2019年，今年上半年', '2020')).toEqual(['2019', '2020'])
     expect(yearsIn('去年', '2021')).toEqual(['2020'])
     expect(yearsIn('7月29日,湘西高新区举行', '2023')).toEqual(['2023'])
+    expect(yearsIn('2月4日启动复工复产', '2021', '2020')).toEqual(['2020'])
     expect(yearsIn('12380个')).toEqual([])
     expect(periodsIn('1至10月、1-6月、1季度')).toEqual(['1-10月', '上半年', '一季度'])
     expect(measuresIn('规模工业总产值21.42亿元')).toEqual([['规模工业总产值', '规上工业总产值']])
