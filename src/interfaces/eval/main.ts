@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config.js'
 import { ConfigError } from '../../errors.js'
 import { ingest } from '../../index/ingest.js'
@@ -10,61 +9,24 @@ import { runCli } from '../cli/run.js'
 import { answererFor } from '../setup.js'
 import { sourcesOf } from './dataset.js'
 import { gateFailures, ratchet, readThresholds } from './gate.js'
+import { parseEvalArgs, USAGE } from './options.js'
 import { renderMarkdown, renderText, writeMarkdown } from './report.js'
 import { loadDataset, runEval, type EvalReport, type RunSettings } from './run.js'
 
-const USAGE = `Usage: npm run eval -- --dataset PATH [--json OUT] [--md OUT] [--mode extractive|llm]
-                        [--retriever hybrid|bm25|dense] [--k N] [--gate FILE [--ratchet]]
-
-Runs every item of an eval set (a .jsonl file, or a directory of them) through answer() and
-prints hit@1/hit@5/MRR, answer and refusal accuracy, citation precision and latency, per type.
-  --json OUT        write {summary, by_type, items, ...} to OUT
-  --md OUT          write Markdown comparing hybrid, BM25-only and dense-only retrieval, per type;
-                    when OUT holds <!-- eval:begin --> … <!-- eval:end --> only that part is replaced
-  --mode M          extractive, or llm (needs OPENAI_BASE_URL or OPENAI_API_KEY); default: llm
-                    when a model is configured, else extractive
-  --retriever R     retrieval for the run and its JSON report (default hybrid)
-  --k N             passages per question, 1–20 (default 5)
-  --gate FILE       exit 1 when a metric is worse than the thresholds in FILE (evals/thresholds.json)
-  --ratchet         with --gate: raise the thresholds in FILE to just under this run`
-
 runCli(async () => {
-  let args
-  try {
-    args = parseArgs({
-      options: {
-        dataset: { type: 'string' },
-        json: { type: 'string' },
-        md: { type: 'string' },
-        mode: { type: 'string' },
-        retriever: { type: 'string', default: 'hybrid' },
-        k: { type: 'string', default: '5' },
-        gate: { type: 'string' },
-        ratchet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n${USAGE}`)
-  }
-  const options = args.values
+  const options = parseEvalArgs(process.argv.slice(2))
   if (options.help) {
     process.stdout.write(USAGE + '\n')
     return
   }
-  if (!options.dataset) throw new ConfigError(`--dataset is required.\n${USAGE}`)
-  const retriever = options.retriever as RetrieverMode
-  if (!RETRIEVER_MODES.includes(retriever)) throw new ConfigError(`--retriever must be one of ${RETRIEVER_MODES.join(', ')}`)
-  const k = Number(options.k)
-  if (!Number.isInteger(k) || k < 1 || k > 20) throw new ConfigError('--k must be a whole number 1–20')
-  if (options.ratchet && !options.gate) throw new ConfigError('--ratchet needs --gate FILE')
-
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
-  const mode = (options.mode ?? (config.llmEnabled ? 'llm' : 'extractive')) as RunSettings['mode']
-  if (mode !== 'extractive' && mode !== 'llm') throw new ConfigError('--mode must be extractive or llm')
+  const mode: RunSettings['mode'] = options.mode ?? (config.llmEnabled ? 'llm' : 'extractive')
   if (mode === 'llm' && !config.llmEnabled) throw new ConfigError('--mode llm needs a model: set OPENAI_BASE_URL (any OpenAI-compatible server) or OPENAI_API_KEY')
   const thresholds = options.gate ? await readThresholds(options.gate) : undefined
+  if (thresholds && (thresholds.mode !== mode || thresholds.retriever !== options.retriever || thresholds.k !== options.k)) {
+    throw new ConfigError(`${options.gate} holds thresholds for mode ${thresholds.mode}, retriever ${thresholds.retriever}, k ${thresholds.k}; this run is mode ${mode}, retriever ${options.retriever}, k ${options.k}`)
+  }
 
   const dataset = await loadDataset(options.dataset)
   for (const m of dataset.malformed) logger.warn(`${m.file}:${m.line}: skipped (${m.error})`)
@@ -83,7 +45,7 @@ runCli(async () => {
   const run = (chosen: RetrieverMode): Promise<EvalReport> => {
     const answerer = answererFor(config, index, logger, { llm: mode === 'llm', retriever: chosen })
     return runEval(dataset, {
-      settings: { dataset: options.dataset!, mode, retriever: chosen, k },
+      settings: { dataset: options.dataset, mode, retriever: chosen, k: options.k },
       answer: (request) => answerer.answer(request),
       onItem: (result, done, total) => {
         if (mode === 'llm' && done % 10 === 0) logger.info(`eval ${chosen}: ${done}/${total}`)
@@ -92,22 +54,18 @@ runCli(async () => {
     })
   }
 
-  const report = await run(retriever)
+  const report = await run(options.retriever)
   const items = new Map(dataset.items.map(({ item }) => [item.id, item]))
   process.stdout.write(renderText(report, items) + '\n')
   if (options.json) await fs.writeFile(options.json, JSON.stringify(report, null, 2) + '\n')
   if (options.md) {
     const reports = [report]
-    for (const other of RETRIEVER_MODES) if (other !== retriever) reports.push(await run(other))
+    for (const other of RETRIEVER_MODES) if (other !== options.retriever) reports.push(await run(other))
     reports.sort((a, b) => RETRIEVER_MODES.indexOf(a.run.retriever) - RETRIEVER_MODES.indexOf(b.run.retriever))
     await writeMarkdown(options.md, renderMarkdown(reports, items))
   }
 
   if (thresholds && options.gate) {
-    const settings = { mode, retriever, k }
-    if (thresholds.mode !== mode || thresholds.retriever !== retriever || thresholds.k !== k) {
-      throw new ConfigError(`${options.gate} holds thresholds for mode ${thresholds.mode}, retriever ${thresholds.retriever}, k ${thresholds.k}; this run is ${JSON.stringify(settings)}`)
-    }
     const failures = gateFailures(report.summary, thresholds)
     if (options.ratchet && failures.length === 0) {
       await fs.writeFile(options.gate, JSON.stringify(ratchet(thresholds, report.summary), null, 2) + '\n')
