@@ -23,7 +23,8 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: several tests spawn the real CLIs, which start slowly on a loaded 2-core machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 })

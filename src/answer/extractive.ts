@@ -35,7 +35,7 @@ const NUMBER_WITH_UNIT =
 const MONEY = /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|万美元|亿美元)/g
 // "多少钱", "贷了多少", "进出口总额": the figure must be an amount of money, not a count of
 // firms — unless the question counts something ("多少个项目").
-const ASKS_MONEY = /多少钱|金额|总额|资金|贷款|贷了|贷到|花了|多少元|几亿|几万|产值|收入|营收|利润|税收|投资|融资|签约额|进出口|外资|how much (money|investment)|\b(output|revenue|investment|income|value)\b/i
+const ASKS_MONEY = /多少钱|金额|总额|资金|贷款|贷了|贷到|花了|多少元|几亿|几万|产值|收入|营收|利润|税收|投资|融资|签约额|进出口|外资|how much money|\b(output|revenue|investment|income|value)\b/i
 const ASKS_COUNT = /(?<!第)[几多少]+[个家项次人名位件条批台套户篇场]|how many/i
 const COUNT = /\d[\d,.]*\s*(?:多|余)?\s*(?:万|千|百)?\s*(?:个|家|项|人|名|位|件|次|条|批|台|套|户|篇|场|家次|人次)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次)/g
 const PERCENT = /\d[\d.]*\s*[%％]|\d[\d.]*\s*个百分点/g
@@ -73,12 +73,13 @@ interface Asked {
 
 function asked(q: Question, vocabulary: Vocabulary): Asked {
   const names = q.measures.flat().map(escapeRegExp)
+  const count = ASKS_COUNT.test(q.text)
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
     figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|\\d[\\d.]*\\s*(?:多|余)?\\s*(?:万|千|百)?\\s*[个家项名位件条批台套户]?\\s*(?:${names.join('|')})`) : undefined,
-    count: ASKS_COUNT.test(q.text),
-    money: ASKS_MONEY.test(q.text) && !ASKS_COUNT.test(q.text),
+    count,
+    money: !count && ASKS_MONEY.test(q.text),
     focus: focusWords(q, vocabulary),
   }
 }

@@ -43,7 +43,7 @@ describe('npm run ingest', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('corpus_missing')
     expect(await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8')).toBe(current)
-  }, 120_000)
+  })
 
   it('rejects bad configuration and unknown options with a message, not a stack', async () => {
     const badEnv = await ingestCli({ EMBEDDINGS: 'word2vec' })

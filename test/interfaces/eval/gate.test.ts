@@ -48,7 +48,7 @@ describe('quality gate (evals/thresholds.json)', () => {
       expect(min - thresholds.min[metric as keyof typeof tight.min], `${metric} improved: raise it with \`${RATCHET}\``).toBeLessThanOrEqual(0.02)
     }
     expect(thresholds.max.false_refusal_rate - tight.max.false_refusal_rate, `false_refusal_rate improved: lower it with \`${RATCHET}\``).toBeLessThanOrEqual(0.02)
-  }, 120_000)
+  }, 300_000)
 
   it("README's Quality section is the runner's current output (npm run quality)", async () => {
     const thresholds = await readThresholds(path.join(ROOT, 'evals', 'thresholds.json'))
@@ -60,5 +60,5 @@ describe('quality gate (evals/thresholds.json)', () => {
     const withoutLatency = (md: string | undefined) => md?.split('\n').filter((line) => !line.startsWith('Latency')).join('\n')
     const readme = await fs.readFile(path.join(ROOT, 'README.md'), 'utf8')
     expect(withoutLatency(markedSection(readme)), 'README Quality table is stale: run `npm run quality`').toBe(withoutLatency(renderMarkdown(runs, items)))
-  }, 120_000)
+  }, 300_000)
 })

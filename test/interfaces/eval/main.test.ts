@@ -67,5 +67,5 @@ describe('npm run eval', () => {
     expect(invalid.code).toBe(1)
     expect(invalid.stderr).toMatch(/^error \[invalid_config\]: .*thresholds\.json: min\.answer_accuracy/m)
     expect(invalid.stderr).not.toMatch(/\n\s+at /)
-  }, 120_000)
+  })
 })
