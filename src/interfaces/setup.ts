@@ -9,8 +9,17 @@ import type { RetrieverMode } from '../retrieve/retriever.js'
 
 /** Wiring shared by the commands: the index (built on first use) and the answerer the config asks for. */
 
-export async function openIndex(config: Config, logger: Logger): Promise<SearchIndex> {
+/**
+ * The index to answer from. By default one is built only when there is none; with `refresh`, an
+ * incremental ingest runs first (nothing is re-embedded when the corpus is unchanged), so that
+ * answers come from the corpus as it is now.
+ */
+export async function openIndex(config: Config, logger: Logger, { refresh = false } = {}): Promise<SearchIndex> {
   const options = { indexDir: config.indexDir, config, ef: config.hnswEf }
+  if (refresh) {
+    await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger })
+    return loadIndex(options)
+  }
   try {
     return await loadIndex(options)
   } catch (error) {

@@ -1,12 +1,10 @@
 import fs from 'node:fs/promises'
 import { loadConfig } from '../../config.js'
 import { ConfigError } from '../../errors.js'
-import { ingest } from '../../index/ingest.js'
-import { loadIndex } from '../../index/search-index.js'
 import { createLogger } from '../../log.js'
 import { RETRIEVER_MODES, type RetrieverMode } from '../../retrieve/retriever.js'
 import { runCli } from '../cli/run.js'
-import { answererFor } from '../setup.js'
+import { answererFor, openIndex } from '../setup.js'
 import { sourcesOf } from './dataset.js'
 import { gateFailures, ratchet, readThresholds } from './gate.js'
 import { parseEvalArgs, USAGE } from './options.js'
@@ -23,19 +21,18 @@ runCli(async () => {
   const logger = createLogger(config.logLevel)
   const mode: RunSettings['mode'] = options.mode ?? (config.llmEnabled ? 'llm' : 'extractive')
   if (mode === 'llm' && !config.llmEnabled) throw new ConfigError('--mode llm needs a model: set OPENAI_BASE_URL (any OpenAI-compatible server) or OPENAI_API_KEY')
-  const thresholds = options.gate ? await readThresholds(options.gate) : undefined
-  if (thresholds && (thresholds.mode !== mode || thresholds.retriever !== options.retriever || thresholds.k !== options.k)) {
-    throw new ConfigError(`${options.gate} holds thresholds for mode ${thresholds.mode}, retriever ${thresholds.retriever}, k ${thresholds.k}; this run is mode ${mode}, retriever ${options.retriever}, k ${options.k}`)
+  const gate = options.gate ? { file: options.gate, thresholds: await readThresholds(options.gate) } : undefined
+  const wanted = gate?.thresholds
+  if (gate && wanted && (wanted.mode !== mode || wanted.retriever !== options.retriever || wanted.k !== options.k)) {
+    throw new ConfigError(`${gate.file} holds thresholds for mode ${wanted.mode}, retriever ${wanted.retriever}, k ${wanted.k}; this run is mode ${mode}, retriever ${options.retriever}, k ${options.k}`)
   }
 
   const dataset = await loadDataset(options.dataset)
   for (const m of dataset.malformed) logger.warn(`${m.file}:${m.line}: skipped (${m.error})`)
   if (dataset.items.length === 0) throw new ConfigError(`${options.dataset}: no valid eval items`)
 
-  // An incremental ingest first: cheap when nothing changed, and the eval then measures the
-  // corpus as it is now rather than whatever index was last built.
-  await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger })
-  const index = await loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf })
+  // The eval measures the corpus as it is now, not whatever index was last built.
+  const index = await openIndex(config, logger, { refresh: true })
   const known = new Set(index.manifest.documents.map((d) => d.source))
   for (const { file, line, item } of dataset.items) {
     const missing = sourcesOf(item).filter((s) => !known.has(s))
@@ -65,14 +62,14 @@ runCli(async () => {
     await writeMarkdown(options.md, renderMarkdown(reports, items))
   }
 
-  if (thresholds && options.gate) {
-    const failures = gateFailures(report.summary, thresholds)
+  if (gate) {
+    const failures = gateFailures(report.summary, gate.thresholds)
     if (options.ratchet && failures.length === 0) {
-      await fs.writeFile(options.gate, JSON.stringify(ratchet(thresholds, report.summary), null, 2) + '\n')
-      logger.info(`gate: thresholds in ${options.gate} raised to just under this run`)
+      await fs.writeFile(gate.file, JSON.stringify(ratchet(gate.thresholds, report.summary), null, 2) + '\n')
+      logger.info(`gate: thresholds in ${gate.file} raised to just under this run`)
     }
     for (const failure of failures) process.stderr.write(`gate: ${failure}\n`)
     if (failures.length > 0) return 1
-    logger.info(`gate: every metric meets ${options.gate}`)
+    logger.info(`gate: every metric meets ${gate.file}`)
   }
 })

@@ -47,6 +47,7 @@ export function renderText(report: EvalReport, items: Map<string, EvalItem>): st
 }
 
 const RETRIEVER_LABEL: Record<string, string> = { hybrid: 'hybrid', bm25: 'BM25 only', dense: 'dense only' }
+const retrieverLabel = (r: EvalReport) => RETRIEVER_LABEL[r.run.retriever] ?? r.run.retriever
 
 /**
  * Markdown comparing runs of the same dataset (one per retriever): the metric table, then answer
@@ -63,9 +64,9 @@ export function renderMarkdown(reports: EvalReport[], items: Map<string, EvalIte
     `| retriever | ${METRICS.map(([, label]) => label).join(' | ')} |`,
     `| --- |${METRICS.map(() => ' ---: |').join('')}`,
   ]
-  for (const r of reports) out.push(`| ${RETRIEVER_LABEL[r.run.retriever] ?? r.run.retriever} | ${METRICS.map(([key]) => fixed(r.summary[key])).join(' | ')} |`)
+  for (const r of reports) out.push(`| ${retrieverLabel(r)} | ${METRICS.map(([key]) => fixed(r.summary[key])).join(' | ')} |`)
   out.push('', 'Answer accuracy / hit@5 per question type (for unanswerable: share correctly refused):', '')
-  out.push(`| type | n | ${reports.map((r) => RETRIEVER_LABEL[r.run.retriever] ?? r.run.retriever).join(' | ')} |`, `| --- | ---: |${reports.map(() => ' --- |').join('')}`)
+  out.push(`| type | n | ${reports.map(retrieverLabel).join(' | ')} |`, `| --- | ---: |${reports.map(() => ' --- |').join('')}`)
   for (const type of EVAL_TYPES) {
     const n = first.by_type[type]?.n
     if (n === undefined) continue
@@ -75,7 +76,7 @@ export function renderMarkdown(reports: EvalReport[], items: Map<string, EvalIte
     })
     out.push(`| ${type} | ${n} | ${cells.join(' | ')} |`)
   }
-  out.push('', `Latency per question on the machine that made these tables (p50 / p95 ms): ${reports.map((r) => `${RETRIEVER_LABEL[r.run.retriever] ?? r.run.retriever} ${r.summary.latency_ms.p50} / ${r.summary.latency_ms.p95}`).join('; ')}.`)
+  out.push('', `Latency per question on the machine that made these tables (p50 / p95 ms): ${reports.map((r) => `${retrieverLabel(r)} ${r.summary.latency_ms.p50} / ${r.summary.latency_ms.p95}`).join('; ')}.`)
   if (first.malformed.length > 0) out.push('', `${first.malformed.length} malformed line(s) skipped: ${first.malformed.map((m) => `${m.file}:${m.line}`).join(', ')}.`)
   return out.join('\n')
 }

@@ -5,7 +5,7 @@ import { createAnswerer } from '../../../src/answer/answer.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { gateFailures, ratchet, readThresholds } from '../../../src/interfaces/eval/gate.js'
 import { markedSection, renderMarkdown } from '../../../src/interfaces/eval/report.js'
-import { loadDataset, runEval, type EvalReport } from '../../../src/interfaces/eval/run.js'
+import { loadDataset, runEval, type Dataset, type EvalReport } from '../../../src/interfaces/eval/run.js'
 import { silentLogger } from '../../../src/log.js'
 import { RETRIEVER_MODES, type RetrieverMode } from '../../../src/retrieve/retriever.js'
 import { ROOT, seedIndex } from '../../helpers.js'
@@ -18,12 +18,12 @@ import { ROOT, seedIndex } from '../../helpers.js'
 const RATCHET = 'npm run eval -- --dataset evals --mode extractive --gate evals/thresholds.json --ratchet'
 
 let index: SearchIndex
+let dataset: Dataset
 const reports = new Map<RetrieverMode, EvalReport>()
 
 async function evaluate(retriever: RetrieverMode, k: number): Promise<EvalReport> {
   const cached = reports.get(retriever)
   if (cached && cached.run.k === k) return cached
-  const dataset = await loadDataset(path.join(ROOT, 'evals'))
   const answerer = createAnswerer({ index, logger: silentLogger, retriever })
   const report = await runEval(dataset, { settings: { dataset: 'evals', mode: 'extractive', retriever, k }, answer: (request) => answerer.answer(request) })
   reports.set(retriever, report)
@@ -32,6 +32,7 @@ async function evaluate(retriever: RetrieverMode, k: number): Promise<EvalReport
 
 beforeAll(async () => {
   index = await seedIndex()
+  dataset = await loadDataset(path.join(ROOT, 'evals'))
 }, 60_000)
 
 describe('quality gate (evals/thresholds.json)', () => {
@@ -54,7 +55,6 @@ describe('quality gate (evals/thresholds.json)', () => {
     const thresholds = await readThresholds(path.join(ROOT, 'evals', 'thresholds.json'))
     const runs = []
     for (const retriever of RETRIEVER_MODES) runs.push(await evaluate(retriever, thresholds.k))
-    const dataset = await loadDataset(path.join(ROOT, 'evals'))
     const items = new Map(dataset.items.map(({ item }) => [item.id, item]))
     // Latency belongs to the machine and the moment; everything else must match exactly.
     const withoutLatency = (md: string | undefined) => md?.split('\n').filter((line) => !line.startsWith('Latency')).join('\n')
