@@ -46,6 +46,14 @@ const envSchema = z
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: optionalString.pipe(z.url({ error: 'must be a URL' }).optional()),
     TELEGRAM_ALLOWED_CHATS: optionalString,
+    HOST: optionalString,
+    CORS_ORIGINS: optionalString,
+    TRUST_PROXY: optionalString,
+    RATE_LIMIT_MAX: intInRange(60, 0, 1_000_000),
+    RATE_LIMIT_WINDOW_MS: intInRange(60_000, 1000, 86_400_000),
+    LLM_CONCURRENCY: intInRange(4, 1, 256),
+    LLM_QUEUE: intInRange(32, 0, 10_000),
+    INDEX_POLL_MS: intInRange(2000, 0, 3_600_000),
     LOG_LEVEL: z
       .string()
       .trim()
@@ -66,8 +74,27 @@ const envSchema = z
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
+/** What express's `trust proxy` setting accepts: off, on, a hop count, or addresses/subnets. */
+export type TrustProxy = boolean | number | string[]
+
+export interface HttpConfig {
+  /** Interface to listen on; undefined = all interfaces. */
+  host?: string
+  /** Origins allowed to call the API from a browser; empty = no CORS headers at all. */
+  corsOrigins: string[]
+  trustProxy: TrustProxy
+  /** Questions per client per window; 0 turns rate limiting off. */
+  rateLimit: { max: number; windowMs: number }
+  /** LLM calls running at once, and how many more may wait before requests get 503. */
+  llmConcurrency: number
+  llmQueue: number
+}
+
 export interface Config {
   port: number
+  http: HttpConfig
+  /** How often the server looks for a new index version; 0 = never (restart to pick one up). */
+  indexPollMs: number
   corpusDir: string
   indexDir: string
   embeddings: 'local' | 'openai'
@@ -93,6 +120,37 @@ function parseChatIds(raw: string | undefined): number[] {
   })
 }
 
+function parseOrigins(raw: string | undefined): string[] {
+  if (!raw) return []
+  return raw.split(',').map((part) => {
+    const origin = part.trim()
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(origin)
+    } catch {
+      parsed = undefined
+    }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin such as https://example.org (comma-separated, no path)`)
+    }
+    return parsed.origin
+  })
+}
+
+function parseTrustProxy(raw: string | undefined): TrustProxy {
+  if (!raw || raw.toLowerCase() === 'false') return false
+  if (raw.toLowerCase() === 'true') return true
+  if (/^\d+$/.test(raw)) return Number(raw)
+  const entries = raw.split(',').map((part) => part.trim())
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal'])
+  for (const entry of entries) {
+    if (!named.has(entry) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" is not true, false, a hop count, loopback/linklocal/uniquelocal, or an IP address or subnet`)
+    }
+  }
+  return entries
+}
+
 /**
  * Validates the environment. Relative directories resolve against `cwd` so that the CLI and the
  * server agree on where the corpus and index live.
@@ -106,6 +164,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const e = parsed.data
   return {
     port: e.PORT,
+    http: {
+      host: e.HOST,
+      corsOrigins: parseOrigins(e.CORS_ORIGINS),
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+      llmConcurrency: e.LLM_CONCURRENCY,
+      llmQueue: e.LLM_QUEUE,
+    },
+    indexPollMs: e.INDEX_POLL_MS,
     corpusDir: path.resolve(cwd, e.CORPUS_DIR ?? 'corpus'),
     indexDir: path.resolve(cwd, e.INDEX_DIR ?? path.join('data', 'index')),
     embeddings: e.EMBEDDINGS,

@@ -62,3 +62,19 @@ export class RequestError extends AppError {
     super(code, message)
   }
 }
+
+export type ServiceErrorCode = 'not_ready' | 'overloaded'
+
+/** The service cannot take the question now (index still loading, LLM queue full); retry later. */
+export class ServiceError extends AppError {
+  constructor(code: ServiceErrorCode, message: string) {
+    super(code, message)
+  }
+}
+
+/** The caller went away (client disconnected): the work it started stops, nothing is answered. */
+export class AbortedError extends AppError {
+  constructor(message = 'The request was cancelled') {
+    super('aborted', message)
+  }
+}

@@ -18,3 +18,13 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
 }
 
 export const silentLogger: Logger = createLogger('silent')
+
+/** The same interface over a structured (pino) logger, for the long-running service. */
+export function fromPino(logger: { debug(m: string): void; info(m: string): void; warn(m: string): void; error(m: string): void }): Logger {
+  return {
+    debug: (message) => logger.debug(message),
+    info: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+    error: (message) => logger.error(message),
+  }
+}

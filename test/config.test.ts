@@ -14,7 +14,40 @@ describe('loadConfig', () => {
       llmModel: 'gpt-4o-mini',
       logLevel: 'info',
       telegram: { allowedChats: [] },
+      http: { corsOrigins: [], trustProxy: false, rateLimit: { max: 60, windowMs: 60_000 }, llmConcurrency: 4, llmQueue: 32 },
+      indexPollMs: 2000,
     })
+  })
+
+  it('reads the HTTP settings', () => {
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      CORS_ORIGINS: 'https://parks.example, http://localhost:5173/',
+      TRUST_PROXY: '1',
+      RATE_LIMIT_MAX: '0',
+      RATE_LIMIT_WINDOW_MS: '1000',
+      LLM_CONCURRENCY: '2',
+      LLM_QUEUE: '0',
+      INDEX_POLL_MS: '0',
+    })
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      corsOrigins: ['https://parks.example', 'http://localhost:5173'],
+      trustProxy: 1,
+      rateLimit: { max: 0, windowMs: 1000 },
+      llmConcurrency: 2,
+      llmQueue: 0,
+    })
+    expect(config.indexPollMs).toBe(0)
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true)
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).http.trustProxy).toEqual(['loopback', '10.0.0.0/8'])
+  })
+
+  it('rejects bad HTTP settings with the variable named', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://parks.example/app' })).toThrow(/CORS_ORIGINS: "https:\/\/parks.example\/app" is not an origin/)
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/)
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY: "everyone"/)
+    expect(() => loadConfig({ LLM_CONCURRENCY: '0' })).toThrow(/LLM_CONCURRENCY must be a whole number from 1/)
   })
 
   it('reads every documented variable', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
-import { RequestError } from '../errors.js'
+import { AbortedError, RequestError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { SearchIndex } from '../index/search-index.js'
 import { ParkCatalog } from '../retrieve/parks.js'
@@ -9,7 +9,8 @@ import { retrieve, type RetrieverMode } from '../retrieve/retriever.js'
 import { extractAnswer, onlyUnknownParks, renderQuotes, type Passage, type Vocabulary } from './extractive.js'
 import { condense } from './followup.js'
 import { answerMessages, checkModelAnswer, chunkText, condenseMessages } from './llm.js'
-import type { AnswerRequest, AnswerResponse, Citation } from './types.js'
+import type { Slots } from './slots.js'
+import type { AnswerMode, AnswerRequest, AnswerResponse, Citation } from './types.js'
 
 /**
  * `answer()` — the one function behind the HTTP API, the Telegram bot, the CLI and the eval
@@ -17,15 +18,50 @@ import type { AnswerRequest, AnswerResponse, Citation } from './types.js'
  * model is configured, falling back to the extractive one whenever the model fails.
  */
 
-export const requestSchema = z.object({
-  question: z.string().trim().min(1, 'question is empty').max(1000, 'question is longer than 1000 characters'),
-  k: z.number().int('k must be a whole number').min(1, 'k must be 1–20').max(20, 'k must be 1–20').default(5),
-  park: z.string().trim().min(1).max(100).optional(),
-  history: z
-    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(4000) }))
-    .max(20, 'history holds at most 20 turns')
-    .default([]),
-})
+export const MAX_QUESTION_CHARS = 2000
+export const MAX_HISTORY_TURNS = 10
+
+/** Messages name no field: errors are reported as `field: message`. */
+export const requestSchema = z
+  .object(
+    {
+      question: z
+        .string({ error: 'must be a string' })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(MAX_QUESTION_CHARS, `must be at most ${MAX_QUESTION_CHARS} characters`)
+        .describe('The question, in Chinese or English.'),
+      k: z
+        .number({ error: 'must be a number' })
+        .int('must be a whole number from 1 to 20')
+        .min(1, 'must be a whole number from 1 to 20')
+        .max(20, 'must be a whole number from 1 to 20')
+        .default(5)
+        .describe('How many passages to retrieve and return as citations.'),
+      park: z
+        .string({ error: 'must be a string' })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(100, 'must be at most 100 characters')
+        .optional()
+        .describe('Only passages about this park: a name, alias or English name the index knows.'),
+      history: z
+        .array(
+          z.object(
+            {
+              role: z.enum(['user', 'assistant'], { error: 'must be "user" or "assistant"' }),
+              content: z.string({ error: 'must be a string' }).max(4000, 'must be at most 4000 characters'),
+            },
+            { error: 'must be an object {role, content}' },
+          ),
+          { error: 'must be an array of turns' },
+        )
+        .max(MAX_HISTORY_TURNS, `must hold at most ${MAX_HISTORY_TURNS} turns`)
+        .default([])
+        .describe('Earlier turns of the conversation, oldest first, for follow-up questions.'),
+    },
+    { error: 'must be a JSON object' },
+  )
 
 export type ParsedRequest = z.infer<typeof requestSchema>
 
@@ -37,6 +73,11 @@ export const REFUSAL = {
 /** Events of `stream()`: tokens as the model writes them, then the final, validated response. */
 export type AnswerEvent = { type: 'token'; text: string } | { type: 'done'; response: AnswerResponse }
 
+export interface AnswerOptions {
+  /** Aborts the work (an LLM call included) when the caller goes away; nothing is answered then. */
+  signal?: AbortSignal
+}
+
 export interface AnswererDeps {
   index: SearchIndex
   logger: Logger
@@ -47,12 +88,16 @@ export interface AnswererDeps {
   retriever?: RetrieverMode
   /** Overrides the extractive refusal threshold (for calibration runs). */
   minCoverage?: number
+  /** Bounds the LLM calls in flight; without it they are unbounded. */
+  llmSlots?: Slots
 }
 
 export interface Answerer {
-  answer(request: AnswerRequest): Promise<AnswerResponse>
-  stream(request: AnswerRequest): AsyncGenerator<AnswerEvent>
+  answer(request: AnswerRequest, options?: AnswerOptions): Promise<AnswerResponse>
+  stream(request: AnswerRequest, options?: AnswerOptions): AsyncGenerator<AnswerEvent>
   readonly catalog: ParkCatalog
+  /** How answers are written: by a model when one is configured, else extracted. */
+  readonly mode: AnswerMode
 }
 
 function parseRequest(request: AnswerRequest): ParsedRequest {
@@ -60,7 +105,7 @@ function parseRequest(request: AnswerRequest): ParsedRequest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const field = issue.path.join('.')
-    throw new RequestError('invalid_request', field ? `${field}: ${issue.message}` : issue.message)
+    throw new RequestError('invalid_request', `${field || 'body'}: ${issue.message}`)
   }
   return parsed.data
 }
@@ -86,23 +131,43 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     passageCount: index.chunks.length,
   }
 
-  async function standalone(request: ParsedRequest): Promise<string> {
+  /** The model's deadline, cut short when the caller goes away. */
+  function deadline(signal?: AbortSignal): AbortSignal {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    return signal ? AbortSignal.any([timeout, signal]) : timeout
+  }
+
+  function stopIfCancelled(signal?: AbortSignal): void {
+    if (signal?.aborted) throw new AbortedError()
+  }
+
+  async function slot(signal?: AbortSignal): Promise<() => void> {
+    return deps.llmSlots ? deps.llmSlots.acquire(signal) : () => {}
+  }
+
+  async function standalone(request: ParsedRequest, signal?: AbortSignal): Promise<string> {
     if (request.history.length === 0) return request.question
     if (chat) {
       try {
-        const reply = await chat.invoke(condenseMessages(request.question, request.history), { signal: AbortSignal.timeout(timeoutMs) })
-        const rewritten = chunkText(reply).trim()
-        if (rewritten !== '' && rewritten.length <= 1000) return rewritten
+        const release = await slot(signal)
+        try {
+          const reply = await chat.invoke(condenseMessages(request.question, request.history), { signal: deadline(signal) })
+          const rewritten = chunkText(reply).trim()
+          if (rewritten !== '' && rewritten.length <= MAX_QUESTION_CHARS) return rewritten
+        } finally {
+          release()
+        }
       } catch (error) {
+        stopIfCancelled(signal)
         logger.warn(`LLM follow-up rewrite failed (${(error as Error).message}); using the rule-based rewrite`)
       }
     }
     return condense(request.question, request.history, catalog)
   }
 
-  async function prepare(request: ParsedRequest): Promise<Prepared> {
+  async function prepare(request: ParsedRequest, signal?: AbortSignal): Promise<Prepared> {
     const park = request.park === undefined ? undefined : catalog.resolve(request.park)
-    const question = analyzeQuestion(await standalone(request), catalog)
+    const question = analyzeQuestion(await standalone(request, signal), catalog)
     const retrieved = await retrieve(index, catalog, question, { k: request.k, park, mode: deps.retriever })
     const passages = retrieved.map(({ chunk, score }, i): Passage => ({ n: i + 1, id: chunk.id, source: chunk.source, title: chunk.title, park: chunk.park, section: chunk.section, documentYear: index.documentYear(chunk.source), text: chunk.text, score }))
     return { question, passages, citations: passages.map(toCitation) }
@@ -128,18 +193,20 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     return { answer: checked.text, found: true, mode: 'llm', citations }
   }
 
-  async function* stream(request: AnswerRequest): AsyncGenerator<AnswerEvent> {
+  async function* stream(request: AnswerRequest, { signal }: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const parsed = parseRequest(request)
-    const prepared = await prepare(parsed)
+    const prepared = await prepare(parsed, signal)
+    stopIfCancelled(signal)
     if (!chat || !worthAsking(prepared)) {
       const response = extractiveResponse(prepared)
       yield { type: 'token', text: response.answer }
       yield { type: 'done', response }
       return
     }
+    const release = await slot(signal)
     let raw = ''
     try {
-      const chunks = await chat.stream(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
+      const chunks = await chat.stream(answerMessages(prepared.question.text, prepared.citations), { signal: deadline(signal) })
       for await (const chunk of chunks) {
         const text = chunkText(chunk)
         if (text === '') continue
@@ -153,26 +220,34 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       }
       logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
     } catch (error) {
+      stopIfCancelled(signal)
       logger.warn(`LLM answer failed (${(error as Error).message}); using the extractive answer`)
+    } finally {
+      release()
     }
     // The tokens streamed so far (if any) are superseded by this final response.
     yield { type: 'done', response: extractiveResponse(prepared) }
   }
 
-  async function answer(request: AnswerRequest): Promise<AnswerResponse> {
+  async function answer(request: AnswerRequest, { signal }: AnswerOptions = {}): Promise<AnswerResponse> {
     const parsed = parseRequest(request)
-    const prepared = await prepare(parsed)
+    const prepared = await prepare(parsed, signal)
+    stopIfCancelled(signal)
     if (!chat || !worthAsking(prepared)) return extractiveResponse(prepared)
+    const release = await slot(signal)
     try {
-      const reply = await chat.invoke(answerMessages(prepared.question.text, prepared.citations), { signal: AbortSignal.timeout(timeoutMs) })
+      const reply = await chat.invoke(answerMessages(prepared.question.text, prepared.citations), { signal: deadline(signal) })
       const response = llmResponse(prepared, chunkText(reply))
       if (response) return response
       logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
     } catch (error) {
+      stopIfCancelled(signal)
       logger.warn(`LLM answer failed (${(error as Error).message}); using the extractive answer`)
+    } finally {
+      release()
     }
     return extractiveResponse(prepared)
   }
 
-  return { answer, stream, catalog }
+  return { answer, stream, catalog, mode: chat ? 'llm' : 'extractive' }
 }

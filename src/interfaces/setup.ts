@@ -5,7 +5,9 @@ import { loadIndex, type SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
 import { createChatModel } from '../answer/llm.js'
+import type { Slots } from '../answer/slots.js'
 import type { RetrieverMode } from '../retrieve/retriever.js'
+import { LiveIndex } from './live-index.js'
 
 /** Wiring shared by the commands: the index (built on first use) and the answerer the config asks for. */
 
@@ -30,13 +32,43 @@ export async function openIndex(config: Config, logger: Logger, { refresh = fals
   }
 }
 
+/**
+ * The index a service starts with: the corpus is ingested first (a no-op when nothing changed).
+ * When that ingest fails (a bad file, another ingest holding the lock) but an index exists, the
+ * service starts on that index rather than not at all; the failure is logged.
+ */
+export async function openServedIndex(config: Config, logger: Logger): Promise<SearchIndex> {
+  try {
+    return await openIndex(config, logger, { refresh: true })
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const existing = await loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf }).catch(() => undefined)
+    if (!existing) throw error
+    logger.warn(`the corpus could not be ingested (${error.code}: ${error.message}); serving the existing index version ${existing.version}`)
+    return existing
+  }
+}
+
 export interface AnswererChoice {
   /** LLM answers; defaults to whether the config names a model server or key. */
   llm?: boolean
   retriever?: RetrieverMode
+  /** Shared bound on LLM calls in flight. */
+  llmSlots?: Slots
 }
 
 export function answererFor(config: Config, index: SearchIndex, logger: Logger, choice: AnswererChoice = {}): Answerer {
   const chat = (choice.llm ?? config.llmEnabled) ? createChatModel(config) : undefined
-  return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever })
+  return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever, llmSlots: choice.llmSlots })
+}
+
+/** The index a long-running service answers from, following new versions as they are written. */
+export function liveIndexFor(config: Config, logger: Logger, choice: AnswererChoice = {}): LiveIndex {
+  return new LiveIndex({
+    indexDir: config.indexDir,
+    logger,
+    mode: (choice.llm ?? config.llmEnabled) ? 'llm' : 'extractive',
+    load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
+    answererFor: (index) => answererFor(config, index, logger, choice),
+  })
 }

@@ -6,12 +6,22 @@ import type { AddressInfo } from 'node:net'
  * answers according to `behaviour` (a reply, a 500, a stall, garbage), streaming when asked.
  */
 
-export type Behaviour = { kind: 'reply'; content: string } | { kind: 'error'; status: number } | { kind: 'stall'; ms: number } | { kind: 'garbage' }
+export type Behaviour =
+  | { kind: 'reply'; content: string }
+  | { kind: 'error'; status: number }
+  | { kind: 'stall'; ms: number }
+  | { kind: 'garbage' }
+  /** Streams `content` a few characters at a time, `pieceMs` apart (or replies after the whole time). */
+  | { kind: 'slow'; content: string; pieceMs: number }
 
 export interface FakeOpenAI {
   baseURL: string
   requests: Array<{ path: string; body: { messages: Array<{ role: string; content: string }>; stream?: boolean } }>
   behaviour: Behaviour
+  /** Requests whose connection the client closed before the reply was complete. */
+  disconnects: number
+  /** Resolves when the next request arrives. */
+  nextRequest(): Promise<void>
   close(): Promise<void>
 }
 
@@ -31,18 +41,47 @@ function streamChunk(delta: Record<string, unknown>, finish: string | null): str
 }
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
-  const fake: Omit<FakeOpenAI, 'baseURL' | 'close'> = { requests: [], behaviour: { kind: 'reply', content: 'ok [1]' } }
+  let arrivals: Array<() => void> = []
+  const fake: Omit<FakeOpenAI, 'baseURL' | 'close'> = {
+    requests: [],
+    behaviour: { kind: 'reply', content: 'ok [1]' },
+    disconnects: 0,
+    nextRequest: () => new Promise<void>((resolve) => arrivals.push(resolve)),
+  }
   const server = http.createServer((req, res) => {
     let raw = ''
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')))
+    res.on('close', () => {
+      if (!res.writableFinished) fake.disconnects++
+    })
     req.on('end', () => {
       const body = JSON.parse(raw || '{}')
       fake.requests.push({ path: req.url ?? '', body })
+      for (const arrived of arrivals) arrived()
+      arrivals = []
       const b = fake.behaviour
       if (b.kind === 'error') {
         res.writeHead(b.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'boom', type: 'server_error' } }))
       } else if (b.kind === 'stall') {
         setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(completion('too late [1]')), b.ms).unref()
+      } else if (b.kind === 'slow') {
+        const pieces = b.content.match(/.{1,4}/gsu) ?? []
+        if (!body.stream) {
+          setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(b.content)), b.pieceMs * pieces.length).unref()
+          return
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        res.write(streamChunk({ role: 'assistant', content: '' }, null))
+        let next = 0
+        const timer = setInterval(() => {
+          if (res.destroyed) return clearInterval(timer)
+          const piece = pieces[next++]
+          if (piece !== undefined) return void res.write(streamChunk({ content: piece }, null))
+          clearInterval(timer)
+          res.write(streamChunk({}, 'stop'))
+          res.end('data: [DONE]\n\n')
+        }, b.pieceMs)
+        timer.unref()
       } else if (b.kind === 'garbage') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [nonsense')
       } else if (body.stream) {

@@ -39,6 +39,6 @@ describe('npm run ask', () => {
     expect(unknown.stdout).toBe('')
     expect(unknown.stderr).toMatch(/^error \[unknown_park\]: Unknown park "长沙高新区". Known parks: 张家界高新区、/)
     const badK = await askCli(env, ['--k', '50', '工业总产值'])
-    expect(badK.stderr).toContain('error [invalid_request]: k: k must be 1–20')
+    expect(badK.stderr).toContain('error [invalid_request]: k: must be a whole number from 1 to 20')
   })
 })

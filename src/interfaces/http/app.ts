@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto'
+import express, { type Request, type RequestHandler, type Response } from 'express'
+import cors from 'cors'
+import helmet from 'helmet'
+import { rateLimit } from 'express-rate-limit'
+import type { Logger as Pino } from 'pino'
+import type { Answerer } from '../../answer/answer.js'
+import type { AnswerRequest } from '../../answer/types.js'
+import type { HttpConfig } from '../../config.js'
+import { AbortedError } from '../../errors.js'
+import type { LiveIndex } from '../live-index.js'
+import { errorHandler, INTERNAL, sendFailure, toHttpFailure } from './errors.js'
+import { openApiDocument } from './openapi.js'
+import type { streamEventSchemas } from './schemas.js'
+
+export interface AppDeps {
+  live: Pick<LiveIndex, 'current' | 'ready' | 'mode'>
+  logger: Pino
+  http: HttpConfig
+  /** Shown in the OpenAPI document. */
+  version: string
+}
+
+export const BODY_LIMIT = '16kb'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** body-parser would replace invalid bytes with U+FFFD silently; a question must arrive intact. */
+function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  utf8.decode(body)
+}
+
+/** `application/json`, in UTF-8 when a charset is named; anything else is 415 before the body is read. */
+const requireJson: RequestHandler = (req, res, next) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase()
+  if (!req.is('application/json') || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+    sendFailure(res, { status: 415, code: 'unsupported_media_type', message: 'Send the question as a JSON body with Content-Type: application/json (UTF-8)' })
+    return
+  }
+  next()
+}
+
+/** A request id (the caller's `X-Request-Id` when it is sane) on the response and on one log line per request. */
+function requestLog(logger: Pino): RequestHandler {
+  return (req, res, next) => {
+    const offered = req.get('x-request-id')
+    const id = offered && /^[\w.:-]{1,64}$/.test(offered) ? offered : randomUUID()
+    res.locals.requestId = id
+    res.set('X-Request-Id', id)
+    const started = process.hrtime.bigint()
+    res.on('close', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      // Method, path and outcome only: no headers, query strings or bodies (they may hold secrets).
+      logger.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, completed: res.writableFinished }, 'request')
+    })
+    next()
+  }
+}
+
+function rateLimiter(limits: HttpConfig['rateLimit']): RequestHandler {
+  if (limits.max === 0) return (_req, _res, next) => next()
+  const seconds = Math.ceil(limits.windowMs / 1000)
+  return rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.max,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      sendFailure(res, {
+        status: 429,
+        code: 'rate_limited',
+        message: `Too many questions from this client: at most ${limits.max} every ${seconds} s; try again later`,
+        retryAfter: seconds,
+      }),
+  })
+}
+
+/** Aborted when the client goes away before the response is complete. */
+function disconnectSignal(res: Response): AbortSignal {
+  const controller = new AbortController()
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  return controller.signal
+}
+
+function wantsStream(req: Request): boolean {
+  return req.accepts(['application/json', 'text/event-stream']) === 'text/event-stream'
+}
+
+type StreamEvent = keyof typeof streamEventSchemas
+
+/**
+ * Server-Sent Events. The first event is awaited before any header is sent, so that a bad request
+ * still gets its JSON error and status; after that, a failure is an `error` event.
+ */
+async function streamAnswer(answerer: Answerer, body: AnswerRequest, res: Response, signal: AbortSignal, logger: Pino): Promise<void> {
+  const events = answerer.stream(body, { signal })
+  let step = await events.next()
+  res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' })
+  res.flushHeaders()
+  const send = (event: StreamEvent, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+  try {
+    while (!step.done) {
+      const event = step.value
+      if (event.type === 'token') {
+        send('token', { text: event.text })
+      } else {
+        const { citations, ...final } = event.response
+        send('citations', { citations })
+        send('done', final)
+      }
+      step = await events.next()
+    }
+  } catch (error) {
+    if (!signal.aborted) {
+      const failure = toHttpFailure(error)
+      if (!failure) logger.error({ reqId: res.locals.requestId, err: error }, 'unexpected failure while streaming an answer')
+      const { code, message } = failure ?? INTERNAL
+      send('error', { code, message })
+    }
+  } finally {
+    await events.return(undefined)
+    res.end()
+  }
+}
+
+/**
+ * The HTTP API (contract in DEVELOPERS.md and `/openapi.json`), without listening: the caller
+ * decides where it runs (a port in `main`, an ephemeral one in tests).
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const { live, logger, http } = deps
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', http.trustProxy)
+  app.use(requestLog(logger))
+  app.use(helmet())
+  if (http.corsOrigins.length > 0) {
+    app.use(cors({ origin: http.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Accept', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }))
+  }
+
+  app.get('/healthz', (_req, res) => {
+    if (!live.ready) {
+      res.status(503).json({ status: 'starting', documents: 0, chunks: 0, indexVersion: null, mode: live.mode })
+      return
+    }
+    const { index, answerer } = live.current()
+    res.json({ status: 'ok', documents: index.manifest.documents.length, chunks: index.chunks.length, indexVersion: index.version, mode: answerer.mode })
+  })
+
+  const openApi = JSON.stringify(openApiDocument(deps.version))
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApi)
+  })
+
+  app.post(
+    '/ask',
+    rateLimiter(http.rateLimit),
+    requireJson,
+    express.json({ limit: BODY_LIMIT, strict: true, verify: rejectInvalidUtf8 }),
+    async (req, res) => {
+      // Taken once: a new index version swapped in meanwhile does not change this question's.
+      const { answerer } = live.current()
+      const signal = disconnectSignal(res)
+      try {
+        if (wantsStream(req)) await streamAnswer(answerer, req.body, res, signal, logger)
+        else res.json(await answerer.answer(req.body, { signal }))
+      } catch (error) {
+        if (error instanceof AbortedError) return
+        throw error
+      }
+    },
+  )
+  app.all('/ask', (_req, res) => {
+    res.set('Allow', 'POST')
+    sendFailure(res, { status: 405, code: 'method_not_allowed', message: 'Use POST /ask with a JSON body {question, k?, park?, history?}' })
+  })
+
+  app.use((req, res) => sendFailure(res, { status: 404, code: 'not_found', message: `No such endpoint: ${req.method} ${req.path}. See /openapi.json` }))
+  app.use(errorHandler(logger))
+  return app
+}

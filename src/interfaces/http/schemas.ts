@@ -1,0 +1,61 @@
+import { z } from 'zod'
+
+/**
+ * The shapes `/ask`, `/healthz` and errors send back, as zod schemas: `/openapi.json` is generated
+ * from them (and from the answerer's request schema), and the tests check real responses against
+ * them, so the documentation cannot drift from what the server does.
+ */
+
+export const citationSchema = z.object({
+  n: z.number().int().min(1).describe('The number the answer uses to cite this passage, as [n].'),
+  id: z.string().describe('Passage id in the index.'),
+  source: z.string().describe('Corpus file the passage comes from.'),
+  title: z.string(),
+  park: z.string().describe('The park the passage is about.'),
+  text: z.string().describe('The passage, as indexed.'),
+  score: z.number().describe('Retrieval score (higher is closer).'),
+})
+
+export const answerModeSchema = z.enum(['extractive', 'llm'])
+
+export const answerResponseSchema = z.object({
+  answer: z.string(),
+  found: z.boolean().describe('false: the documents do not say; the citations are then the closest passages.'),
+  mode: answerModeSchema,
+  citations: z.array(citationSchema),
+})
+
+export const errorCodeSchema = z.enum([
+  'invalid_request',
+  'unknown_park',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+  'rate_limited',
+  'not_ready',
+  'overloaded',
+  'internal',
+])
+
+export type ErrorCode = z.infer<typeof errorCodeSchema>
+
+export const errorResponseSchema = z.object({
+  error: z.object({ code: errorCodeSchema, message: z.string().describe('Safe to show to a user.') }),
+})
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'starting']),
+  documents: z.number().int(),
+  chunks: z.number().int(),
+  indexVersion: z.string().nullable(),
+  mode: answerModeSchema,
+})
+
+/** Server-Sent Events of a streamed answer, in order: token*, citations, done (or error). */
+export const streamEventSchemas = {
+  token: z.object({ text: z.string() }).describe('Answer text as it is produced. When the model fails mid-way, `done.answer` supersedes what was streamed.'),
+  citations: z.object({ citations: z.array(citationSchema) }),
+  done: answerResponseSchema.omit({ citations: true }).describe('The final answer.'),
+  error: errorResponseSchema.shape.error,
+}

@@ -1,0 +1,96 @@
+import type { Answerer } from '../answer/answer.js'
+import type { AnswerMode } from '../answer/types.js'
+import { ServiceError } from '../errors.js'
+import type { SearchIndex } from '../index/search-index.js'
+import { readCurrentVersion } from '../index/store.js'
+import type { Logger } from '../log.js'
+
+/** One loaded index version and the answerer over it. */
+export interface Serving {
+  index: SearchIndex
+  answerer: Answerer
+}
+
+export interface LiveIndexDeps {
+  indexDir: string
+  logger: Logger
+  /** How answers are written once an index is served (for health checks before that). */
+  mode: AnswerMode
+  load(version: string): Promise<SearchIndex>
+  answererFor(index: SearchIndex): Answerer
+}
+
+/**
+ * The index a long-running service answers from, swapped for a newer version when `npm run ingest`
+ * switches CURRENT. A question takes `current()` once and keeps it to the end, so questions in
+ * flight finish on the version they started with while new ones get the new one.
+ */
+export class LiveIndex {
+  private serving?: Serving
+  private timer?: NodeJS.Timeout
+  private checking?: Promise<boolean>
+  /** A version that failed to load is not retried until CURRENT names another. */
+  private failedVersion?: string
+
+  constructor(private readonly deps: LiveIndexDeps) {}
+
+  get mode(): AnswerMode {
+    return this.serving?.answerer.mode ?? this.deps.mode
+  }
+
+  get ready(): boolean {
+    return this.serving !== undefined
+  }
+
+  /** What to answer from now; `not_ready` until the first index is served. */
+  current(): Serving {
+    if (!this.serving) throw new ServiceError('not_ready', 'The index is still being loaded; try again in a few seconds')
+    return this.serving
+  }
+
+  serve(index: SearchIndex): void {
+    this.serving = { index, answerer: this.deps.answererFor(index) }
+    this.deps.logger.info(`serving index version ${index.version}: ${index.manifest.documents.length} documents, ${index.chunks.length} passages`)
+  }
+
+  /** Loads the version CURRENT names if it is not the one served; true when it switched. */
+  refresh(): Promise<boolean> {
+    // Concurrent callers share one check: a version is never loaded twice at once.
+    this.checking ??= this.check().finally(() => (this.checking = undefined))
+    return this.checking
+  }
+
+  private async check(): Promise<boolean> {
+    const { indexDir, logger } = this.deps
+    let version: string | undefined
+    try {
+      version = await readCurrentVersion(indexDir)
+    } catch (error) {
+      logger.warn(`cannot read the current index version in ${indexDir}: ${(error as Error).message}`)
+      return false
+    }
+    if (!version || version === this.serving?.index.version || version === this.failedVersion) return false
+    try {
+      this.serve(await this.deps.load(version))
+      this.failedVersion = undefined
+      return true
+    } catch (error) {
+      this.failedVersion = version
+      logger.error(`index version ${version} cannot be served (${(error as Error).message}); still serving ${this.serving?.index.version ?? 'nothing'}`)
+      return false
+    }
+  }
+
+  /** Looks for a new version every `intervalMs` (0 = never) until `stop()`. */
+  watch(intervalMs: number): void {
+    this.stop()
+    if (intervalMs <= 0) return
+    this.timer = setInterval(() => void this.refresh(), intervalMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+}

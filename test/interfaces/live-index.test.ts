@@ -1,0 +1,35 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createAnswerer } from '../../src/answer/answer.js'
+import { ingest } from '../../src/index/ingest.js'
+import { loadIndex } from '../../src/index/search-index.js'
+import { CURRENT_FILE } from '../../src/index/store.js'
+import { LiveIndex } from '../../src/interfaces/live-index.js'
+import { createLogger, silentLogger } from '../../src/log.js'
+import { CORPUS_DIR, localConfig, tempDir } from '../helpers.js'
+
+describe('LiveIndex', () => {
+  it('keeps serving its version when CURRENT names one that cannot be loaded, and says so once', async () => {
+    const indexDir = path.join(await tempDir(), 'index')
+    await ingest({ corpusDir: CORPUS_DIR, indexDir, config: localConfig, ef: 64, logger: silentLogger })
+    const lines: string[] = []
+    const live = new LiveIndex({
+      indexDir,
+      logger: createLogger('info', (line) => lines.push(line)),
+      mode: 'extractive',
+      load: (version) => loadIndex({ indexDir, config: localConfig, ef: 64, version }),
+      answererFor: (index) => createAnswerer({ index, logger: silentLogger }),
+    })
+    expect(() => live.current()).toThrow(expect.objectContaining({ code: 'not_ready' }))
+    expect(await live.refresh()).toBe(true)
+    const served = live.current().index.version
+    expect(await live.refresh()).toBe(false)
+
+    await fs.writeFile(path.join(indexDir, CURRENT_FILE), 'v-broken\n')
+    expect(await Promise.all([live.refresh(), live.refresh()])).toEqual([false, false])
+    expect(await live.refresh()).toBe(false)
+    expect(live.current().index.version).toBe(served)
+    expect(lines.filter((l) => l.includes('v-broken'))).toEqual([expect.stringMatching(/^error: index version v-broken cannot be served .*; still serving v/)])
+  })
+})
