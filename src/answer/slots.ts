@@ -7,7 +7,7 @@ import { AbortedError, ServiceError } from '../errors.js'
  */
 export class Slots {
   private running = 0
-  private readonly waiting: Array<{ grant: () => void; signal?: AbortSignal; onAbort: () => void }> = []
+  private readonly waiting: Array<{ grant: () => void; onAbort: () => void }> = []
 
   constructor(
     readonly active: number,
@@ -37,7 +37,6 @@ export class Slots {
     }
     return new Promise((resolve, reject) => {
       const entry = {
-        signal,
         grant: () => {
           signal?.removeEventListener('abort', entry.onAbort)
           this.running++

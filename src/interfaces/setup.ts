@@ -57,8 +57,10 @@ export interface AnswererChoice {
   llmSlots?: Slots
 }
 
+const usesLlm = (config: Config, choice: AnswererChoice): boolean => choice.llm ?? config.llmEnabled
+
 export function answererFor(config: Config, index: SearchIndex, logger: Logger, choice: AnswererChoice = {}): Answerer {
-  const chat = (choice.llm ?? config.llmEnabled) ? createChatModel(config) : undefined
+  const chat = usesLlm(config, choice) ? createChatModel(config) : undefined
   return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever, llmSlots: choice.llmSlots })
 }
 
@@ -67,7 +69,7 @@ export function liveIndexFor(config: Config, logger: Logger, choice: AnswererCho
   return new LiveIndex({
     indexDir: config.indexDir,
     logger,
-    mode: (choice.llm ?? config.llmEnabled) ? 'llm' : 'extractive',
+    mode: usesLlm(config, choice) ? 'llm' : 'extractive',
     load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
     answererFor: (index) => answererFor(config, index, logger, choice),
   })

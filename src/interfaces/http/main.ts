@@ -1,40 +1,36 @@
 import { pino } from 'pino'
 import { loadConfig } from '../../config.js'
 import { AppError } from '../../errors.js'
+import { runCli } from '../cli/run.js'
 
 /** `npm start`: wires the configuration, logs and signals to the HTTP service. */
 
-let config
-try {
-  config = loadConfig()
-} catch (error) {
-  process.stderr.write(`error [${(error as AppError).code ?? 'invalid_config'}]: ${(error as Error).message}\n`)
-  process.exit(1)
-}
+runCli(async () => {
+  const config = loadConfig()
+  const log = pino({ level: config.logLevel, base: { service: 'parkqa' } })
+  if (config.telegram.token) log.warn('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram bot yet; serving HTTP only')
 
-const log = pino({ level: config.logLevel, base: { service: 'parkqa' } })
-if (config.telegram.token) log.warn('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram bot yet; serving HTTP only')
+  // Imported only once the configuration is known to be good, so that a bad setting is reported at once.
+  const { startService } = await import('./service.js')
+  const service = await startService(config, log)
+  let stopping = false
 
-// Imported only once the configuration is known to be good, so that a bad setting is reported at once.
-const { startService } = await import('./service.js')
-const service = await startService(config, log)
-let stopping = false
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return
+    stopping = true
+    log.info(`${signal}: no new connections; letting requests in flight finish`)
+    await service.stop()
+    log.info('stopped')
+    process.exit(0)
+  }
 
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return
-  stopping = true
-  log.info(`${signal}: no new connections; letting requests in flight finish`)
-  await service.stop()
-  log.info('stopped')
-  process.exit(0)
-}
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown('SIGINT'))
 
-process.once('SIGTERM', () => void shutdown('SIGTERM'))
-process.once('SIGINT', () => void shutdown('SIGINT'))
-
-service.ready.catch(async (error: unknown) => {
-  const known = error instanceof AppError
-  log.error(known ? { code: error.code } : { err: error }, `no index can be served: ${(error as Error).message}`)
-  await service.stop(0)
-  process.exit(1)
+  service.ready.catch(async (error: unknown) => {
+    const known = error instanceof AppError
+    log.error(known ? { code: error.code } : { err: error }, `no index can be served: ${(error as Error).message}`)
+    await service.stop(0)
+    process.exit(1)
+  })
 })

@@ -44,7 +44,8 @@ export async function listen(handler: RequestListener, port: number, host?: stri
     })
   })
   const address = server.address() as AddressInfo
-  const shown = address.family === 'IPv6' ? (address.address === '::' ? 'localhost' : `[${address.address}]`) : address.address === '0.0.0.0' ? 'localhost' : address.address
+  const wildcard = address.address === '::' || address.address === '0.0.0.0'
+  const shown = wildcard ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<void> | undefined
   return {
     url: `http://${shown}:${address.port}`,

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAnswerer, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, type Answerer } from '../../../src/answer/answer.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
-import { LiveIndex } from '../../../src/interfaces/live-index.js'
 import { answerResponseSchema, citationSchema, errorResponseSchema, healthSchema } from '../../../src/interfaces/http/schemas.js'
 import { silentLogger } from '../../../src/log.js'
 import { seedIndex } from '../../helpers.js'
-import { parseSse, servedLive, startTestServer, type TestServer } from './client.js'
+import { handedLive, parseSse, servedLive, startTestServer, type TestServer } from './client.js'
 
 /** The real express app on an ephemeral port, over the seed index, with extractive answers. */
 
@@ -171,8 +170,7 @@ describe('GET /healthz and /openapi.json', () => {
   })
 
   it('before an index is served: healthz says starting and /ask is 503 not_ready with Retry-After', async () => {
-    const live = new LiveIndex({ indexDir: '/nonexistent', logger: silentLogger, mode: 'llm', load: () => Promise.reject(new Error('unused')), answererFor: () => answerer })
-    const starting = await startTestServer(live)
+    const starting = await startTestServer(handedLive(() => answerer, 'llm'))
     try {
       const health = await fetch(starting.url + '/healthz')
       expect(health.status).toBe(503)

@@ -1,5 +1,6 @@
 import { pino, type Logger as Pino } from 'pino'
 import type { Answerer } from '../../../src/answer/answer.js'
+import type { AnswerMode } from '../../../src/answer/types.js'
 import type { HttpConfig } from '../../../src/config.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { createApp } from '../../../src/interfaces/http/app.js'
@@ -28,9 +29,14 @@ export function captureLog(): { log: Pino; logs: Array<Record<string, unknown>> 
   return { log, logs }
 }
 
+/** A LiveIndex that serves only what it is handed (it never looks for versions on disk). */
+export function handedLive(answerer: (index: SearchIndex) => Answerer, mode: AnswerMode = 'extractive'): LiveIndex {
+  return new LiveIndex({ indexDir: '/nonexistent', logger: silentLogger, mode, load: () => Promise.reject(new Error('unused')), answererFor: answerer })
+}
+
 /** A LiveIndex already serving `index` through `answerer`. */
 export function servedLive(index: SearchIndex, answerer: (index: SearchIndex) => Answerer): LiveIndex {
-  const live = new LiveIndex({ indexDir: '/nonexistent', logger: silentLogger, mode: 'extractive', load: () => Promise.reject(new Error('unused')), answererFor: answerer })
+  const live = handedLive(answerer)
   live.serve(index)
   return live
 }
