@@ -46,6 +46,18 @@ const envSchema = z
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: optionalString.pipe(z.url({ error: 'must be a URL' }).optional()),
     TELEGRAM_ALLOWED_CHATS: optionalString,
+    TELEGRAM_WEBHOOK_URL: optionalString.pipe(
+      z
+        .url({ protocol: /^https$/, error: 'must be an https:// URL (Telegram delivers webhooks over HTTPS only)' })
+        .optional(),
+    ),
+    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'must be 1–256 characters of A–Z, a–z, 0–9, _ and -' })
+        .optional(),
+    ),
+    TELEGRAM_USER_LIMIT: intInRange(10, 0, 10_000),
     HOST: optionalString,
     CORS_ORIGINS: optionalString,
     TRUST_PROXY: optionalString,
@@ -90,6 +102,19 @@ export interface HttpConfig {
   llmQueue: number
 }
 
+export interface TelegramConfig {
+  token?: string
+  apiRoot?: string
+  /** Chats the bot answers; empty = every chat (a public bot). */
+  allowedChats: number[]
+  /** Set: updates arrive by webhook on the HTTP app at this URL's path instead of long polling. */
+  webhookUrl?: string
+  /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token; when unset a random one is made per start. */
+  webhookSecret?: string
+  /** Questions one user may ask per minute; 0 = no limit. */
+  questionsPerMinute: number
+}
+
 export interface Config {
   port: number
   http: HttpConfig
@@ -105,7 +130,7 @@ export interface Config {
   llmEnabled: boolean
   llmTimeoutMs: number
   hnswEf: number
-  telegram: { token?: string; apiRoot?: string; allowedChats: number[] }
+  telegram: TelegramConfig
   logLevel: LogLevel
 }
 
@@ -186,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       token: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT,
       allowedChats: parseChatIds(e.TELEGRAM_ALLOWED_CHATS),
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      questionsPerMinute: e.TELEGRAM_USER_LIMIT,
     },
     logLevel: e.LOG_LEVEL,
   }

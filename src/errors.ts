@@ -78,3 +78,12 @@ export class AbortedError extends AppError {
     super('aborted', message)
   }
 }
+
+export type BotErrorCode = 'telegram_unauthorized' | 'telegram_unreachable' | 'telegram_conflict' | 'telegram_failed'
+
+/** The Telegram Bot API refused or could not be reached; the message never carries the token. */
+export class BotError extends AppError {
+  constructor(code: BotErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+}

@@ -50,6 +50,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LLM_CONCURRENCY: '0' })).toThrow(/LLM_CONCURRENCY must be a whole number from 1/)
   })
 
+  it('reads the Telegram settings and rejects bad ones with the variable named', () => {
+    expect(loadConfig({}).telegram).toEqual({ token: undefined, apiRoot: undefined, allowedChats: [], webhookUrl: undefined, webhookSecret: undefined, questionsPerMinute: 10 })
+    expect(loadConfig({ TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg', TELEGRAM_WEBHOOK_SECRET: 'a-Z_9', TELEGRAM_USER_LIMIT: '0' }).telegram).toMatchObject({
+      webhookUrl: 'https://bot.example.org/tg',
+      webhookSecret: 'a-Z_9',
+      questionsPerMinute: 0,
+    })
+    expect(() => loadConfig({ TELEGRAM_WEBHOOK_URL: 'http://bot.example.org/tg' })).toThrow(/TELEGRAM_WEBHOOK_URL must be an https:\/\/ URL/)
+    expect(() => loadConfig({ TELEGRAM_WEBHOOK_SECRET: 'has spaces' })).toThrow(/TELEGRAM_WEBHOOK_SECRET must be 1–256 characters/)
+    expect(() => loadConfig({ TELEGRAM_USER_LIMIT: 'many' })).toThrow(/TELEGRAM_USER_LIMIT must be a whole number from 0 to 10000/)
+    expect(() => loadConfig({ TELEGRAM_ALLOWED_CHATS: '42,abc' })).toThrow(/TELEGRAM_ALLOWED_CHATS: "abc" is not a chat id/)
+  })
+
   it('reads every documented variable', () => {
     const config = loadConfig(
       {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import express, { type Request, type RequestHandler, type Response } from 'express'
 import cors from 'cors'
 import helmet from 'helmet'
@@ -19,6 +19,38 @@ export interface AppDeps {
   http: HttpConfig
   /** Shown in the OpenAPI document. */
   version: string
+  /** Telegram webhook updates are taken at `path` when Telegram sends `secret` with them. */
+  telegramWebhook?: TelegramWebhook
+}
+
+export interface TelegramWebhook {
+  path: string
+  secret: string
+  receive(update: unknown): Promise<void>
+}
+
+/** Updates Telegram delivers are small; this bounds what an impostor can make the server parse. */
+const WEBHOOK_BODY_LIMIT = '1mb'
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function telegramWebhookRoute(hook: TelegramWebhook): RequestHandler[] {
+  return [
+    // The secret is checked before the body is read: an impostor's update is never parsed.
+    (req, res, next) => {
+      if (sameSecret(req.get('x-telegram-bot-api-secret-token') ?? '', hook.secret)) return next()
+      sendFailure(res, { status: 401, code: 'unauthorized', message: 'Missing or wrong X-Telegram-Bot-Api-Secret-Token' })
+    },
+    express.json({ limit: WEBHOOK_BODY_LIMIT }),
+    async (req, res) => {
+      await hook.receive(req.body)
+      res.json({ ok: true })
+    },
+  ]
 }
 
 export const BODY_LIMIT = '16kb'
@@ -153,6 +185,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(openApi)
   })
+
+  if (deps.telegramWebhook) app.post(deps.telegramWebhook.path, ...telegramWebhookRoute(deps.telegramWebhook))
 
   app.post(
     '/ask',

@@ -3,12 +3,11 @@ import { loadConfig } from '../../config.js'
 import { AppError } from '../../errors.js'
 import { runCli } from '../cli/run.js'
 
-/** `npm start`: wires the configuration, logs and signals to the HTTP service. */
+/** `npm start`: wires the configuration, logs and signals to the HTTP service (and the Telegram bot when a token is set). */
 
 runCli(async () => {
   const config = loadConfig()
   const log = pino({ level: config.logLevel, base: { service: 'parkqa' } })
-  if (config.telegram.token) log.warn('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram bot yet; serving HTTP only')
 
   // Imported only once the configuration is known to be good, so that a bad setting is reported at once.
   const { startService } = await import('./service.js')
@@ -18,7 +17,7 @@ runCli(async () => {
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return
     stopping = true
-    log.info(`${signal}: no new connections; letting requests in flight finish`)
+    log.info(`${signal}: no new connections or updates; letting work in flight finish`)
     await service.stop()
     log.info('stopped')
     process.exit(0)

@@ -32,6 +32,7 @@ export const errorCodeSchema = z.enum([
   'unsupported_media_type',
   'not_found',
   'method_not_allowed',
+  'unauthorized',
   'rate_limited',
   'not_ready',
   'overloaded',

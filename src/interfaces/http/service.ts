@@ -1,20 +1,29 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger as Pino } from 'pino'
 import { Slots } from '../../answer/slots.js'
 import type { Config } from '../../config.js'
-import { fromPino } from '../../log.js'
+import { BotError } from '../../errors.js'
+import { fromPino, type Logger } from '../../log.js'
 import { liveIndexFor, openServedIndex } from '../setup.js'
-import { createApp } from './app.js'
+import { createBot, type TelegramBot } from '../telegram/bot.js'
+import { createApp, type TelegramWebhook } from './app.js'
 import { listen, type RunningServer } from './server.js'
 
 export interface Service {
   url: string
   port: number
-  /** Graceful: no new connections, requests in flight finish (up to `graceMs`), the index watcher stops. */
+  /** Graceful: no new connections or updates, work in flight finishes (up to `graceMs`), the index watcher stops. */
   stop(graceMs?: number): Promise<void>
   /** Resolves once the first index is served; rejects when none can be. */
   ready: Promise<void>
+  /** The Telegram bot, when TELEGRAM_BOT_TOKEN is set. */
+  bot?: TelegramBot
 }
+
+/** How long to wait before trying to reach Telegram again when it cannot be reached at start. */
+const BOT_RETRY_MS = 10_000
 
 function packageVersion(): string {
   const manifest = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }
@@ -22,26 +31,57 @@ function packageVersion(): string {
 }
 
 /**
+ * Connects the bot in the background: HTTP serves whether or not Telegram is reachable. An
+ * unreachable Bot API is retried (the network may come up after the service); a refused token is not.
+ */
+async function connectBot(bot: TelegramBot, webhook: TelegramWebhook | undefined, url: string | undefined, logger: Logger, stopped: AbortSignal): Promise<void> {
+  while (!stopped.aborted) {
+    try {
+      if (webhook && url) await bot.useWebhook(url, webhook.secret)
+      else await bot.startPolling()
+      bot.polling.catch((error: unknown) => logger.error(`telegram: long polling stopped: ${(error as Error).message}; the HTTP API keeps serving`))
+      return
+    } catch (error) {
+      const unreachable = error instanceof BotError && error.code === 'telegram_unreachable'
+      if (!unreachable) return logger.error(`telegram: the bot cannot start: ${(error as Error).message}; the HTTP API keeps serving`)
+      logger.warn(`telegram: ${(error as Error).message}; trying again in ${BOT_RETRY_MS / 1000} s`)
+      await sleep(BOT_RETRY_MS, undefined, { signal: stopped }).catch(() => undefined)
+    }
+  }
+}
+
+/**
  * The HTTP service: it listens at once (answering `not_ready` meanwhile), brings the index up to
  * date with the corpus, serves it, and follows new index versions written by `npm run ingest`.
+ * With a bot token the Telegram bot runs in the same process over the same index and LLM bound.
  */
 export async function startService(config: Config, log: Pino): Promise<Service> {
   const logger = fromPino(log)
   const live = liveIndexFor(config, logger, { llmSlots: new Slots(config.http.llmConcurrency, config.http.llmQueue) })
-  const app = createApp({ live, logger: log, http: config.http, version: packageVersion() })
+  const { token, webhookUrl } = config.telegram
+  const bot = token ? createBot({ telegram: { ...config.telegram, token }, live, logger }) : undefined
+  const telegramWebhook: TelegramWebhook | undefined =
+    bot && webhookUrl
+      ? { path: new URL(webhookUrl).pathname, secret: config.telegram.webhookSecret ?? randomBytes(32).toString('hex'), receive: (update) => bot.handleUpdate(update) }
+      : undefined
+  const app = createApp({ live, logger: log, http: config.http, version: packageVersion(), telegramWebhook })
   const server: RunningServer = await listen(app, config.port, config.http.host)
   log.info({ url: server.url, mode: live.mode }, `listening on ${server.url}`)
   const ready = openServedIndex(config, logger).then((index) => {
     live.serve(index)
     live.watch(config.indexPollMs)
   })
+  const stopping = new AbortController()
+  if (bot) void connectBot(bot, telegramWebhook, webhookUrl, logger, stopping.signal)
   return {
     url: server.url,
     port: server.port,
     ready,
+    bot,
     async stop(graceMs) {
+      stopping.abort()
       live.stop()
-      await server.close(graceMs)
+      await Promise.all([server.close(graceMs), bot?.stop(graceMs)])
     },
   }
 }

@@ -1,0 +1,176 @@
+import { Telegraf, TelegramError } from 'telegraf'
+import type { Update, UserFromGetMe } from 'telegraf/types'
+import type { TelegramConfig } from '../../config.js'
+import { BotError } from '../../errors.js'
+import type { Logger } from '../../log.js'
+import type { LiveIndex } from '../live-index.js'
+import type { ConversationLimits } from './conversations.js'
+import { createDialog, type BotApi } from './dialog.js'
+import { readUpdate } from './incoming.js'
+import type { Pacing } from './outbox.js'
+
+/**
+ * The Telegram bot: telegraf as the transport (long polling or webhook updates in, Bot API calls
+ * out) around the library-free dialog. Replacing telegraf means rewriting this file only.
+ */
+
+export interface BotDeps {
+  telegram: TelegramConfig & { token: string }
+  live: Pick<LiveIndex, 'current'>
+  logger: Logger
+  pacing?: Pacing
+  conversations?: ConversationLimits
+  editEveryMs?: number
+  typingEveryMs?: number
+  /** The bot's own user, when known: no getMe call is needed before updates are handled (tests). */
+  botInfo?: UserFromGetMe
+}
+
+export interface TelegramBot {
+  /** Connects (getMe), then long-polls in the background; rejects with a BotError when Telegram refuses. */
+  startPolling(): Promise<void>
+  /** Connects and asks Telegram to deliver updates to `url` with `secret` in the secret-token header. */
+  useWebhook(url: string, secret: string): Promise<void>
+  /** One update (from the webhook); the answering it causes runs in the background. */
+  handleUpdate(update: unknown): Promise<void>
+  /** Resolves when long polling stops after `stop()`; rejects when Telegram ends it (revoked token, a second poller). */
+  readonly polling: Promise<void>
+  /** Stops taking updates; answers in progress get `graceMs`, then are abandoned. */
+  stop(graceMs?: number): Promise<void>
+  /** Resolves once every update received so far has been answered (or ignored). */
+  settled(): Promise<void>
+}
+
+/** Bot API 429s name how long to wait; the outbox retries after that long. */
+export function retryAfterOf(error: unknown): number | undefined {
+  if (!(error instanceof TelegramError) || error.code !== 429) return undefined
+  return error.parameters?.retry_after ?? 1
+}
+
+/** A log that can never print a secret, whatever an error message carries. */
+export function redacting(logger: Logger, secrets: string[]): Logger {
+  const hidden = secrets.filter((secret) => secret.length > 0)
+  const clean = (message: string) => hidden.reduce((text, secret) => text.split(secret).join('[redacted]'), message)
+  return {
+    debug: (message) => logger.debug(clean(message)),
+    info: (message) => logger.info(clean(message)),
+    warn: (message) => logger.warn(clean(message)),
+    error: (message) => logger.error(clean(message)),
+  }
+}
+
+/** A Bot API failure as a typed error whose message is safe to show (telegraf already strips the token from URLs). */
+export function toBotError(error: unknown, token: string): BotError {
+  const detail = (error instanceof Error ? error.message : String(error)).split(token).join('[redacted]')
+  if (error instanceof TelegramError) {
+    if (error.code === 401 || error.code === 404) return new BotError('telegram_unauthorized', `Telegram rejected the bot token (${detail}); check TELEGRAM_BOT_TOKEN`)
+    if (error.code === 409) return new BotError('telegram_conflict', `Telegram reports a conflict (${detail}): another process is polling with this token, or a webhook is set`)
+    if (error.code >= 500 || error.code === 429) return new BotError('telegram_unreachable', `the Bot API is unavailable (${detail})`)
+    return new BotError('telegram_failed', `the Bot API refused a call (${detail})`)
+  }
+  return new BotError('telegram_unreachable', `the Bot API cannot be reached (${detail}); check the network or TELEGRAM_API_ROOT`)
+}
+
+export function createBot(deps: BotDeps): TelegramBot {
+  const { telegram: config } = deps
+  const logger = redacting(deps.logger, [config.token, config.webhookSecret ?? ''])
+  const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot ?? 'https://api.telegram.org' } })
+  if (deps.botInfo) bot.botInfo = deps.botInfo
+
+  const linkPreview = { is_disabled: true }
+  const api: BotApi = {
+    async sendMessage(chatId, html, replyTo) {
+      const sent = await bot.telegram.sendMessage(chatId, html, {
+        parse_mode: 'HTML',
+        link_preview_options: linkPreview,
+        ...(replyTo === undefined ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+      })
+      return sent.message_id
+    },
+    async editMessage(chatId, messageId, html) {
+      await bot.telegram.editMessageText(chatId, messageId, undefined, html, { parse_mode: 'HTML', link_preview_options: linkPreview })
+    },
+    async sendTyping(chatId) {
+      await bot.telegram.sendChatAction(chatId, 'typing')
+    },
+  }
+
+  const dialog = createDialog({
+    api,
+    retryAfter: retryAfterOf,
+    live: deps.live,
+    logger,
+    allowedChats: config.allowedChats,
+    questionsPerMinute: config.questionsPerMinute,
+    username: () => bot.botInfo?.username ?? 'bot',
+    pacing: deps.pacing,
+    conversations: deps.conversations,
+    editEveryMs: deps.editEveryMs,
+    typingEveryMs: deps.typingEveryMs,
+  })
+
+  // The middleware only hands the message over: answering runs in the background, so a slow
+  // answer never holds up polling (telegraf waits for a whole batch) or a webhook response.
+  bot.use((ctx) => {
+    const incoming = readUpdate(ctx.update, { id: ctx.botInfo.id, username: ctx.botInfo.username })
+    if (incoming) dialog.receive(incoming)
+  })
+  bot.catch((error, ctx) => logger.error(`telegram: update ${ctx.update.update_id} failed: ${(error as Error).message}`))
+
+  let polling: Promise<void> = Promise.resolve()
+  let pollingStarted = false
+  let stopped = false
+
+  async function connect(): Promise<void> {
+    try {
+      bot.botInfo ??= await bot.telegram.getMe()
+    } catch (error) {
+      throw toBotError(error, config.token)
+    }
+    const audience = config.allowedChats.length > 0 ? `only chats ${config.allowedChats.join(', ')}` : 'every chat: the bot is public (set TELEGRAM_ALLOWED_CHATS to restrict it)'
+    logger.info(`telegram: connected as @${bot.botInfo.username}; answering ${audience}`)
+  }
+
+  return {
+    get polling() {
+      return polling
+    },
+    async startPolling() {
+      await connect()
+      try {
+        await bot.telegram.deleteWebhook()
+      } catch (error) {
+        throw toBotError(error, config.token)
+      }
+      // Stopped while connecting (a shutdown during start-up): polling never starts.
+      if (stopped) return
+      pollingStarted = true
+      polling = bot.launch({ allowedUpdates: ['message'] }).catch((error: unknown) => {
+        if (!stopped) throw toBotError(error, config.token)
+      })
+      logger.info('telegram: long polling for updates')
+    },
+    async useWebhook(url, secret) {
+      await connect()
+      try {
+        await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message'] })
+      } catch (error) {
+        throw toBotError(error, config.token)
+      }
+      logger.info(`telegram: updates arrive by webhook at ${new URL(url).pathname}`)
+    },
+    handleUpdate(update) {
+      return bot.handleUpdate(update as Update)
+    },
+    async stop(graceMs = 10_000) {
+      stopped = true
+      if (pollingStarted) {
+        bot.stop('shutdown')
+        pollingStarted = false
+      }
+      await dialog.close(graceMs)
+      await polling.catch(() => undefined)
+    },
+    settled: () => dialog.settled(),
+  }
+}
