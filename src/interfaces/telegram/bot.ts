@@ -1,7 +1,7 @@
 import { Telegraf, TelegramError } from 'telegraf'
 import type { Update, UserFromGetMe } from 'telegraf/types'
 import type { TelegramConfig } from '../../config.js'
-import { BotError } from '../../errors.js'
+import { BotError, ServiceError } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { LiveIndex } from '../live-index.js'
 import type { ConversationLimits } from './conversations.js'
@@ -31,7 +31,7 @@ export interface TelegramBot {
   startPolling(): Promise<void>
   /** Connects and asks Telegram to deliver updates to `url` with `secret` in the secret-token header. */
   useWebhook(url: string, secret: string): Promise<void>
-  /** One update (from the webhook); the answering it causes runs in the background. */
+  /** One update (from the webhook); the answering runs in the background. Rejects `not_ready` once stopping. */
   handleUpdate(update: unknown): Promise<void>
   /** Resolves when long polling stops after `stop()`; rejects when Telegram ends it (revoked token, a second poller). */
   readonly polling: Promise<void>
@@ -159,7 +159,9 @@ export function createBot(deps: BotDeps): TelegramBot {
       }
       logger.info(`telegram: updates arrive by webhook at ${new URL(url).pathname}`)
     },
-    handleUpdate(update) {
+    async handleUpdate(update) {
+      // A webhook update refused now is delivered again by Telegram to the next process.
+      if (stopped) throw new ServiceError('not_ready', 'The bot is shutting down; Telegram will deliver the update again')
       return bot.handleUpdate(update as Update)
     },
     async stop(graceMs = 10_000) {

@@ -85,7 +85,8 @@ export async function helpText(index: SearchIndex, lang: Lang, username: string)
   const more = titles.length - listed.length
   const parks = index.manifest.parks.map((park) => escapeHtml(lang === 'zh' ? park.name : `${park.english[0] ?? park.name} (${park.name})`))
   const examples = (await exampleQuestions(index)).map((question) => `• ${escapeHtml(question)}`)
-  const documents = index.manifest.documents.length
+  // Titles, not files: one file may hold several articles, and users know them by their titles.
+  const documents = titles.length
   const bot = `@${escapeHtml(username)}`
   if (lang === 'zh') {
     return [

@@ -106,7 +106,10 @@ describe('Telegram bot', () => {
     fake.push(textMessage(dm(1), user(1), '/start', command('/start')))
     const [help] = await replies(1, 1)
     for (const park of index.manifest.parks) expect(help).toContain(park.name)
-    expect(help).toContain(`（${index.manifest.documents.length} 篇）`)
+    const listed = /<b>文档<\/b>（(\d+) 篇）\n((?:• .+\n?)+)/.exec(help!)!
+    expect(listed[2]!.trim().split('\n')).toHaveLength(Number(listed[1]))
+    // The seed corpus: four files of one article each, and one of three.
+    expect(Number(listed[1])).toBe(7)
     const examples = help!.split('<b>可以这样问</b>\n')[1]!.split('\n\n')[0]!.split('\n').map((line) => line.replace(/^• /, ''))
     expect(examples).toHaveLength(3)
     for (const question of examples) expect((await extractive.answer({ question })).found, question).toBe(true)
@@ -285,6 +288,23 @@ describe('Telegram bot', () => {
     } finally {
       await openai.close()
     }
+  })
+
+  it('handles webhook updates with preset bot info, and refuses them once stopping so that Telegram redelivers', async () => {
+    const bot = createBot({
+      telegram: { token: fake.token, apiRoot: fake.apiRoot, allowedChats: [], questionsPerMinute: 0 },
+      live: servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger })),
+      logger: silentLogger,
+      pacing: FAST,
+      botInfo: FAKE_BOT,
+    })
+    await bot.handleUpdate({ update_id: 1, ...textMessage(dm(15), user(15), '常德高新区有多少家高新技术企业？') })
+    await bot.settled()
+    expect(sentTo(15)).toHaveLength(1)
+    expect(fake.callsOf('getMe')).toHaveLength(0)
+    await bot.stop(100)
+    await expect(bot.handleUpdate({ update_id: 2, ...textMessage(dm(15), user(15), '湘西高新区引进了哪些项目？') })).rejects.toMatchObject({ code: 'not_ready' })
+    expect(sentTo(15)).toHaveLength(1)
   })
 
   it('start-up failures are typed errors that never show the token', async () => {
