@@ -5,7 +5,7 @@ import { loadIndex, type SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
 import { createChatModel } from '../answer/llm.js'
-import type { Slots } from '../answer/slots.js'
+import { Slots } from '../answer/slots.js'
 import type { RetrieverMode } from '../retrieve/retriever.js'
 import { LiveIndex } from './live-index.js'
 
@@ -64,8 +64,13 @@ export function answererFor(config: Config, index: SearchIndex, logger: Logger, 
   return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever, llmSlots: choice.llmSlots })
 }
 
-/** The index a long-running service answers from, following new versions as they are written. */
-export function liveIndexFor(config: Config, logger: Logger, choice: AnswererChoice = {}): LiveIndex {
+/**
+ * The index a long-running service answers from, following new versions as they are written. Its
+ * LLM calls are bounded by LLM_CONCURRENCY/LLM_QUEUE, shared by everything the process serves
+ * (the HTTP API and the bot).
+ */
+export function liveIndexFor(config: Config, logger: Logger, given: AnswererChoice = {}): LiveIndex {
+  const choice = { llmSlots: new Slots(config.http.llmConcurrency, config.http.llmQueue), ...given }
   return new LiveIndex({
     indexDir: config.indexDir,
     logger,

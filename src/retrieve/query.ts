@@ -164,9 +164,14 @@ export function measuresIn(text: string): string[][] {
   return [...new Set(kept.map((h) => h.group))]
 }
 
+/** English when, outside parentheses (which may hold a Chinese name), there is no Chinese and some Latin. */
+export function isEnglish(text: string): boolean {
+  return !/[\u4e00-\u9fff]/.test(text.replace(/[（(][^）)]*[）)]/g, '')) && /[A-Za-z]/.test(text)
+}
+
 export function analyzeQuestion(question: string, parks: ParkCatalog): Question {
   const text = question.trim()
-  const english = !/[\u4e00-\u9fff]/.test(text.replace(/[（(][^）)]*[）)]/g, '')) && /[A-Za-z]/.test(text)
+  const english = isEnglish(text)
   const groups: string[][] = []
   const translated = english ? englishToChinese(text, parks, groups) : text.normalize('NFKC')
   const { replaced, extra } = expandShortForms(translated, groups)

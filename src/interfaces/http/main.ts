@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../config.js'
 import { AppError } from '../../errors.js'
 import { runCli } from '../cli/run.js'
+import { stopOnSignals } from '../signals.js'
 
 /** `npm start`: wires the configuration, logs and signals to the HTTP service (and the Telegram bot when a token is set). */
 
@@ -12,19 +13,7 @@ runCli(async () => {
   // Imported only once the configuration is known to be good, so that a bad setting is reported at once.
   const { startService } = await import('./service.js')
   const service = await startService(config, log)
-  let stopping = false
-
-  async function shutdown(signal: string): Promise<void> {
-    if (stopping) return
-    stopping = true
-    log.info(`${signal}: no new connections or updates; letting work in flight finish`)
-    await service.stop()
-    log.info('stopped')
-    process.exit(0)
-  }
-
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
-  process.once('SIGINT', () => void shutdown('SIGINT'))
+  stopOnSignals(log, 'no new connections or updates; letting work in flight finish', () => service.stop())
 
   service.ready.catch(async (error: unknown) => {
     const known = error instanceof AppError

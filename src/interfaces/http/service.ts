@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger as Pino } from 'pino'
-import { Slots } from '../../answer/slots.js'
 import type { Config } from '../../config.js'
 import { BotError } from '../../errors.js'
 import { fromPino, type Logger } from '../../log.js'
@@ -57,7 +56,7 @@ async function connectBot(bot: TelegramBot, webhook: TelegramWebhook | undefined
  */
 export async function startService(config: Config, log: Pino): Promise<Service> {
   const logger = fromPino(log)
-  const live = liveIndexFor(config, logger, { llmSlots: new Slots(config.http.llmConcurrency, config.http.llmQueue) })
+  const live = liveIndexFor(config, logger)
   const { token, webhookUrl } = config.telegram
   const bot = token ? createBot({ telegram: { ...config.telegram, token }, live, logger }) : undefined
   const telegramWebhook: TelegramWebhook | undefined =

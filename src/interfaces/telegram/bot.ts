@@ -121,12 +121,17 @@ export function createBot(deps: BotDeps): TelegramBot {
   let pollingStarted = false
   let stopped = false
 
-  async function connect(): Promise<void> {
+  /** A start-up call to the Bot API, failing as a BotError. */
+  async function startupCall<T>(call: () => Promise<T>): Promise<T> {
     try {
-      bot.botInfo ??= await bot.telegram.getMe()
+      return await call()
     } catch (error) {
       throw toBotError(error, config.token)
     }
+  }
+
+  async function connect(): Promise<void> {
+    bot.botInfo ??= await startupCall(() => bot.telegram.getMe())
     const audience = config.allowedChats.length > 0 ? `only chats ${config.allowedChats.join(', ')}` : 'every chat: the bot is public (set TELEGRAM_ALLOWED_CHATS to restrict it)'
     logger.info(`telegram: connected as @${bot.botInfo.username}; answering ${audience}`)
   }
@@ -137,11 +142,7 @@ export function createBot(deps: BotDeps): TelegramBot {
     },
     async startPolling() {
       await connect()
-      try {
-        await bot.telegram.deleteWebhook()
-      } catch (error) {
-        throw toBotError(error, config.token)
-      }
+      await startupCall(() => bot.telegram.deleteWebhook())
       // Stopped while connecting (a shutdown during start-up): polling never starts.
       if (stopped) return
       pollingStarted = true
@@ -152,11 +153,7 @@ export function createBot(deps: BotDeps): TelegramBot {
     },
     async useWebhook(url, secret) {
       await connect()
-      try {
-        await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message'] })
-      } catch (error) {
-        throw toBotError(error, config.token)
-      }
+      await startupCall(() => bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message'] }))
       logger.info(`telegram: updates arrive by webhook at ${new URL(url).pathname}`)
     },
     async handleUpdate(update) {

@@ -1,4 +1,5 @@
 import type { AnswerResponse, Citation } from '../../answer/types.js'
+import { isEnglish } from '../../retrieve/query.js'
 
 /**
  * Answers as Telegram HTML messages. Everything that comes from a question, an answer or a passage
@@ -17,7 +18,8 @@ const CLOSEST_SHOWN = 3
 
 export type Lang = 'zh' | 'en'
 
-export const languageOf = (text: string): Lang => (/[\u3400-\u9fff]/.test(text) ? 'zh' : 'en')
+/** The same test the answerer uses to choose its refusal's language, so that the bot's words match it. */
+export const languageOf = (text: string): Lang => (isEnglish(text) ? 'en' : 'zh')
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

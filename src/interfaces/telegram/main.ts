@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../config.js'
 import { ConfigError } from '../../errors.js'
 import { runCli } from '../cli/run.js'
+import { stopOnSignals } from '../signals.js'
 
 /** `npm run bot`: the Telegram bot alone, by long polling (no HTTP server). */
 
@@ -15,13 +16,12 @@ runCli(async () => {
   const log = pino({ level: config.logLevel, base: { service: 'parkqa-bot' } })
 
   // Imported only once the configuration is known to be good, so that a bad setting is reported at once.
-  const { Slots } = await import('../../answer/slots.js')
   const { fromPino } = await import('../../log.js')
   const { liveIndexFor, openServedIndex } = await import('../setup.js')
   const { createBot } = await import('./bot.js')
 
   const logger = fromPino(log)
-  const live = liveIndexFor(config, logger, { llmSlots: new Slots(config.http.llmConcurrency, config.http.llmQueue) })
+  const live = liveIndexFor(config, logger)
   const bot = createBot({ telegram: { ...config.telegram, token }, live, logger })
   // Telegram first: a refused token is reported at once, not after the index is built. Questions
   // arriving meanwhile are told the documents are still loading.
@@ -34,18 +34,10 @@ runCli(async () => {
   }
   live.watch(config.indexPollMs)
 
-  let stopping = false
-  async function shutdown(signal: string): Promise<void> {
-    if (stopping) return
-    stopping = true
-    log.info(`${signal}: no new updates; letting answers in progress finish`)
+  stopOnSignals(log, 'no new updates; letting answers in progress finish', async () => {
     live.stop()
     await bot.stop()
-    log.info('stopped')
-    process.exit(0)
-  }
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
-  process.once('SIGINT', () => void shutdown('SIGINT'))
+  })
 
   // Telegram ending the polling (a revoked token, a second poller) ends the command, with the reason.
   await bot.polling
