@@ -175,13 +175,19 @@ function candidatesOf(a: Asked, citation: Passage, rank: number, vocabulary: Voc
   const lowerText = citation.text.toLowerCase()
   const text = citation.text
   const sentences = spans(text, SENTENCE)
+  // Windows share their sentence and their end: work those out once (this loop is most of /ask).
+  const mentionsUpTo = new Map<number, readonly string[]>()
+  const sentenceCoverage = new Map<Span, number>()
   return windows(text, q).map((span) => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     const before = text.slice(0, span.start)
-    const agrees = agreement(q, { text: quote, before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions: catalog.mentioned(`${before}${quote}`), documentYear: citation.documentYear })
+    let mentions = mentionsUpTo.get(span.end)
+    if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
+    const agrees = agreement(q, { text: quote, before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear })
     const own = coverage(q, quote, weight)
-    const wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)
+    let wide = sentenceCoverage.get(sentence)
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
     const fit = kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     const focused = focus.required.filter((w) => !lowerText.includes(w)).length <= focus.mayMiss

@@ -17,7 +17,7 @@ function isElliptical(question: string, catalog: ParkCatalog): boolean {
   return contentTerms.length === 0 || (/^(那|那么)/.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
 }
 
-function replaceAll(text: string, from: string[], to: string): string {
+function replaceAll(text: string, from: readonly string[], to: string): string {
   let out = text
   for (const f of from) out = out.split(f).join(to)
   return out

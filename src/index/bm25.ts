@@ -45,10 +45,14 @@ export class Bm25Index {
   }
 
   static build(texts: string[], k1 = 1.2, b = 0.75): Bm25Index {
+    return Bm25Index.fromTerms(texts.map(termFrequencies), k1, b)
+  }
+
+  /** The index of passages given by their term frequencies, in order. */
+  static fromTerms(passages: ReadonlyArray<ReadonlyMap<string, number>>, k1 = 1.2, b = 0.75): Bm25Index {
     const postings: Record<string, number[]> = Object.create(null)
     const lengths: number[] = []
-    texts.forEach((text, index) => {
-      const tf = termFrequencies(text)
+    passages.forEach((tf, index) => {
       let length = 0
       for (const [term, count] of tf) {
         ;(postings[term] ??= []).push(index, count)

@@ -1,5 +1,4 @@
 import type { Embeddings } from '@langchain/core/embeddings'
-import { OpenAIEmbeddings } from '@langchain/openai'
 import type { Config } from '../config.js'
 import { LOCAL_EMBEDDER_ID, LocalHashEmbeddings, type LocalEmbedderState } from './local-embeddings.js'
 
@@ -14,11 +13,13 @@ export function configuredEmbedderId(config: Pick<Config, 'embeddings' | 'embedd
 export type EmbedderConfig = Pick<Config, 'embeddings' | 'embeddingModel' | 'openai'>
 
 /**
- * Builds the embedder for an index. The local one needs the state learned at ingest (`fit` it on
- * the passages when there is none yet); OpenAI-compatible ones are stateless.
+ * Builds the embedder for an index. The local one needs the state learned at ingest (`fit` on the
+ * passages' term frequencies when there is none yet); OpenAI-compatible ones are stateless.
  */
-export function createEmbeddings(config: EmbedderConfig, localState: LocalEmbedderState | undefined, passages: () => string[]): Embeddings {
+export async function createEmbeddings(config: EmbedderConfig, localState: LocalEmbedderState | undefined, passageTerms: () => ReadonlyArray<ReadonlyMap<string, number>>): Promise<Embeddings> {
   if (config.embeddings === 'openai') {
+    // Imported only when asked for: @langchain/openai is the slowest import of the program.
+    const { OpenAIEmbeddings } = await import('@langchain/openai')
     return new OpenAIEmbeddings({
       model: config.embeddingModel,
       // A local OpenAI-compatible server may need no key; the client insists on one.
@@ -28,5 +29,5 @@ export function createEmbeddings(config: EmbedderConfig, localState: LocalEmbedd
       batchSize: 128,
     })
   }
-  return localState ? new LocalHashEmbeddings(localState) : LocalHashEmbeddings.fit(passages())
+  return localState ? new LocalHashEmbeddings(localState) : LocalHashEmbeddings.fitTerms(passageTerms())
 }

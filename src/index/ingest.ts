@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
 import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
 import { CHUNKER_VERSION, chunkDocument, indexedText, type Chunk } from '../ingest/chunk.js'
@@ -8,10 +7,11 @@ import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { termFrequencies } from '../text/tokenize.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
-import { FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
+import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
 import { acquireIngestLock, newVersionName, pruneVersions, switchCurrent, syncDirectory, versionPath } from './store.js'
 
 export interface IngestOptions {
@@ -144,10 +144,13 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
 
     const chunks = plan.flatMap((p) => p.chunks)
     const texts = chunks.map(indexedText)
+    // Cut once: jieba is most of an ingest's work, and the IDF table, the local vectors and BM25
+    // all need the same terms.
+    const terms = texts.map(termFrequencies)
     // Reused vectors need the embedder that made them (the previous index's IDF table); when
     // nothing is reused, the local embedder learns its IDF afresh from the new passages.
     const carryOver = report.reused.length > 0 ? previous?.embeddings : undefined
-    const embeddings = options.embeddings ?? carryOver ?? createEmbeddings(options.config, undefined, () => texts)
+    const embeddings = options.embeddings ?? carryOver ?? (await createEmbeddings(options.config, undefined, () => terms))
 
     // Only the passages of reused documents are read back out of the previous HNSW index.
     const reusedSources = new Set(report.reused)
@@ -155,18 +158,22 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     previous?.chunks.forEach((chunk, label) => {
       if (reusedSources.has(chunk.source)) reusedVectors.set(chunk.id, previous.store.index.getPoint(label))
     })
-    const toEmbed = plan.filter((p) => !p.reuse).flatMap((p) => p.chunks)
+    // Positions in `chunks` of the passages of new and changed documents.
+    const toEmbed = plan.flatMap((p) => p.chunks.map(() => !p.reuse)).flatMap((fresh, i) => (fresh ? [i] : []))
     if (toEmbed.length > 0) logger.info(`embedding ${toEmbed.length} passages of ${report.added.length + report.changed.length} documents`)
-    const fresh = await embedAll(embeddings, toEmbed.map(indexedText), options.batchSize ?? 64, logger)
-    const freshById = new Map(toEmbed.map((chunk, i) => [chunk.id, fresh[i]!]))
-    const vectors = chunks.map((chunk) => freshById.get(chunk.id) ?? reusedVectors.get(chunk.id)!)
+    const fresh =
+      embeddings instanceof LocalHashEmbeddings
+        ? embeddings.embedPassages(toEmbed.map((i) => terms[i]!))
+        : await embedAll(embeddings, toEmbed.map((i) => texts[i]!), options.batchSize ?? 64, logger)
+    const freshByPosition = new Map(toEmbed.map((position, i) => [position, fresh[i]!]))
+    const vectors = chunks.map((chunk, i) => freshByPosition.get(i) ?? reusedVectors.get(chunk.id)!)
 
-    const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0]?.length })
-    await store.addVectors(
+    const store = buildVectorStore(
+      embeddings,
       vectors,
       chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk })),
     )
-    const bm25 = Bm25Index.build(texts)
+    const bm25 = Bm25Index.fromTerms(terms)
 
     const version = newVersionName()
     versionDir = versionPath(options.indexDir, version)

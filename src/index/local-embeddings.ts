@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import { termFrequencies, terms } from '../text/tokenize.js'
+import { termFrequencies } from '../text/tokenize.js'
 
 /**
  * The default, offline embedder: TF-IDF weights of jieba words and CJK bigrams, hashed into a
@@ -46,15 +46,25 @@ export class LocalHashEmbeddings extends Embeddings {
 
   /** Learns document frequencies from the texts that will be indexed. */
   static fit(texts: string[], dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
+    return LocalHashEmbeddings.fitTerms(texts.map(termFrequencies), dimensions)
+  }
+
+  /** The same from the passages' term frequencies, when the caller has them already (an ingest does). */
+  static fitTerms(passages: ReadonlyArray<ReadonlyMap<string, number>>, dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
     const df: Record<string, number> = Object.create(null)
-    for (const text of texts) for (const term of new Set(terms(text))) df[term] = (df[term] ?? 0) + 1
-    return new LocalHashEmbeddings({ id: LOCAL_EMBEDDER_ID, dimensions, documents: texts.length, df })
+    for (const tf of passages) for (const term of tf.keys()) df[term] = (df[term] ?? 0) + 1
+    return new LocalHashEmbeddings({ id: LOCAL_EMBEDDER_ID, dimensions, documents: passages.length, df })
   }
 
   embed(text: string): number[] {
+    return this.embedTerms(termFrequencies(text))
+  }
+
+  /** The vector of a text from its term frequencies (see `termFrequencies`). */
+  embedTerms(tf: ReadonlyMap<string, number>): number[] {
     const vector = new Array<number>(this.dimensions).fill(0)
-    for (const [term, tf] of termFrequencies(text)) {
-      const weight = (1 + Math.log(tf)) * (this.idf.get(term) ?? this.unseenIdf)
+    for (const [term, count] of tf) {
+      const weight = (1 + Math.log(count)) * (this.idf.get(term) ?? this.unseenIdf)
       const hash = fnv1a(term)
       vector[hash % this.dimensions]! += hash & 0x80000000 ? -weight : weight
     }
@@ -69,9 +79,14 @@ export class LocalHashEmbeddings extends Embeddings {
     return vector.map((value) => value / norm)
   }
 
+  /** Passage vectors from their term frequencies (an ingest has them already). */
+  embedPassages(passages: ReadonlyArray<ReadonlyMap<string, number>>): number[][] {
+    this.embeddedCount += passages.length
+    return passages.map((tf) => this.embedTerms(tf))
+  }
+
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    this.embeddedCount += texts.length
-    return texts.map((text) => this.embed(text))
+    return this.embedPassages(texts.map(termFrequencies))
   }
 
   async embedQuery(text: string): Promise<number[]> {

@@ -1,16 +1,42 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
+import type { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
+import hnswlib from 'hnswlib-node'
 import type { Chunk } from '../ingest/chunk.js'
 import type { Park } from '../ingest/metadata.js'
 import { AppError, IndexError } from '../errors.js'
 import { Bm25Index, type Bm25Data } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import type { LocalEmbedderState } from './local-embeddings.js'
+import { loadSegmenter } from '../text/tokenize.js'
 import { readCurrentVersion, versionPath } from './store.js'
 
+const { HierarchicalNSW } = hnswlib
+
 export const INDEX_FORMAT = 2
+
+/**
+ * How the HNSW graph is built. LangChain's `addVectors` always takes hnswlib's defaults
+ * (M 16, efConstruction 200); building it here lets ingest choose. Build time grows with
+ * efConstruction, and it is a large part of an ingest; recall@10 with 100 at 100,000 passages is
+ * in docs/BENCHMARKS.md (npm run bench). The seed makes the graph the same on every build.
+ */
+export const HNSW_BUILD = { m: 16, efConstruction: 100, randomSeed: 100 } as const
+
+/** An HNSW vector store over `vectors`, passage i under label i. */
+export function buildVectorStore(embeddings: Embeddings, vectors: number[][], documents: Document[]): HNSWLib {
+  const dimensions = vectors[0]?.length ?? 1
+  const index = new HierarchicalNSW('cosine', dimensions)
+  index.initIndex(Math.max(1, vectors.length), HNSW_BUILD.m, HNSW_BUILD.efConstruction, HNSW_BUILD.randomSeed)
+  vectors.forEach((vector, label) => index.addPoint(vector, label))
+  const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: dimensions, index })
+  // `save` writes its args as args.json: the space and dimensions, not the native index.
+  store.args = { space: 'cosine', numDimensions: dimensions }
+  store.docstore.add(Object.fromEntries(documents.map((document, label) => [String(label), document])))
+  return store
+}
 export const FILES = { manifest: 'manifest.json', bm25: 'bm25.json', embedder: 'embedder.json' } as const
 
 export interface ManifestDocument {
@@ -119,12 +145,13 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
   }
   try {
     const localState = config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
-    const embeddings = createEmbeddings(config, localState, () => [])
+    const embeddings = await createEmbeddings(config, localState, () => [])
     const [store, bm25Data] = await Promise.all([HNSWLib.load(dir, embeddings), readJson<Bm25Data>(path.join(dir, FILES.bm25))])
     const chunks = Array.from({ length: manifest.chunkCount }, (_, i) => {
       const doc = store.docstore.search(String(i))
       return doc.metadata as Chunk
     })
+    loadSegmenter()
     return new SearchIndex(name, manifest, chunks, store, new Bm25Index(bm25Data), embeddings, ef)
   } catch (error) {
     if (error instanceof AppError) throw error

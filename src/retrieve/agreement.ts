@@ -24,7 +24,7 @@ export interface TextContext {
   /** The park the passage belongs to. */
   park: string
   /** Parks the text and its context name. */
-  mentions: string[]
+  mentions: readonly string[]
   /** Publication year of the document (resolves 今年/去年). */
   documentYear?: string
 }
@@ -36,7 +36,7 @@ const SENTENCE_END = /(?<=[。！？!?；;\n])/
  * its passage that names one — text runs forward in time, so an older year further up does not
  * date it — or else those of the title and section.
  */
-function sceneOf(c: TextContext, names: (text: string) => string[]): string[] {
+function sceneOf(c: TextContext, names: (text: string) => readonly string[]): readonly string[] {
   const sentences = c.before.split(SENTENCE_END)
   for (let i = sentences.length - 1; i >= 0; i--) {
     const found = names(sentences[i]!)

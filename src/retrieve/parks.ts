@@ -1,5 +1,6 @@
 import type { Park } from '../ingest/metadata.js'
 import { RequestError } from '../errors.js'
+import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 
 export interface ForeignPark {
@@ -27,9 +28,8 @@ export class ParkCatalog {
   }
 
   /** Parks a text names, in order of first mention, each once. */
-  mentioned(text: string): string[] {
-    return [...new Set(this.scan(text).hits.map((hit) => hit.park))]
-  }
+  /** Parks a text names, in order of first mention. Callers must not change the array. */
+  readonly mentioned: (text: string) => readonly string[] = memoizeByText((text) => [...new Set(this.scan(text).hits.map((hit) => hit.park))])
 
   /** The text with every park name blanked out (so that names do not count as topic words). */
   withoutNames(text: string): string {

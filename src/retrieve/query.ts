@@ -1,3 +1,4 @@
+import { memoizeByText } from '../text/memo.js'
 import { words } from '../text/tokenize.js'
 import { glossary } from './glossary.js'
 import type { ForeignPark, ParkCatalog } from './parks.js'
@@ -52,26 +53,45 @@ function normalizePeriod(match: string): string {
   return match.replace(/^[1-4](?=季度)/, (d) => QUARTER_DIGITS[d]!)
 }
 
-/** Periods written in a text (上半年, 1-10月 …), normalised. */
-export function periodsIn(text: string): string[] {
-  return [...new Set((text.normalize('NFKC').match(PERIOD) ?? []).map(normalizePeriod))]
+/** Periods written in a text (上半年, 1-10月 …), normalised. Callers must not change the array. */
+export const periodsIn: (text: string) => readonly string[] = memoizeByText((text) => [...new Set((text.normalize('NFKC').match(PERIOD) ?? []).map(normalizePeriod))])
+
+interface TimeWords {
+  years: string[]
+  /** 今年/本年, 去年/上年, 明年: resolved only once the document's year is known. */
+  thisYear: boolean
+  lastYear: boolean
+  nextYear: boolean
+  /** A date without a year ("7月29日"). */
+  bareDate: boolean
 }
+
+const timeWordsIn = memoizeByText((text): TimeWords => {
+  const normalized = text.normalize('NFKC')
+  return {
+    years: normalized.match(/(?<!\d)(?:199\d|20[0-4]\d)(?!\d)/g) ?? [],
+    thisYear: /今年|本年/.test(normalized),
+    lastYear: /去年|上年/.test(normalized),
+    nextYear: /明年/.test(normalized),
+    bareDate: /(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*日/.test(normalized),
+  }
+})
 
 /**
  * Years a text speaks of: four-digit years from 1990 to 2049, and — when the publication year of
  * its document is known — 今年/去年/明年 resolved against it.
  */
 export function yearsIn(text: string, documentYear?: string, bareDateYear: string | undefined = documentYear): string[] {
-  const normalized = text.normalize('NFKC')
-  const years: string[] = [...(normalized.match(/(?<!\d)(?:199\d|20[0-4]\d)(?!\d)/g) ?? [])]
+  const words = timeWordsIn(text)
+  const years = [...words.years]
   if (documentYear) {
     const year = Number(documentYear)
-    if (/今年|本年/.test(normalized)) years.push(String(year))
-    if (/去年|上年/.test(normalized)) years.push(String(year - 1))
-    if (/明年/.test(normalized)) years.push(String(year + 1))
+    if (words.thisYear) years.push(String(year))
+    if (words.lastYear) years.push(String(year - 1))
+    if (words.nextYear) years.push(String(year + 1))
   }
   // "7月29日" without a year belongs to the year being told about (a newspaper's own by default).
-  if (bareDateYear && /(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*日/.test(normalized)) years.push(bareDateYear)
+  if (bareDateYear && words.bareDate) years.push(bareDateYear)
   return [...new Set(years)]
 }
 
@@ -176,9 +196,9 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const translated = english ? englishToChinese(text, parks, groups) : text.normalize('NFKC')
   const { replaced, extra } = expandShortForms(translated, groups)
   const normalized = replaced
-  const mentioned = parks.mentioned(normalized)
+  const mentioned = [...parks.mentioned(normalized)]
   const years = yearsIn(normalized)
-  const periods = periodsIn(normalized)
+  const periods = [...periodsIn(normalized)]
   const measures = measuresIn(normalized)
   const stripped = normalized.replace(QUESTION_WORDS, ' ')
   const topic = parks.withoutNames(english ? stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' ') : stripped)

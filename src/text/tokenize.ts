@@ -13,6 +13,14 @@ function segmenter(): Jieba {
   return jieba
 }
 
+/**
+ * Loads jieba's dictionary now (about half a second on a quiet core) rather than in the first
+ * question: a service that says it is ready should answer at its usual speed.
+ */
+export function loadSegmenter(): void {
+  segmenter()
+}
+
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u
 
@@ -23,12 +31,28 @@ export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase()
 }
 
+/** jieba words of already normalised text, without punctuation, whitespace or stopwords. */
+function eachWord(normalized: string, use: (word: string) => void): void {
+  for (const cut of segmenter().cut(normalized, true)) {
+    const word = cut.trim()
+    if (word !== '' && HAS_WORD_CHAR.test(word) && !STOPWORDS.has(word)) use(word)
+  }
+}
+
+/** Overlapping character pairs of every CJK run of normalised text (a lone character stands for itself). */
+function eachBigram(normalized: string, use: (bigram: string) => void): void {
+  // Every character CJK_RUN matches is in the BMP: one UTF-16 unit each.
+  for (const run of normalized.match(CJK_RUN) ?? []) {
+    if (run.length === 1) use(run)
+    for (let i = 0; i + 1 < run.length; i++) use(run.slice(i, i + 2))
+  }
+}
+
 /** jieba words without punctuation, whitespace or stopwords. */
 export function words(text: string): string[] {
-  return segmenter()
-    .cut(normalize(text), true)
-    .map((word) => word.trim())
-    .filter((word) => word !== '' && HAS_WORD_CHAR.test(word) && !STOPWORDS.has(word))
+  const out: string[] = []
+  eachWord(normalize(text), (word) => out.push(word))
+  return out
 }
 
 /** jieba words with their part-of-speech tags (ns: place name, nr: person name …). */
@@ -36,24 +60,20 @@ export function tagged(text: string): Array<{ word: string; tag: string }> {
   return segmenter().tag(normalize(text))
 }
 
-/** Overlapping character pairs of every CJK run (a lone CJK character stands for itself). */
-export function bigrams(text: string): string[] {
-  const out: string[] = []
-  for (const run of normalize(text).match(CJK_RUN) ?? []) {
-    const chars = Array.from(run)
-    if (chars.length === 1) out.push(run)
-    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!)
-  }
-  return out
-}
-
-/** Terms for lexical matching; the prefixes keep a word and an equal bigram apart. */
-export function terms(text: string): string[] {
-  return [...words(text).map((w) => `w:${w}`), ...bigrams(text).map((b) => `b:${b}`)]
-}
-
+/**
+ * How often each term occurs: words first, then bigrams, each in order of first occurrence. The
+ * text is normalised once and no term list is built: this is most of an ingest's work.
+ */
 export function termFrequencies(text: string): Map<string, number> {
+  const normalized = normalize(text)
   const tf = new Map<string, number>()
-  for (const term of terms(text)) tf.set(term, (tf.get(term) ?? 0) + 1)
+  eachWord(normalized, (word) => {
+    const term = `w:${word}`
+    tf.set(term, (tf.get(term) ?? 0) + 1)
+  })
+  eachBigram(normalized, (bigram) => {
+    const term = `b:${bigram}`
+    tf.set(term, (tf.get(term) ?? 0) + 1)
+  })
   return tf
 }

@@ -81,21 +81,22 @@ export function renderMarkdown(reports: EvalReport[], items: Map<string, EvalIte
   return out.join('\n')
 }
 
-export const MARKDOWN_BEGIN = '<!-- eval:begin -->'
-export const MARKDOWN_END = '<!-- eval:end -->'
 
-/** Where the generated part of a file lies: between the markers, each on a line of its own. */
-function markedSpan(text: string): { start: number; end: number } | undefined {
-  const begin = /^<!-- eval:begin -->$/m.exec(text)
+/**
+ * Where the generated part of a file lies: between `<!-- name:begin -->` and `<!-- name:end -->`,
+ * each on a line of its own (`eval` for the Quality table, `bench` for the benchmarks').
+ */
+function markedSpan(text: string, name: string): { start: number; end: number } | undefined {
+  const begin = new RegExp(`^<!-- ${name}:begin -->$`, 'm').exec(text)
   if (!begin) return undefined
-  const start = begin.index + MARKDOWN_BEGIN.length
-  const end = /^<!-- eval:end -->$/m.exec(text.slice(start))
+  const start = begin.index + begin[0].length
+  const end = new RegExp(`^<!-- ${name}:end -->$`, 'm').exec(text.slice(start))
   return end ? { start, end: start + end.index } : undefined
 }
 
 /** The generated Markdown in a file written by `writeMarkdown` (undefined without markers). */
-export function markedSection(text: string): string | undefined {
-  const span = markedSpan(text)
+export function markedSection(text: string, name = 'eval'): string | undefined {
+  const span = markedSpan(text, name)
   return span && text.slice(span.start, span.end).trim()
 }
 
@@ -103,9 +104,9 @@ export function markedSection(text: string): string | undefined {
  * Writes the Markdown to `file`; when the file already holds the begin/end markers only the text
  * between them is replaced, so `--md README.md` refreshes the README's Quality section in place.
  */
-export async function writeMarkdown(file: string, markdown: string): Promise<void> {
+export async function writeMarkdown(file: string, markdown: string, name = 'eval'): Promise<void> {
   const existing = await fs.readFile(file, 'utf8').catch(() => undefined)
-  const span = existing === undefined ? undefined : markedSpan(existing)
+  const span = existing === undefined ? undefined : markedSpan(existing, name)
   if (existing !== undefined && span) await fs.writeFile(file, `${existing.slice(0, span.start)}\n${markdown}\n${existing.slice(span.end)}`)
   else await fs.writeFile(file, markdown + '\n')
 }

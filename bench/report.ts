@@ -1,0 +1,108 @@
+import type { HttpResult } from './http.js'
+import type { IngestResult } from './ingest.js'
+import type { LatencyResult } from './latency.js'
+import type { Machine } from './machine.js'
+import type { ScaleResult } from './scale.js'
+
+export interface ColdStart {
+  /** process start until the benchmark's script runs (Node and the tsx loader) */
+  bootMs: number
+  /** importing config, index and answerer modules */
+  importMs: number
+  /** reading the index: manifest, HNSW, passages, BM25, IDF table */
+  loadMs: number
+  /** the first question, with every lazy start-up cost (jieba's dictionary) it pays */
+  firstAnswerMs: number
+  rssMb: number
+}
+
+export interface Target {
+  name: string
+  value: number
+  target: string
+  met: boolean
+}
+
+export interface BenchResults {
+  startedAt: string
+  seconds: number
+  machine: Machine
+  ingest?: IngestResult
+  coldStart?: ColdStart
+  latency?: LatencyResult
+  scale?: ScaleResult
+  http?: HttpResult
+  targets: Target[]
+}
+
+/** The issue's targets, checked against what this run measured (a section not run is left out). */
+export function checkTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Target[] {
+  const targets: Target[] = []
+  const add = (name: string, value: number, target: string, met: boolean) => targets.push({ name, value, target, met })
+  if (r.http) {
+    add('/ask ÷ /healthz requests/s', r.http.ratio, '≥ 0.30', r.http.ratio >= 0.3)
+    add('/ask p99 (ms)', r.http.ask.p99Ms, '≤ 25', r.http.ask.p99Ms <= 25)
+    add('/ask + /healthz errors', r.http.ask.errors + r.http.healthz.errors, '0', r.http.ask.errors + r.http.healthz.errors === 0)
+  }
+  if (r.ingest) add('ingest MB/s (local embedder)', r.ingest.mbPerS, '≥ 1', r.ingest.mbPerS >= 1)
+  if (r.coldStart) {
+    const cold = r.coldStart.loadMs + r.coldStart.firstAnswerMs
+    add('cold start: load + first answer (ms)', Math.round(cold), '≤ 1000', cold <= 1000)
+  }
+  if (r.scale) {
+    const chosen = r.scale.chosen
+    add(`${r.scale.chunks} chunks: recall@10 at the chosen ef`, chosen?.recallAt10 ?? 0, '≥ 0.98', chosen !== undefined)
+    add(`${r.scale.chunks} chunks: speed-up over brute force at that ef`, chosen?.speedup ?? 0, '≥ 10×', (chosen?.speedup ?? 0) >= 10)
+  }
+  return targets
+}
+
+const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–')
+
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.machine
+  const lines: string[] = [
+    `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${fmt(r.seconds / 60)} min · ${m.cpus} cores (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.platform}`,
+    '',
+    `CPU check (a fixed slice of arithmetic, 2,000 times): p50 ${m.cpuCheck.p50Ms} ms, p99 ${m.cpuCheck.p99Ms} ms, max ${m.cpuCheck.maxMs} ms; **${fmt(m.cpuCheck.stalled * 100, 0)} % of the time lost to stalls** (≈ 0 on a quiet machine).`,
+    '',
+    '| Target | Measured | Wanted | |',
+    '|---|---:|---:|---|',
+    ...r.targets.map((t) => `| ${t.name} | ${t.value} | ${t.target} | ${t.met ? 'met' : '**missed**'} |`),
+  ]
+  if (r.ingest) {
+    const i = r.ingest
+    lines.push('', `**Ingest** (${i.documents} documents, ${fmt(i.corpusMb, 2)} MB, ${i.chunks} passages, forced): ${fmt(i.seconds)} s, **${fmt(i.mbPerS, 2)} MB/s**; index on disk ${fmt(i.indexMb, 2)} MB.`)
+  }
+  if (r.coldStart) {
+    const c = r.coldStart
+    lines.push('', `**Cold start** of the seed index in a new process (median of 3): Node + tsx ${fmt(c.bootMs, 0)} ms, imports ${fmt(c.importMs, 0)} ms, index load **${fmt(c.loadMs, 0)} ms**, first answer **${fmt(c.firstAnswerMs, 0)} ms**; resident memory then ${fmt(c.rssMb)} MB.`)
+  }
+  if (r.latency) {
+    const l = r.latency
+    lines.push('', `**Per question, in process** (${l.questions} eval questions × ${l.passes} passes, ms):`, '', '| | p50 | p99 | mean |', '|---|---:|---:|---:|')
+    for (const [name, s] of [['dense (HNSW)', l.dense], ['BM25', l.bm25], ['hybrid', l.hybrid], ['whole extractive answer', l.answer]] as const) {
+      lines.push(`| ${name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.mean, 2)} |`)
+    }
+  }
+  if (r.scale) {
+    const s = r.scale
+    lines.push(
+      '',
+      `**Scale: ${s.chunks.toLocaleString('en')} synthetic passages** (${s.dimensions} dimensions, ${s.queries} eval questions as queries): embedding ${fmt(s.embedS)} s; HNSW (M ${s.hnsw.m}, efConstruction ${s.hnsw.efConstruction}) built in ${fmt(s.hnsw.buildS)} s, ${fmt(s.hnsw.memoryMb, 0)} MB in memory with the passages (${fmt(s.hnsw.fileMb, 0)} MB on disk); exact brute force ${fmt(s.bruteForce.qps)} queries/s (${fmt(s.bruteForce.memoryMb, 0)} MB); BM25 built in ${fmt(s.bm25.buildS)} s, ${fmt(s.bm25.memoryMb, 0)} MB, search p50 ${fmt(s.bm25.latency.p50, 2)} ms / p99 ${fmt(s.bm25.latency.p99, 2)} ms; process ${fmt(s.rssMb, 0)} MB resident.`,
+      '',
+      '| ef | recall@10 | queries/s | × brute force |',
+      '|---:|---:|---:|---:|',
+      ...s.ef.map((e) => `| ${e.ef}${e === s.chosen ? ' (chosen)' : ''} | ${fmt(e.recallAt10, 3)} | ${fmt(e.qps)} | ${fmt(e.speedup)} |`),
+    )
+  }
+  if (r.http) {
+    const h = r.http
+    lines.push('', `**HTTP** (autocannon, ${h.connections} connections, ${h.seconds} s each, one server):`, '', '| | requests/s | p50 ms | p99 ms | requests | errors |', '|---|---:|---:|---:|---:|---:|')
+    for (const [name, x] of [['GET /healthz', h.healthz], ['POST /ask (extractive)', h.ask]] as const) {
+      lines.push(`| ${name} | ${fmt(x.requestsPerS)} | ${x.p50Ms} | ${x.p99Ms} | ${x.requests} | ${x.errors} |`)
+    }
+    lines.push('', `/ask ÷ /healthz = **${fmt(h.ratio, 3)}**`)
+  }
+  return lines.join('\n')
+}

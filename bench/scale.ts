@@ -1,0 +1,136 @@
+import { Document } from '@langchain/core/documents'
+import hnswlib from 'hnswlib-node'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { indexedText, type Chunk } from '../src/ingest/chunk.js'
+import { Bm25Index } from '../src/index/bm25.js'
+import { LocalHashEmbeddings } from '../src/index/local-embeddings.js'
+import { buildVectorStore, HNSW_BUILD } from '../src/index/search-index.js'
+import { termFrequencies } from '../src/text/tokenize.js'
+import { MB, recallAtK, round, summarize, timeEach, type LatencySummary } from './stats.js'
+import { syntheticChunks, syntheticTerms } from './synthetic.js'
+
+const { BruteforceSearch } = hnswlib
+
+export const EF_VALUES = [10, 16, 32, 64, 128, 256]
+const K = 10
+
+export interface EfResult {
+  ef: number
+  recallAt10: number
+  qps: number
+  /** queries/s relative to exact brute-force search */
+  speedup: number
+}
+
+export interface ScaleResult {
+  chunks: number
+  dimensions: number
+  queries: number
+  /** tokenise + learn IDF + embed every passage */
+  embedS: number
+  hnsw: { buildS: number; m: number; efConstruction: number; fileMb: number; memoryMb: number }
+  bruteForce: { qps: number; memoryMb: number }
+  ef: EfResult[]
+  /** the smallest ef reaching recall@10 ≥ 0.98, if any */
+  chosen?: EfResult
+  bm25: { buildS: number; memoryMb: number; latency: LatencySummary }
+  /** resident memory of the whole process with passages, vectors, HNSW and BM25 loaded */
+  rssMb: number
+}
+
+function settledRss(): number {
+  globalThis.gc?.()
+  return process.memoryUsage().rss
+}
+
+const seconds = (since: number) => round((performance.now() - since) / 1000, 2)
+
+/**
+ * Queries/s of the fastest of three passes over the queries: on a shared machine the slowest
+ * passes measure the neighbours, the fastest the code.
+ */
+async function bestQps<T>(queries: readonly T[], run: (query: T) => unknown): Promise<number> {
+  let best = 0
+  for (let pass = 0; pass < 3; pass++) {
+    const ms = (await timeEach(queries, run)).reduce((a, b) => a + b, 0)
+    best = Math.max(best, (queries.length * 1000) / ms)
+  }
+  return best
+}
+
+/**
+ * HNSW at scale: `count` synthetic passages embedded with the local embedder, indexed the way an
+ * ingest does (buildVectorStore: LangChain's HNSWLib with the ingest's HNSW_BUILD), and searched
+ * with the eval questions at several ef; exact top-10 from hnswlib's brute-force index.
+ */
+export async function benchScale(seed: readonly Chunk[], questions: readonly string[], count: number, workDir: string, log: (line: string) => void): Promise<ScaleResult> {
+  const { chunks, sentences } = syntheticChunks(seed, count)
+  const texts = chunks.map(indexedText)
+
+  let started = performance.now()
+  const terms = syntheticTerms(chunks, sentences, termFrequencies)
+  const embeddings = LocalHashEmbeddings.fitTerms(terms)
+  const vectors = embeddings.embedPassages(terms)
+  const embedS = seconds(started)
+  log(`scale: ${count} passages embedded in ${embedS} s`)
+
+  const beforeHnsw = settledRss()
+  started = performance.now()
+  // The ingest's own build: same graph parameters, same LangChain store around it.
+  const store = buildVectorStore(
+    embeddings,
+    vectors,
+    chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk })),
+  )
+  const buildS = seconds(started)
+  const hnswMemory = settledRss() - beforeHnsw
+  log(`scale: HNSW built in ${buildS} s`)
+  const file = path.join(workDir, 'scale-hnsw.index')
+  await store.index.writeIndex(file)
+  const fileMb = (await fs.stat(file)).size / MB
+  await fs.rm(file)
+
+  const beforeExact = settledRss()
+  const exact = new BruteforceSearch('cosine', embeddings.dimensions)
+  exact.initIndex(count)
+  vectors.forEach((vector, label) => exact.addPoint(vector, label))
+  const exactMemory = settledRss() - beforeExact
+
+  const queryVectors = await embeddings.embedDocuments([...questions])
+  const truth = queryVectors.map((q) => exact.searchKnn(q, K).neighbors)
+  const exactQps = await bestQps(queryVectors, (q) => exact.searchKnn(q, K))
+  log(`scale: brute force ${round(exactQps, 1)} q/s`)
+
+  const efResults: EfResult[] = []
+  for (const ef of EF_VALUES) {
+    store.index.setEf(ef)
+    // The product's own call: LangChain's search, which also looks the passages up.
+    const search = (q: number[]) => store.similaritySearchVectorWithScore(q, K)
+    const found: number[][] = []
+    for (const q of queryVectors) found.push((await search(q)).map(([doc]) => Number((doc.metadata as Chunk).id.slice('synthetic-'.length))))
+    const qps = await bestQps(queryVectors, search)
+    efResults.push({ ef, recallAt10: round(recallAtK(found, truth, K), 4), qps: round(qps, 1), speedup: round(qps / exactQps, 1) })
+    log(`scale: ef ${ef}: recall@10 ${efResults.at(-1)!.recallAt10}, ${round(qps, 1)} q/s`)
+  }
+
+  const beforeBm25 = settledRss()
+  started = performance.now()
+  const bm25 = Bm25Index.fromTerms(terms)
+  const bm25BuildS = seconds(started)
+  const bm25Memory = settledRss() - beforeBm25
+  const bm25Ms = await timeEach(questions, (q) => bm25.search(q, 40))
+
+  return {
+    chunks: count,
+    dimensions: embeddings.dimensions,
+    queries: queryVectors.length,
+    embedS,
+    hnsw: { buildS, m: HNSW_BUILD.m, efConstruction: HNSW_BUILD.efConstruction, fileMb: round(fileMb, 1), memoryMb: round(hnswMemory / MB, 1) },
+    bruteForce: { qps: round(exactQps, 1), memoryMb: round(exactMemory / MB, 1) },
+    ef: efResults,
+    chosen: efResults.find((r) => r.recallAt10 >= 0.98),
+    bm25: { buildS: bm25BuildS, memoryMb: round(bm25Memory / MB, 1), latency: summarize(bm25Ms) },
+    rssMb: round(settledRss() / MB, 1),
+  }
+}
