@@ -2,9 +2,13 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../src/config.js'
 import { ingest } from '../src/index/ingest.js'
+import { SUPPORTED_EXTENSIONS } from '../src/ingest/corpus.js'
 import { METADATA_FILE, type CorpusMetadata } from '../src/ingest/metadata.js'
 import { silentLogger } from '../src/log.js'
 import { MB, round } from './stats.js'
+
+/** A file the ingest reads as a document (the corpus loader's own rule). */
+const isDocument = (file: string) => SUPPORTED_EXTENSIONS.includes(path.extname(file).toLowerCase())
 
 export interface IngestResult {
   documents: number
@@ -23,7 +27,7 @@ export interface IngestResult {
 export async function replicateCorpus(corpusDir: string, target: string, copies: number): Promise<number> {
   await fs.mkdir(target, { recursive: true })
   const metadata = JSON.parse(await fs.readFile(path.join(corpusDir, METADATA_FILE), 'utf8')) as CorpusMetadata
-  const files = (await fs.readdir(corpusDir)).filter((f) => f !== METADATA_FILE && /\.(txt|md)$/i.test(f))
+  const files = (await fs.readdir(corpusDir)).filter(isDocument)
   const documents: CorpusMetadata['documents'] = []
   let bytes = 0
   for (let copy = 0; copy < copies; copy++) {
@@ -43,7 +47,7 @@ export async function replicateCorpus(corpusDir: string, target: string, copies:
 /** How many copies of the corpus make at least `minBytes`. */
 export async function copiesFor(corpusDir: string, minBytes: number): Promise<number> {
   let bytes = 0
-  for (const file of await fs.readdir(corpusDir)) if (/\.(txt|md)$/i.test(file)) bytes += (await fs.stat(path.join(corpusDir, file))).size
+  for (const file of await fs.readdir(corpusDir)) if (isDocument(file)) bytes += (await fs.stat(path.join(corpusDir, file))).size
   return Math.max(1, Math.ceil(minBytes / bytes))
 }
 

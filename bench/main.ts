@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import { loadConfig } from '../src/config.js'
 import { ConfigError } from '../src/errors.js'
 import { ingest } from '../src/index/ingest.js'
@@ -77,7 +76,7 @@ runCli(async () => {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'parkqa-bench-'))
   try {
     // Extractive answers and the local embedder, whatever the caller's environment says.
-    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDINGS: 'local', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', TELEGRAM_BOT_TOKEN: '', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn' }
+    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDINGS: 'local', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn' }
     for (const key of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'TELEGRAM_BOT_TOKEN']) delete env[key]
     const config = loadConfig(env, ROOT)
     const seedIndex = path.join(work, 'seed-index')

@@ -159,7 +159,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       if (reusedSources.has(chunk.source)) reusedVectors.set(chunk.id, previous.store.index.getPoint(label))
     })
     // Positions in `chunks` of the passages of new and changed documents.
-    const toEmbed = plan.flatMap((p) => p.chunks.map(() => !p.reuse)).flatMap((fresh, i) => (fresh ? [i] : []))
+    const reusedChunks = new Set(plan.filter((p) => p.reuse).flatMap((p) => p.chunks))
+    const toEmbed = chunks.flatMap((chunk, i) => (reusedChunks.has(chunk) ? [] : [i]))
     if (toEmbed.length > 0) logger.info(`embedding ${toEmbed.length} passages of ${report.added.length + report.changed.length} documents`)
     const fresh =
       embeddings instanceof LocalHashEmbeddings

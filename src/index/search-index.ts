@@ -7,10 +7,10 @@ import hnswlib from 'hnswlib-node'
 import type { Chunk } from '../ingest/chunk.js'
 import type { Park } from '../ingest/metadata.js'
 import { AppError, IndexError } from '../errors.js'
+import { loadSegmenter } from '../text/tokenize.js'
 import { Bm25Index, type Bm25Data } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import type { LocalEmbedderState } from './local-embeddings.js'
-import { loadSegmenter } from '../text/tokenize.js'
 import { readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
@@ -37,6 +37,7 @@ export function buildVectorStore(embeddings: Embeddings, vectors: number[][], do
   store.docstore.add(Object.fromEntries(documents.map((document, label) => [String(label), document])))
   return store
 }
+
 export const FILES = { manifest: 'manifest.json', bm25: 'bm25.json', embedder: 'embedder.json' } as const
 
 export interface ManifestDocument {

@@ -27,8 +27,7 @@ export class ParkCatalog {
       .sort((a, b) => b.surface.length - a.surface.length)
   }
 
-  /** Parks a text names, in order of first mention, each once. */
-  /** Parks a text names, in order of first mention. Callers must not change the array. */
+  /** Parks a text names, in order of first mention, each once. Callers must not change the array. */
   readonly mentioned: (text: string) => readonly string[] = memoizeByText((text) => [...new Set(this.scan(text).hits.map((hit) => hit.park))])
 
   /** The text with every park name blanked out (so that names do not count as topic words). */

@@ -67,13 +67,8 @@ export function tagged(text: string): Array<{ word: string; tag: string }> {
 export function termFrequencies(text: string): Map<string, number> {
   const normalized = normalize(text)
   const tf = new Map<string, number>()
-  eachWord(normalized, (word) => {
-    const term = `w:${word}`
-    tf.set(term, (tf.get(term) ?? 0) + 1)
-  })
-  eachBigram(normalized, (bigram) => {
-    const term = `b:${bigram}`
-    tf.set(term, (tf.get(term) ?? 0) + 1)
-  })
+  const count = (term: string) => tf.set(term, (tf.get(term) ?? 0) + 1)
+  eachWord(normalized, (word) => count(`w:${word}`))
+  eachBigram(normalized, (bigram) => count(`b:${bigram}`))
   return tf
 }
