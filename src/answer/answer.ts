@@ -1,6 +1,5 @@
-import { z } from 'zod'
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
-import { AbortedError, RequestError } from '../errors.js'
+import { AbortedError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { SearchIndex } from '../index/search-index.js'
 import { ParkCatalog } from '../retrieve/parks.js'
@@ -9,6 +8,7 @@ import { retrieve, type RetrieverMode } from '../retrieve/retriever.js'
 import { extractAnswer, onlyUnknownParks, renderQuotes, type Passage, type Vocabulary } from './extractive.js'
 import { condense } from './followup.js'
 import { answerMessages, checkModelAnswer, chunkText, condenseMessages } from './llm.js'
+import { MAX_QUESTION_CHARS, parseRequest, type ParsedRequest } from './request.js'
 import type { Slots } from './slots.js'
 import type { AnswerMode, AnswerRequest, AnswerResponse, Citation } from './types.js'
 
@@ -17,53 +17,6 @@ import type { AnswerMode, AnswerRequest, AnswerResponse, Citation } from './type
  * runner: question → passages (hybrid, park-aware) → an extractive answer, or an LLM answer when a
  * model is configured, falling back to the extractive one whenever the model fails.
  */
-
-export const MAX_QUESTION_CHARS = 2000
-export const MAX_HISTORY_TURNS = 10
-
-/** Messages name no field: errors are reported as `field: message`. */
-export const requestSchema = z
-  .object(
-    {
-      question: z
-        .string({ error: 'must be a string' })
-        .trim()
-        .min(1, 'must not be empty')
-        .max(MAX_QUESTION_CHARS, `must be at most ${MAX_QUESTION_CHARS} characters`)
-        .describe('The question, in Chinese or English.'),
-      k: z
-        .number({ error: 'must be a number' })
-        .int('must be a whole number from 1 to 20')
-        .min(1, 'must be a whole number from 1 to 20')
-        .max(20, 'must be a whole number from 1 to 20')
-        .default(5)
-        .describe('How many passages to retrieve and return as citations.'),
-      park: z
-        .string({ error: 'must be a string' })
-        .trim()
-        .min(1, 'must not be empty')
-        .max(100, 'must be at most 100 characters')
-        .optional()
-        .describe('Only passages about this park: a name, alias or English name the index knows.'),
-      history: z
-        .array(
-          z.object(
-            {
-              role: z.enum(['user', 'assistant'], { error: 'must be "user" or "assistant"' }),
-              content: z.string({ error: 'must be a string' }).max(4000, 'must be at most 4000 characters'),
-            },
-            { error: 'must be an object {role, content}' },
-          ),
-          { error: 'must be an array of turns' },
-        )
-        .max(MAX_HISTORY_TURNS, `must hold at most ${MAX_HISTORY_TURNS} turns`)
-        .default([])
-        .describe('Earlier turns of the conversation, oldest first, for follow-up questions.'),
-    },
-    { error: 'must be a JSON object' },
-  )
-
-export type ParsedRequest = z.infer<typeof requestSchema>
 
 export const REFUSAL = {
   zh: '文档中没有找到这个问题的答案。下面列出的是最接近的段落，供参考。',
@@ -98,16 +51,6 @@ export interface Answerer {
   readonly catalog: ParkCatalog
   /** How answers are written: by a model when one is configured, else extracted. */
   readonly mode: AnswerMode
-}
-
-function parseRequest(request: AnswerRequest): ParsedRequest {
-  const parsed = requestSchema.safeParse(request)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const field = issue.path.join('.')
-    throw new RequestError('invalid_request', `${field || 'body'}: ${issue.message}`)
-  }
-  return parsed.data
 }
 
 interface Prepared {

@@ -1,44 +1,14 @@
-import { ChatOpenAI, ChatOpenAICompletions, ChatOpenAIResponses, type ChatOpenAIFields } from '@langchain/openai'
 import { HumanMessage, SystemMessage, type BaseMessage, type MessageContent } from '@langchain/core/messages'
-import type { Config } from '../config.js'
 import { fill, loadPrompt } from './prompts.js'
-import { countTokens } from './tokens.js'
 import type { Citation, Turn } from './types.js'
 
 /** The model says this, and only this, when the passages do not hold the answer (prompts/answer.md). */
 export const NOT_FOUND_SENTINEL = 'NOT_IN_DOCUMENTS'
 
-function textOf(content: MessageContent): string {
+/** The text of message content, whether a string or a list of parts. */
+export function textOf(content: MessageContent): string {
   if (typeof content === 'string') return content
   return content.map((part) => (typeof part === 'string' ? part : part.type === 'text' && 'text' in part ? String(part.text) : '')).join('')
-}
-
-async function countOffline(content: MessageContent): Promise<number> {
-  return countTokens(textOf(content))
-}
-
-/**
- * ChatOpenAI whose token counts come from bundled ranks, not from tiktoken files fetched off the
- * internet. ChatOpenAI delegates to inner completions/responses models, and those are what count
- * tokens (usage estimates when streaming), so all three count offline.
- */
-export function createChatModel(config: Pick<Config, 'llmModel' | 'llmTimeoutMs' | 'openai'>, fields: Partial<ChatOpenAIFields> = {}): ChatOpenAI {
-  const settings: ChatOpenAIFields = {
-    model: config.llmModel,
-    temperature: 0,
-    timeout: config.llmTimeoutMs,
-    maxRetries: 1,
-    maxConcurrency: 4,
-    // A key is required by the client even for servers that ignore it.
-    apiKey: config.openai.apiKey ?? 'not-needed',
-    configuration: config.openai.baseURL ? { baseURL: config.openai.baseURL } : undefined,
-    ...fields,
-  }
-  const completions = new ChatOpenAICompletions(settings)
-  const responses = new ChatOpenAIResponses(settings)
-  const model = new ChatOpenAI({ ...settings, completions, responses })
-  for (const counter of [model, completions, responses]) counter.getNumTokens = countOffline
-  return model
 }
 
 /** Passages as delimited, numbered data; a delimiter inside a passage cannot close the block. */

@@ -1,10 +1,10 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { ingest } from '../index/ingest.js'
 import { loadIndex, type SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
-import { createChatModel } from '../answer/llm.js'
 import { Slots } from '../answer/slots.js'
 import type { RetrieverMode } from '../retrieve/retriever.js'
 import { LiveIndex } from './live-index.js'
@@ -59,23 +59,37 @@ export interface AnswererChoice {
 
 const usesLlm = (config: Config, choice: AnswererChoice): boolean => choice.llm ?? config.llmEnabled
 
-export function answererFor(config: Config, index: SearchIndex, logger: Logger, choice: AnswererChoice = {}): Answerer {
-  const chat = usesLlm(config, choice) ? createChatModel(config) : undefined
+/**
+ * The chat model when answers are to come from an LLM. @langchain/openai is loaded only then: it
+ * is the slowest import by far, and extractive answers (the default) do not need it.
+ */
+async function chatModelFor(config: Config, choice: AnswererChoice): Promise<BaseChatModel | undefined> {
+  if (!usesLlm(config, choice)) return undefined
+  const { createChatModel } = await import('../answer/chat-model.js')
+  return createChatModel(config)
+}
+
+function answererWith(config: Config, index: SearchIndex, logger: Logger, chat: BaseChatModel | undefined, choice: AnswererChoice): Answerer {
   return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever, llmSlots: choice.llmSlots })
+}
+
+export async function answererFor(config: Config, index: SearchIndex, logger: Logger, choice: AnswererChoice = {}): Promise<Answerer> {
+  return answererWith(config, index, logger, await chatModelFor(config, choice), choice)
 }
 
 /**
  * The index a long-running service answers from, following new versions as they are written. Its
  * LLM calls are bounded by LLM_CONCURRENCY/LLM_QUEUE, shared by everything the process serves
- * (the HTTP API and the bot).
+ * (the HTTP API and the bot), and one chat model serves every index version.
  */
-export function liveIndexFor(config: Config, logger: Logger, given: AnswererChoice = {}): LiveIndex {
+export async function liveIndexFor(config: Config, logger: Logger, given: AnswererChoice = {}): Promise<LiveIndex> {
   const choice = { llmSlots: new Slots(config.http.llmConcurrency, config.http.llmQueue), ...given }
+  const chat = await chatModelFor(config, choice)
   return new LiveIndex({
     indexDir: config.indexDir,
     logger,
-    mode: usesLlm(config, choice) ? 'llm' : 'extractive',
+    mode: chat ? 'llm' : 'extractive',
     load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
-    answererFor: (index) => answererFor(config, index, logger, choice),
+    answererFor: (index) => answererWith(config, index, logger, chat, choice),
   })
 }

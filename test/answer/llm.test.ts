@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ChatOpenAI } from '@langchain/openai'
 import { createAnswerer, type AnswerEvent } from '../../src/answer/answer.js'
-import { createChatModel } from '../../src/answer/llm.js'
+import { createChatModel } from '../../src/answer/chat-model.js'
 import type { SearchIndex } from '../../src/index/search-index.js'
 import { createLogger } from '../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js'
@@ -23,6 +23,8 @@ const logger = createLogger('warn', (line) => warnings.push(line))
 // slow, loaded machine does not turn a working call into a timeout.
 const TIMEOUT_MS = 600
 const RELAXED_MS = 15_000
+/** A server that stalls this long is one the deadline must cut. */
+const STALL_MS = 30_000
 
 beforeAll(async () => {
   globalThis.fetch = (input, init) => {
@@ -81,15 +83,16 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
 
   it.each([
     ['a 500', { kind: 'error', status: 500 } as const],
-    ['a server slower than the deadline', { kind: 'stall', ms: 10_000 } as const],
+    ['a server slower than the deadline', { kind: 'stall', ms: STALL_MS } as const],
     ['garbage', { kind: 'garbage' } as const],
     ['an answer citing nothing', { kind: 'reply', content: '大概二十多亿元吧。' } as const],
   ])('falls back to the extractive answer on %s, within the deadline', async (_, behaviour) => {
     fake.behaviour = behaviour
     const started = Date.now()
     const response = await llmAnswerer({}, TIMEOUT_MS).answer({ question: QUESTION })
-    // Generous against a noisy machine, yet far below the 10 s stall the deadline must cut.
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 4000)
+    // Sooner than the stalled reply: the deadline cut the call. No tighter bound, as a loaded
+    // machine has taken seconds over the deadline just to retrieve.
+    expect(Date.now() - started).toBeLessThan(STALL_MS)
     expect(response).toMatchObject({ mode: 'extractive', found: true })
     expect(response.answer).toMatch(/23\.05亿元.*\[1\]/)
     expect(warnings.some((w) => w.startsWith('warn: LLM answer'))).toBe(true)

@@ -11,8 +11,8 @@ export type Behaviour =
   | { kind: 'error'; status: number }
   | { kind: 'stall'; ms: number }
   | { kind: 'garbage' }
-  /** Streams `content` a few characters at a time, `pieceMs` apart (or replies after the whole time). */
-  | { kind: 'slow'; content: string; pieceMs: number }
+  /** Streams `content` `pieceChars` (default 4) characters at a time, `pieceMs` apart (or replies after the whole time). */
+  | { kind: 'slow'; content: string; pieceMs: number; pieceChars?: number }
 
 export interface FakeOpenAI {
   baseURL: string
@@ -40,6 +40,9 @@ function streamChunk(delta: Record<string, unknown>, finish: string | null): str
   return `data: ${JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 0, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
 }
 
+/** `content` cut into pieces of at most `chars` characters (code points), as a model streams it. */
+const piecesOf = (content: string, chars: number): string[] => content.match(new RegExp(`.{1,${chars}}`, 'gsu')) ?? []
+
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   let arrivals: Array<() => void> = []
   const fake: Omit<FakeOpenAI, 'baseURL' | 'close'> = {
@@ -65,7 +68,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       } else if (b.kind === 'stall') {
         setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(completion('too late [1]')), b.ms).unref()
       } else if (b.kind === 'slow') {
-        const pieces = b.content.match(/.{1,4}/gsu) ?? []
+        const pieces = piecesOf(b.content, b.pieceChars ?? 4)
         if (!body.stream) {
           setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(b.content)), b.pieceMs * pieces.length).unref()
           return
@@ -86,7 +89,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [nonsense')
       } else if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' })
-        const pieces = b.content.match(/.{1,4}/gsu) ?? []
+        const pieces = piecesOf(b.content, 4)
         res.write(streamChunk({ role: 'assistant', content: '' }, null))
         for (const piece of pieces) res.write(streamChunk({ content: piece }, null))
         res.write(streamChunk({}, 'stop'))

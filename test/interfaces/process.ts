@@ -1,6 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { CORPUS_DIR, ROOT } from '../helpers.js'
+
+/*
+ * Budgets for tests of real processes. On CI's loaded 2-core machine a `node --import tsx` start
+ * has taken close to a minute before the command did anything, and building the seed index about
+ * as long again; these budgets leave room for several such steps in one test.
+ */
+/** A whole test that runs commands. */
+export const PROCESS_TEST_MS = 600_000
+/** Until a service started on an empty INDEX_DIR says it serves. */
+export const READY_MS = 300_000
+
+/** The environment of a command under test: only PATH, HOME, the seed corpus and `env`. */
+const commandEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR, ...env })
+
+export interface Finished {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** A one-shot command (`npm run ask`, `ingest`, `eval`) run to its end. */
+export function runCommand(entry: string, env: Record<string, string>, args: string[] = []): Promise<Finished> {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], { cwd: ROOT, env: commandEnv(env) }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: Finished) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  )
+}
 
 /** A long-running command (`npm start`, `npm run bot`) as a real process: its JSON log lines, stderr and exit code. */
 export interface Started {
@@ -12,10 +40,7 @@ export interface Started {
 }
 
 export function startProcess(entry: string, env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR, ...env },
-  })
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: commandEnv(env) })
   const lines: Array<Record<string, unknown>> = []
   let all = ''
   let partial = ''

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config.js'
 import { ConfigError } from '../../errors.js'
 import { createLogger } from '../../log.js'
+import { parseRequest } from '../../answer/request.js'
 import type { AnswerResponse } from '../../answer/types.js'
-import { answererFor, openIndex } from '../setup.js'
 import { runCli } from './run.js'
 
 const USAGE = `Usage: npm run ask -- [--json] [--park NAME] [--k N] "问题"
@@ -39,10 +39,13 @@ runCli(async () => {
   }
   const question = args.positionals.join(' ').trim()
   if (question === '') throw new ConfigError(`No question given.\n${USAGE}`)
-  const k = args.values.k === undefined ? undefined : Number(args.values.k)
+  const request = { question, k: args.values.k === undefined ? undefined : Number(args.values.k), park: args.values.park }
+  // A bad request or setting is reported before the (slow) imports and the index load.
+  parseRequest(request)
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
+  const { answererFor, openIndex } = await import('../setup.js')
   const index = await openIndex(config, logger)
-  const response = await answererFor(config, index, logger).answer({ question, k, park: args.values.park })
+  const response = await (await answererFor(config, index, logger)).answer(request)
   process.stdout.write((args.values.json ? JSON.stringify(response) : formatReadable(response)) + '\n')
 })

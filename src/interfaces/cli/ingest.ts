@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../../config.js'
 import { ConfigError } from '../../errors.js'
-import { ingest, type IngestReport } from '../../index/ingest.js'
+import type { IngestReport } from '../../index/ingest.js'
 import { createLogger } from '../../log.js'
 import { runCli } from './run.js'
 
@@ -41,6 +41,8 @@ runCli(async () => {
   }
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
+  // Imported once the configuration is known to be good, so that a bad setting is reported at once.
+  const { ingest } = await import('../../index/ingest.js')
   logger.info(`ingest: reading ${config.corpusDir}${args.values.force ? ' (rebuilding everything)' : ''}`)
   const report = await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger, force: args.values.force })
   process.stdout.write(summary(report) + '\n')

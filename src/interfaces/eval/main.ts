@@ -39,8 +39,8 @@ runCli(async () => {
     if (missing.length > 0) logger.warn(`${file}:${line}: ${item.id} names ${missing.join(', ')}, which is not in ${config.corpusDir}; it can only be scored on its answer`)
   }
 
-  const run = (chosen: RetrieverMode): Promise<EvalReport> => {
-    const answerer = answererFor(config, index, logger, { llm: mode === 'llm', retriever: chosen })
+  const run = async (chosen: RetrieverMode): Promise<EvalReport> => {
+    const answerer = await answererFor(config, index, logger, { llm: mode === 'llm', retriever: chosen })
     return runEval(dataset, {
       settings: { dataset: options.dataset, mode, retriever: chosen, k: options.k },
       answer: (request) => answerer.answer(request),

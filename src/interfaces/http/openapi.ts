@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { requestSchema } from '../../answer/answer.js'
+import { requestSchema } from '../../answer/request.js'
 import { answerResponseSchema, errorResponseSchema, healthSchema, streamEventSchemas } from './schemas.js'
 
 type JsonSchema = Record<string, unknown>

@@ -6,7 +6,7 @@ import type { Config } from '../../config.js'
 import { BotError } from '../../errors.js'
 import { fromPino, type Logger } from '../../log.js'
 import { liveIndexFor, openServedIndex } from '../setup.js'
-import { createBot, type TelegramBot } from '../telegram/bot.js'
+import type { TelegramBot } from '../telegram/bot.js'
 import { createApp, type TelegramWebhook } from './app.js'
 import { listen, type RunningServer } from './server.js'
 
@@ -56,9 +56,10 @@ async function connectBot(bot: TelegramBot, webhook: TelegramWebhook | undefined
  */
 export async function startService(config: Config, log: Pino): Promise<Service> {
   const logger = fromPino(log)
-  const live = liveIndexFor(config, logger)
+  const live = await liveIndexFor(config, logger)
   const { token, webhookUrl } = config.telegram
-  const bot = token ? createBot({ telegram: { ...config.telegram, token }, live, logger }) : undefined
+  // telegraf is loaded only for a bot: without a token the service starts that much sooner.
+  const bot = token ? (await import('../telegram/bot.js')).createBot({ telegram: { ...config.telegram, token }, live, logger }) : undefined
   const telegramWebhook: TelegramWebhook | undefined =
     bot && webhookUrl
       ? { path: new URL(webhookUrl).pathname, secret: config.telegram.webhookSecret ?? randomBytes(32).toString('hex'), receive: (update) => bot.handleUpdate(update) }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { MAX_QUESTION_CHARS, type Answerer } from '../../answer/answer.js'
+import type { Answerer } from '../../answer/answer.js'
+import { MAX_QUESTION_CHARS } from '../../answer/request.js'
 import type { AnswerRequest, AnswerResponse } from '../../answer/types.js'
 import { AbortedError, RequestError, ServiceError } from '../../errors.js'
 import type { Logger } from '../../log.js'

@@ -21,7 +21,7 @@ runCli(async () => {
   const { createBot } = await import('./bot.js')
 
   const logger = fromPino(log)
-  const live = liveIndexFor(config, logger)
+  const live = await liveIndexFor(config, logger)
   const bot = createBot({ telegram: { ...config.telegram, token }, live, logger })
   // Telegram first: a refused token is reported at once, not after the index is built. Questions
   // arriving meanwhile are told the documents are still loading.

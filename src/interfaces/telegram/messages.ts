@@ -1,4 +1,5 @@
-import { createAnswerer, MAX_QUESTION_CHARS } from '../../answer/answer.js'
+import { createAnswerer } from '../../answer/answer.js'
+import { MAX_QUESTION_CHARS } from '../../answer/request.js'
 import type { SearchIndex } from '../../index/search-index.js'
 import { silentLogger } from '../../log.js'
 import { escapeHtml, type Lang } from './format.js'

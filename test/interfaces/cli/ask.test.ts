@@ -1,22 +1,11 @@
-import { execFile } from 'node:child_process'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { CORPUS_DIR, ROOT, tempDir } from '../../helpers.js'
+import { tempDir } from '../../helpers.js'
+import { PROCESS_TEST_MS, runCommand } from '../process.js'
 
-const run = promisify(execFile)
+const askCli = (env: Record<string, string>, args: string[]) => runCommand('src/interfaces/cli/ask.ts', env, args)
 
-async function askCli(env: Record<string, string>, args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/interfaces/cli/ask.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR, ...env },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  )
-}
-
-describe('npm run ask', () => {
+describe('npm run ask', { timeout: PROCESS_TEST_MS }, () => {
   it('builds a missing index, prints exactly the /ask body with --json, a readable answer without, and typed errors', async () => {
     const env = { INDEX_DIR: path.join(await tempDir(), 'index') }
     const json = await askCli(env, ['--json', '--k', '3', '常德高新区2019年招商签约的项目总投资额有多大？'])

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { copyCorpus, ROOT, tempDir } from '../../helpers.js'
+import { copyCorpus, tempDir } from '../../helpers.js'
+import { PROCESS_TEST_MS, runCommand } from '../process.js'
 
-const run = promisify(execFile)
+const ingestCli = (env: Record<string, string>, args: string[] = []) => runCommand('src/interfaces/cli/ingest.ts', env, args)
 
-async function ingestCli(env: Record<string, string>, args: string[] = []) {
-  const result = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/interfaces/cli/ingest.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  )
-  return result
-}
-
-describe('npm run ingest', () => {
+describe('npm run ingest', { timeout: PROCESS_TEST_MS }, () => {
   it('builds the index and ends with a one-line summary; a bad corpus exits 1 and leaves it as it was', async () => {
     const corpusDir = await copyCorpus()
     const indexDir = path.join(await tempDir(), 'index')

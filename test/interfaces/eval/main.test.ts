@@ -1,21 +1,10 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { CORPUS_DIR, ROOT, SEED, tempDir } from '../../helpers.js'
+import { SEED, tempDir } from '../../helpers.js'
+import { PROCESS_TEST_MS, runCommand } from '../process.js'
 
-const run = promisify(execFile)
-
-async function evalCli(env: Record<string, string>, args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/interfaces/eval/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR, LOG_LEVEL: 'warn', ...env },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  )
-}
+const evalCli = (env: Record<string, string>, args: string[]) => runCommand('src/interfaces/eval/main.ts', { LOG_LEVEL: 'warn', ...env }, args)
 
 /** A dataset the runner has never seen: new questions, one malformed line, one unknown source. */
 const UNSEEN = [
@@ -26,9 +15,8 @@ const UNSEEN = [
   { id: 'new-4', question: '长沙高新区2020年工业总产值是多少？', answers: [], source: 'elsewhere.txt', type: 'unanswerable' },
 ]
 
-// A child process that imports LangChain, ingests and runs the set three times: on a shared VM
-// that loses most of its time to stalls (docs/BENCHMARKS.md) this has taken over two minutes.
-describe('npm run eval', { timeout: 300_000 }, () => {
+// A child process that imports LangChain, ingests and runs the set three times.
+describe('npm run eval', { timeout: PROCESS_TEST_MS }, () => {
   it('runs a dataset it has never seen, reports the malformed line by number and writes JSON and Markdown', async () => {
     const dir = await tempDir()
     const dataset = path.join(dir, 'unseen.jsonl')

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAnswerer, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, type Answerer } from '../../../src/answer/answer.js'
+import { createAnswerer, type Answerer } from '../../../src/answer/answer.js'
+import { MAX_HISTORY_TURNS, MAX_QUESTION_CHARS } from '../../../src/answer/request.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { answerResponseSchema, citationSchema, errorResponseSchema, healthSchema } from '../../../src/interfaces/http/schemas.js'
 import { silentLogger } from '../../../src/log.js'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../../src/answer/answer.js'
-import { createChatModel } from '../../../src/answer/llm.js'
+import { createChatModel } from '../../../src/answer/chat-model.js'
 import { Slots } from '../../../src/answer/slots.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { silentLogger } from '../../../src/log.js'
