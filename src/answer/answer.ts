@@ -7,7 +7,7 @@ import { analyzeQuestion, type Question } from '../retrieve/query.js'
 import { retrieve, type RetrieverMode } from '../retrieve/retriever.js'
 import { extractAnswer, onlyUnknownParks, renderQuotes, type Passage, type Vocabulary } from './extractive.js'
 import { condense } from './followup.js'
-import { answerMessages, checkModelAnswer, chunkText, condenseMessages } from './llm.js'
+import { answerMessages, checkModelAnswer, condenseMessages, textOf } from './llm.js'
 import { MAX_QUESTION_CHARS, parseRequest, type ParsedRequest } from './request.js'
 import type { Slots } from './slots.js'
 import type { AnswerMode, AnswerRequest, AnswerResponse, Citation } from './types.js'
@@ -95,7 +95,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         const release = await slot(signal)
         try {
           const reply = await chat.invoke(condenseMessages(request.question, request.history), { signal: deadline(signal) })
-          const rewritten = chunkText(reply).trim()
+          const rewritten = textOf(reply.content).trim()
           if (rewritten !== '' && rewritten.length <= MAX_QUESTION_CHARS) return rewritten
         } finally {
           release()
@@ -151,7 +151,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     try {
       const chunks = await chat.stream(answerMessages(prepared.question.text, prepared.citations), { signal: deadline(signal) })
       for await (const chunk of chunks) {
-        const text = chunkText(chunk)
+        const text = textOf(chunk.content)
         if (text === '') continue
         raw += text
         yield { type: 'token', text }
@@ -180,7 +180,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     const release = await slot(signal)
     try {
       const reply = await chat.invoke(answerMessages(prepared.question.text, prepared.citations), { signal: deadline(signal) })
-      const response = llmResponse(prepared, chunkText(reply))
+      const response = llmResponse(prepared, textOf(reply.content))
       if (response) return response
       logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
     } catch (error) {

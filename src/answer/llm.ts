@@ -5,7 +5,7 @@ import type { Citation, Turn } from './types.js'
 /** The model says this, and only this, when the passages do not hold the answer (prompts/answer.md). */
 export const NOT_FOUND_SENTINEL = 'NOT_IN_DOCUMENTS'
 
-/** The text of message content, whether a string or a list of parts. */
+/** The text of message content (a model reply, one streamed chunk, a prompt), whether a string or a list of parts. */
 export function textOf(content: MessageContent): string {
   if (typeof content === 'string') return content
   return content.map((part) => (typeof part === 'string' ? part : part.type === 'text' && 'text' in part ? String(part.text) : '')).join('')
@@ -60,9 +60,4 @@ export function checkModelAnswer(raw: string, k: number): CheckedAnswer | undefi
     .trim()
   if (cited.size === 0) return undefined
   return { found: true, text: cleaned, cited: [...cited].sort((a, b) => a - b) }
-}
-
-/** The text of a model reply or of one streamed chunk. */
-export function chunkText(message: { content: MessageContent }): string {
-  return textOf(message.content)
 }
