@@ -1,7 +1,7 @@
 import { agreement, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, type Question } from '../retrieve/query.js'
-import { coverage } from '../retrieve/retriever.js'
+import { coverage } from '../retrieve/coverage.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { tagged } from '../text/tokenize.js'
 import type { Citation } from './types.js'

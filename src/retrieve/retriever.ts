@@ -4,6 +4,7 @@ import type { Chunk } from '../ingest/chunk.js'
 import type { SearchHit, SearchIndex } from '../index/search-index.js'
 import { agreement } from './agreement.js'
 import { ParkCatalog } from './parks.js'
+import { coverage } from './coverage.js'
 import { analyzeQuestion, type Question } from './query.js'
 
 export const RETRIEVER_MODES = ['hybrid', 'bm25', 'dense'] as const
@@ -40,35 +41,6 @@ function fuse(lists: SearchHit[][]): Map<string, { chunk: Chunk; score: number }
     }
   }
   return fused
-}
-
-/** Share of the question's words (weighted by IDF) found in a text. */
-export function coverage(q: Question, text: string, weight: (word: string) => number): number {
-  if (q.terms.length === 0) return 0
-  const lower = text.normalize('NFKC').toLowerCase()
-  let total = 0
-  let found = 0
-  for (const group of q.terms) {
-    const w = Math.max(...group.map(weight))
-    total += w
-    if (group.some((term) => lower.includes(term))) found += w
-    else found += w * Math.max(...group.map((term) => bigramShare(term, lower)))
-  }
-  return total === 0 ? 0 : found / total
-}
-
-/**
- * Partial credit for a word of three or more characters the text does not hold verbatim but
- * nearly does (标准厂房 in 标准化厂房, 新建 vs 新盖 gets nothing): the share of its character pairs
- * found, counted only from two thirds up.
- */
-function bigramShare(term: string, text: string): number {
-  const chars = Array.from(term)
-  if (chars.length < 3) return 0
-  let held = 0
-  for (let i = 0; i + 1 < chars.length; i++) if (text.includes(chars[i]! + chars[i + 1]!)) held++
-  const share = held / (chars.length - 1)
-  return share >= 2 / 3 ? share : 0
 }
 
 /**
