@@ -3,7 +3,8 @@ import type { SearchIndex } from '../src/index/search-index.js'
 import { silentLogger } from '../src/log.js'
 import { ParkCatalog } from '../src/retrieve/parks.js'
 import { analyzeQuestion } from '../src/retrieve/query.js'
-import { retrieve, type RetrieverMode } from '../src/retrieve/retriever.js'
+import { retrieve } from '../src/retrieve/rerank.js'
+import type { RetrieverMode } from '../src/retrieve/retriever.js'
 import { summarize, timeEach, type LatencySummary } from './stats.js'
 
 export interface LatencyResult {
@@ -21,7 +22,7 @@ export interface LatencyResult {
  * pass. Each retriever is timed from the question text (analysis included) to its top 5.
  */
 export async function benchLatency(index: SearchIndex, questions: readonly string[], passes = 3): Promise<LatencyResult> {
-  const catalog = new ParkCatalog(index.manifest.parks)
+  const catalog = new ParkCatalog([...index.parks])
   const answerer = createAnswerer({ index, logger: silentLogger })
   const retriever = (mode: RetrieverMode) => (question: string) => retrieve(index, catalog, analyzeQuestion(question, catalog), { k: 5, mode })
   const runs = {

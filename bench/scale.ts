@@ -2,7 +2,7 @@ import { Document } from '@langchain/core/documents'
 import hnswlib from 'hnswlib-node'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { indexedText, type Chunk } from '../src/ingest/chunk.js'
+import { indexedText, type Passage } from '../src/ingest/chunk.js'
 import { Bm25Index } from '../src/index/bm25.js'
 import { LocalHashEmbeddings } from '../src/index/local-embeddings.js'
 import { buildVectorStore, HNSW_BUILD } from '../src/index/search-index.js'
@@ -64,7 +64,7 @@ async function bestQps<T>(queries: readonly T[], run: (query: T) => unknown): Pr
  * ingest does (buildVectorStore: LangChain's HNSWLib with the ingest's HNSW_BUILD), and searched
  * with the eval questions at several ef; exact top-10 from hnswlib's brute-force index.
  */
-export async function benchScale(seed: readonly Chunk[], questions: readonly string[], count: number, workDir: string, log: (line: string) => void): Promise<ScaleResult> {
+export async function benchScale(seed: readonly Passage[], questions: readonly string[], count: number, workDir: string, log: (line: string) => void): Promise<ScaleResult> {
   const { chunks, sentences } = syntheticChunks(seed, count)
   const texts = chunks.map(indexedText)
 
@@ -108,7 +108,7 @@ export async function benchScale(seed: readonly Chunk[], questions: readonly str
     // The product's own call: LangChain's search, which also looks the passages up.
     const search = (q: number[]) => store.similaritySearchVectorWithScore(q, K)
     const found: number[][] = []
-    for (const q of queryVectors) found.push((await search(q)).map(([doc]) => Number((doc.metadata as Chunk).id.slice('synthetic-'.length))))
+    for (const q of queryVectors) found.push((await search(q)).map(([doc]) => Number((doc.metadata as Passage).id.slice('synthetic-'.length))))
     const qps = await bestQps(queryVectors, search)
     efResults.push({ ef, recallAt10: round(recallAtK(found, truth, K), 4), qps: round(qps, 1), speedup: round(qps / exactQps, 1) })
     log(`scale: ef ${ef}: recall@10 ${efResults.at(-1)!.recallAt10}, ${round(qps, 1)} q/s`)

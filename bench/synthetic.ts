@@ -1,4 +1,4 @@
-import { indexedText, type Chunk } from '../src/ingest/chunk.js'
+import { indexedText, type Passage } from '../src/ingest/chunk.js'
 import { SENTENCE, spans } from '../src/text/sentences.js'
 
 /** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same synthetic corpus everywhere. */
@@ -15,12 +15,12 @@ export function seededRandom(seed: number): () => number {
 
 interface SeedSentence {
   text: string
-  chunk: Chunk
+  chunk: Passage
   /** Index of the sentence in the list `seedSentences` returns. */
   index: number
 }
 
-function seedSentences(seed: readonly Chunk[]): SeedSentence[] {
+function seedSentences(seed: readonly Passage[]): SeedSentence[] {
   const out: SeedSentence[] = []
   for (const chunk of seed) {
     for (const { start, end } of spans(chunk.text, SENTENCE)) {
@@ -34,7 +34,7 @@ function seedSentences(seed: readonly Chunk[]): SeedSentence[] {
   return out
 }
 
-export interface SyntheticChunk extends Chunk {
+export interface SyntheticChunk extends Passage {
   /** Which seed sentences the text is made of, in order (see `syntheticChunks().sentences`). */
   parts: number[]
 }
@@ -45,7 +45,7 @@ export interface SyntheticChunk extends Chunk {
  * length drawn from the real chunker's range (150–400 characters). The words, their frequencies
  * and the passage lengths are the corpus's own; only the combinations are new.
  */
-export function syntheticChunks(seed: readonly Chunk[], count: number, random: () => number = seededRandom(20261123)): { chunks: SyntheticChunk[]; sentences: string[] } {
+export function syntheticChunks(seed: readonly Passage[], count: number, random: () => number = seededRandom(20261123)): { chunks: SyntheticChunk[]; sentences: string[] } {
   const sentences = seedSentences(seed)
   if (sentences.length === 0) throw new Error('syntheticChunks: the seed passages hold no sentences')
   const pick = () => sentences[Math.floor(random() * sentences.length)]!

@@ -63,9 +63,9 @@ export class RequestError extends AppError {
   }
 }
 
-export type ServiceErrorCode = 'not_ready' | 'overloaded'
+export type ServiceErrorCode = 'not_ready'
 
-/** The service cannot take the question now (index still loading, LLM queue full); retry later. */
+/** The service cannot take the question now (index still loading); retry later. */
 export class ServiceError extends AppError {
   constructor(code: ServiceErrorCode, message: string) {
     super(code, message)

@@ -4,7 +4,7 @@ import { escapeRegExp, type Question } from '../retrieve/query.js'
 import { coverage } from '../retrieve/coverage.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { tagged } from '../text/tokenize.js'
-import type { Citation } from './types.js'
+import type { NumberedPassage } from './types.js'
 
 /**
  * The offline answerer: quotes the clause(s) of the retrieved passages that answer the question,
@@ -19,9 +19,6 @@ export interface Quote {
   /** The park, prefixed when the quote does not name it (context the passage gives). */
   label?: string
 }
-
-/** A citation plus the section it comes from (context for years and periods, not shown). */
-export type Passage = Citation & { section: string; documentYear?: string }
 
 export interface ExtractiveResult {
   found: boolean
@@ -49,7 +46,7 @@ const LEADING = /^[\s，,；;：:。、”’）)]+/
 export const MIN_COVERAGE = 0.3
 
 interface Candidate {
-  citation: Passage
+  citation: NumberedPassage
   rank: number
   span: Span
   text: string
@@ -169,7 +166,7 @@ function novelty(q: Question, text: string): number {
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
 }
 
-function candidatesOf(a: Asked, citation: Passage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
+function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
   const { q, focus } = a
   const { catalog, weight } = vocabulary
   const lowerText = citation.text.toLowerCase()
@@ -237,7 +234,7 @@ export function onlyUnknownParks(q: Question, vocabulary: Vocabulary): boolean {
   return q.parks.length === 0 && q.foreignParks.some((p) => vocabulary.passagesWith(p.place) === 0)
 }
 
-export function extractAnswer(q: Question, citations: Passage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
+export function extractAnswer(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
   if (onlyUnknownParks(q, vocabulary)) return { found: false, quotes: [] }
   const question = asked(q, vocabulary)
@@ -256,12 +253,12 @@ export function extractAnswer(q: Question, citations: Passage[], vocabulary: Voc
 }
 
 /** Renders quotes as `label：text[n]`, joined; throws if a quote is not verbatim in its passage. */
-export function renderQuotes(quotes: Quote[], citations: Citation[]): string {
+export function renderQuotes(quotes: Quote[], citations: readonly NumberedPassage[]): string {
   verifyQuotes(quotes, citations)
   return quotes.map((quote) => `${quote.label ? `${quote.label}：` : ''}${quote.text}[${quote.n}]`).join('；')
 }
 
-export function verifyQuotes(quotes: Quote[], citations: Citation[]): void {
+export function verifyQuotes(quotes: Quote[], citations: readonly NumberedPassage[]): void {
   for (const quote of quotes) {
     const passage = citations.find((c) => c.n === quote.n)
     if (!passage || !passage.text.includes(quote.text)) throw new Error(`quote for [${quote.n}] is not in that passage`)

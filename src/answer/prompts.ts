@@ -1,9 +1,11 @@
 import fs from 'node:fs'
+import { ChatPromptTemplate } from '@langchain/core/prompts'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
- * Prompts live in `prompts/*.md`: a `[system]` part and a `[user]` part with `{{name}}` slots.
+ * Prompts live in `prompts/*.md`: a `[system]` part and a `[user]` part with `{{name}}` slots,
+ * read as LangChain chat prompt templates (mustache, which here inserts values unescaped).
  */
 
 export interface PromptTemplate {
@@ -14,7 +16,7 @@ export interface PromptTemplate {
 const PROMPTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'prompts')
 const cache = new Map<string, PromptTemplate>()
 
-export function loadPrompt(name: string): PromptTemplate {
+function loadPrompt(name: string): PromptTemplate {
   const hit = cache.get(name)
   if (hit) return hit
   const text = fs.readFileSync(path.join(PROMPTS_DIR, `${name}.md`), 'utf8')
@@ -25,11 +27,11 @@ export function loadPrompt(name: string): PromptTemplate {
   return prompt
 }
 
-/** Fills `{{name}}` slots; a slot without a value is an error, not a silent blank. */
-export function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-    const value = values[key]
-    if (value === undefined) throw new Error(`prompt slot {{${key}}} has no value`)
-    return value
-  })
+/** `prompts/<name>.md` as a chat prompt template: a system message and a human message. */
+export function chatPrompt(name: string): ChatPromptTemplate {
+  const prompt = loadPrompt(name)
+  return ChatPromptTemplate.fromMessages([
+    ['system', prompt.system],
+    ['human', prompt.user],
+  ], { templateFormat: 'mustache' })
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
-import { CHUNKER_VERSION, chunkDocument, indexedText, type Chunk } from '../ingest/chunk.js'
+import { CHUNKER_VERSION, chunkDocument, indexedText, type Passage } from '../ingest/chunk.js'
 import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
@@ -48,7 +48,7 @@ function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
 }
 
 /** The metadata's parks plus any park derived from a document without metadata. */
-function indexedParks(metadata: CorpusMetadata, chunks: Chunk[]): Park[] {
+function indexedParks(metadata: CorpusMetadata, chunks: Passage[]): Park[] {
   const known = new Set(metadata.parks.map((p) => p.name))
   const derived = [...new Set(chunks.map((c) => c.park))].filter((name) => name !== '' && !known.has(name))
   return [...metadata.parks, ...derived.map((name) => ({ name, aliases: [], english: [] }))]
@@ -105,28 +105,22 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const corpus = await loadCorpus(options.corpusDir, logger)
     const previous = options.force ? undefined : await previousIndex(options)
 
-    const oldDocs = new Map((previous?.manifest.documents ?? []).map((d) => [d.source, d]))
-    const oldChunksBySource = new Map<string, Chunk[]>()
-    for (const chunk of previous?.chunks ?? []) {
-      const list = oldChunksBySource.get(chunk.source) ?? []
-      list.push(chunk)
-      oldChunksBySource.set(chunk.source, list)
-    }
-
     const report: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'reused'> = { added: [], changed: [], removed: [], reused: [] }
-    const plan: Array<{ doc: SourceDocument; fingerprint: string; chunks: Chunk[]; reuse: boolean }> = []
+    const reusedVectors = new Map<string, number[]>()
+    const plan: Array<{ doc: SourceDocument; fingerprint: string; chunks: Passage[]; reuse: boolean }> = []
     for (const doc of corpus.documents) {
       const print = fingerprint(doc, corpus.metadata)
-      const old = oldDocs.get(doc.source)
-      if (old && old.fingerprint === print && oldChunksBySource.has(doc.source)) {
+      const old = previous?.indexedDocument(doc.source)
+      if (old && old.fingerprint === print && old.passages.length > 0) {
         report.reused.push(doc.source)
-        plan.push({ doc, fingerprint: print, chunks: oldChunksBySource.get(doc.source)!, reuse: true })
+        plan.push({ doc, fingerprint: print, chunks: [...old.passages], reuse: true })
+        old.vectors().forEach((vector, i) => reusedVectors.set(old.passages[i]!.id, vector))
       } else {
         ;(old ? report.changed : report.added).push(doc.source)
         plan.push({ doc, fingerprint: print, chunks: chunkDocument(doc, corpus.metadata), reuse: false })
       }
     }
-    for (const source of oldDocs.keys()) if (!corpus.documents.some((d) => d.source === source)) report.removed.push(source)
+    for (const source of previous?.sources() ?? []) if (!corpus.documents.some((d) => d.source === source)) report.removed.push(source)
 
     const finish = async (version: string, chunks: number, embedded: number): Promise<IngestReport> => ({
       version,
@@ -139,7 +133,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       ms: Date.now() - started,
     })
     if (previous && report.added.length + report.changed.length + report.removed.length === 0) {
-      return await finish(previous.version, previous.chunks.length, 0)
+      return await finish(previous.version, previous.passageCount, 0)
     }
 
     const chunks = plan.flatMap((p) => p.chunks)
@@ -152,12 +146,6 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const carryOver = report.reused.length > 0 ? previous?.embeddings : undefined
     const embeddings = options.embeddings ?? carryOver ?? (await createEmbeddings(options.config, undefined, () => terms))
 
-    // Only the passages of reused documents are read back out of the previous HNSW index.
-    const reusedSources = new Set(report.reused)
-    const reusedVectors = new Map<string, number[]>()
-    previous?.chunks.forEach((chunk, label) => {
-      if (reusedSources.has(chunk.source)) reusedVectors.set(chunk.id, previous.store.index.getPoint(label))
-    })
     // Positions in `chunks` of the passages of new and changed documents.
     const reusedChunks = new Set(plan.filter((p) => p.reuse).flatMap((p) => p.chunks))
     const toEmbed = chunks.flatMap((chunk, i) => (reusedChunks.has(chunk) ? [] : [i]))
@@ -192,7 +180,6 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         contentHash: p.doc.contentHash,
         fingerprint: p.fingerprint,
         chunks: p.chunks.length,
-        date: corpus.metadata.documents.find((d) => d.source === p.doc.source)?.date,
       })),
       parks: indexedParks(corpus.metadata, chunks),
     }

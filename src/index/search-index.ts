@@ -4,7 +4,7 @@ import { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
 import type { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
 import hnswlib from 'hnswlib-node'
-import type { Chunk } from '../ingest/chunk.js'
+import type { Passage } from '../ingest/chunk.js'
 import type { Park } from '../ingest/metadata.js'
 import { AppError, IndexError } from '../errors.js'
 import { loadSegmenter } from '../text/tokenize.js'
@@ -15,7 +15,7 @@ import { readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
 
-export const INDEX_FORMAT = 2
+export const INDEX_FORMAT = 3
 
 /**
  * How the HNSW graph is built. LangChain's `addVectors` always takes hnswlib's defaults
@@ -46,8 +46,6 @@ export interface ManifestDocument {
   /** Hash of content, metadata and chunker version: equal fingerprints mean reusable chunks. */
   fingerprint: string
   chunks: number
-  /** Publication date from the metadata (YYYY or YYYY-MM): what "今年" means in the text. */
-  date?: string
 }
 
 export interface Manifest {
@@ -61,54 +59,106 @@ export interface Manifest {
 }
 
 export interface SearchHit {
-  chunk: Chunk
+  passage: Passage
   /** Cosine similarity for dense hits, BM25 score for lexical ones. */
   score: number
 }
 
-/** A loaded index version: passages, their vectors in HNSW, and the BM25 side index. */
+/** What ingest needs of a document in the previous version to reuse it without re-embedding. */
+export interface IndexedDocument {
+  fingerprint: string
+  passages: readonly Passage[]
+  /** The passages' vectors, in the same order. */
+  vectors(): number[][]
+}
+
+/**
+ * A loaded index version. It answers through methods — search, word statistics, what it holds —
+ * so that callers never depend on its HNSW store, BM25 postings or manifest layout.
+ */
 export class SearchIndex {
+  private readonly labels = new Map<Passage, number>()
+
   constructor(
     readonly version: string,
-    readonly manifest: Manifest,
-    readonly chunks: Chunk[],
-    readonly store: HNSWLib,
-    readonly bm25: Bm25Index,
+    private readonly manifest: Manifest,
+    private readonly all: readonly Passage[],
+    private readonly store: HNSWLib,
+    private readonly bm25: Bm25Index,
+    /** The embedder its vectors were made with (ingest reuses it for unchanged documents). */
     readonly embeddings: Embeddings,
-    readonly ef: number,
+    private readonly ef: number,
   ) {
     store.index.setEf(ef)
-    for (const doc of manifest.documents) if (doc.date) this.dates.set(doc.source, doc.date)
+    all.forEach((passage, label) => this.labels.set(passage, label))
   }
 
-  private readonly dates = new Map<string, string>()
+  get documentCount(): number {
+    return this.manifest.documents.length
+  }
 
-  /** The year a document was published, if the metadata gives it. */
-  documentYear(source: string): string | undefined {
-    return this.dates.get(source)?.slice(0, 4)
+  get passageCount(): number {
+    return this.all.length
+  }
+
+  /** Every park a passage belongs to, with the names questions may use for it. */
+  get parks(): readonly Park[] {
+    return this.manifest.parks
+  }
+
+  get embedder(): Manifest['embedder'] {
+    return this.manifest.embedder
+  }
+
+  /** The documents' file names, in corpus order. */
+  sources(): string[] {
+    return this.manifest.documents.map((d) => d.source)
+  }
+
+  /** Every passage, in index order (read-only). */
+  passages(): readonly Passage[] {
+    return this.all
+  }
+
+  /** A document as the previous ingest left it, for reuse; undefined when it is not in this version. */
+  indexedDocument(source: string): IndexedDocument | undefined {
+    const doc = this.manifest.documents.find((d) => d.source === source)
+    if (!doc) return undefined
+    const passages = this.all.filter((p) => p.source === source)
+    return { fingerprint: doc.fingerprint, passages, vectors: () => passages.map((p) => this.store.index.getPoint(this.labels.get(p)!)) }
+  }
+
+  /** How telling a word is (its IDF; unknown words weigh most). */
+  wordWeight(word: string): number {
+    return this.bm25.wordWeight(word)
+  }
+
+  /** In how many passages a word occurs. */
+  wordPassages(word: string): number {
+    return this.bm25.wordPassages(word)
   }
 
   /** Nearest passages by cosine similarity of embeddings; `accept` keeps only some passages. */
-  async dense(query: string, k: number, accept?: (chunk: Chunk) => boolean): Promise<SearchHit[]> {
-    const eligible = accept ? this.chunks.filter(accept).length : this.chunks.length
+  async dense(query: string, k: number, accept?: (passage: Passage) => boolean): Promise<SearchHit[]> {
+    const eligible = accept ? this.all.filter(accept).length : this.all.length
     const limit = Math.min(k, eligible)
     if (limit === 0) return []
     // ef below k would return fewer than k neighbours.
     if (limit > this.ef) this.store.index.setEf(limit)
     try {
       const vector = await this.embeddings.embedQuery(query)
-      const filter = accept ? (doc: { metadata: Record<string, unknown> }) => accept(doc.metadata as unknown as Chunk) : undefined
+      const filter = accept ? (doc: { metadata: Record<string, unknown> }) => accept(doc.metadata as unknown as Passage) : undefined
       const results = await this.store.similaritySearchVectorWithScore(vector, limit, filter)
-      return results.map(([doc, distance]) => ({ chunk: doc.metadata as Chunk, score: 1 - distance }))
+      return results.map(([doc, distance]) => ({ passage: doc.metadata as Passage, score: 1 - distance }))
     } finally {
       if (limit > this.ef) this.store.index.setEf(this.ef)
     }
   }
 
   /** Best passages by BM25 over jieba words and bigrams of the indexed text. */
-  lexical(query: string, k: number, accept?: (chunk: Chunk) => boolean): SearchHit[] {
-    const keep = accept ? (i: number) => accept(this.chunks[i]!) : undefined
-    return this.bm25.search(query, k, keep).map(({ index, score }) => ({ chunk: this.chunks[index]!, score }))
+  lexical(query: string, k: number, accept?: (passage: Passage) => boolean): SearchHit[] {
+    const keep = accept ? (i: number) => accept(this.all[i]!) : undefined
+    return this.bm25.search(query, k, keep).map(({ index, score }) => ({ passage: this.all[index]!, score }))
   }
 }
 
@@ -148,12 +198,9 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
     const localState = config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
     const embeddings = await createEmbeddings(config, localState, () => [])
     const [store, bm25Data] = await Promise.all([HNSWLib.load(dir, embeddings), readJson<Bm25Data>(path.join(dir, FILES.bm25))])
-    const chunks = Array.from({ length: manifest.chunkCount }, (_, i) => {
-      const doc = store.docstore.search(String(i))
-      return doc.metadata as Chunk
-    })
+    const passages = Array.from({ length: manifest.chunkCount }, (_, i) => store.docstore.search(String(i)).metadata as Passage)
     loadSegmenter()
-    return new SearchIndex(name, manifest, chunks, store, new Bm25Index(bm25Data), embeddings, ef)
+    return new SearchIndex(name, manifest, passages, store, new Bm25Index(bm25Data), embeddings, ef)
   } catch (error) {
     if (error instanceof AppError) throw error
     throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} cannot be loaded (${(error as Error).message}): run \`npm run ingest -- --force\``, { cause: error })

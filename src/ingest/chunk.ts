@@ -4,13 +4,19 @@ import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './met
 import { CorpusError } from '../errors.js'
 import { CLAUSE, SENTENCE, spans } from '../text/sentences.js'
 
-export interface Chunk {
+/**
+ * A passage: what ingest cuts, the index stores, retrieval ranks and an answer cites — one type
+ * from the chunker to the response (`Citation` is its public view).
+ */
+export interface Passage {
   /** Document content hash prefix + ordinal: the same text always gets the same id. */
   id: string
   source: string
   title: string
   park: string
   section: string
+  /** Publication year of its document (from the metadata): what 今年/去年 in the text mean. */
+  documentYear?: string
   /** Offsets in the cleaned document: `text === cleaned.slice(start, end)`. */
   start: number
   end: number
@@ -21,7 +27,7 @@ export interface Chunk {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 1
+export const CHUNKER_VERSION = 2
 
 interface Article {
   title: string
@@ -103,11 +109,12 @@ function deriveTitle(doc: SourceDocument, cleaned: CleanedDocument): string {
  * article and starting afresh at each heading; consecutive passages of one section share a
  * sentence so that a fact on the boundary is whole in at least one of them.
  */
-export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max: number = MAX_CHUNK_CHARS): Chunk[] {
+export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max: number = MAX_CHUNK_CHARS): Passage[] {
   const cleaned = cleanText(doc.content)
   const meta = metadata.documents.find((d) => d.source === doc.source)
   const documentPark = meta?.parks[0] ?? mostMentionedPark(cleaned.text, metadata.parks) ?? ''
-  const chunks: Chunk[] = []
+  const documentYear = meta?.date?.slice(0, 4)
+  const chunks: Passage[] = []
 
   for (const article of splitArticles(doc, cleaned, meta)) {
     let section = ''
@@ -124,6 +131,7 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
         title: article.title,
         park: sectionPark,
         section,
+        ...(documentYear ? { documentYear } : {}),
         start,
         end,
         text: cleaned.text.slice(start, end),
@@ -169,7 +177,7 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
  * What is embedded and BM25-indexed: the passage behind a header naming its park, document and
  * section, so that a passage saying only "园区" is still found by a question naming the park.
  */
-export function indexedText(chunk: Chunk): string {
+export function indexedText(chunk: Passage): string {
   const header = [chunk.park, chunk.title, chunk.section && chunk.section !== chunk.title ? chunk.section : '']
     .filter((part) => part !== '')
     .join('｜')

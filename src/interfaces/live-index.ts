@@ -1,5 +1,5 @@
 import type { Answerer } from '../answer/answer.js'
-import type { AnswerMode } from '../answer/types.js'
+import type { AnswerMode, ModelStatus } from '../answer/types.js'
 import { ServiceError } from '../errors.js'
 import type { SearchIndex } from '../index/search-index.js'
 import { readCurrentVersion } from '../index/store.js'
@@ -16,6 +16,8 @@ export interface LiveIndexDeps {
   logger: Logger
   /** How answers are written once an index is served (for health checks before that). */
   mode: AnswerMode
+  /** The model's health: `off` without one, `degraded` while its circuit breaker is open. */
+  modelStatus?: () => ModelStatus
   load(version: string): Promise<SearchIndex>
   answererFor(index: SearchIndex): Answerer
 }
@@ -38,6 +40,10 @@ export class LiveIndex {
     return this.serving?.answerer.mode ?? this.deps.mode
   }
 
+  get modelStatus(): ModelStatus {
+    return this.deps.modelStatus?.() ?? 'off'
+  }
+
   get ready(): boolean {
     return this.serving !== undefined
   }
@@ -50,7 +56,7 @@ export class LiveIndex {
 
   serve(index: SearchIndex): void {
     this.serving = { index, answerer: this.deps.answererFor(index) }
-    this.deps.logger.info(`serving index version ${index.version}: ${index.manifest.documents.length} documents, ${index.chunks.length} passages`)
+    this.deps.logger.info(`serving index version ${index.version}: ${index.documentCount} documents, ${index.passageCount} passages`)
   }
 
   /** Loads the version CURRENT names if it is not the one served; true when it switched. */

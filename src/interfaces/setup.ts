@@ -5,7 +5,8 @@ import { ingest } from '../index/ingest.js'
 import { loadIndex, type SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
-import { Slots } from '../answer/slots.js'
+import { createModelLimits } from '../answer/limits.js'
+import type { ModelLink } from '../answer/pipeline.js'
 import type { RetrieverMode } from '../retrieve/retriever.js'
 import { LiveIndex } from './live-index.js'
 
@@ -53,8 +54,6 @@ export interface AnswererChoice {
   /** LLM answers; defaults to whether the config names a model server or key. */
   llm?: boolean
   retriever?: RetrieverMode
-  /** Shared bound on LLM calls in flight. */
-  llmSlots?: Slots
 }
 
 const usesLlm = (config: Config, choice: AnswererChoice): boolean => choice.llm ?? config.llmEnabled
@@ -69,27 +68,31 @@ async function chatModelFor(config: Config, choice: AnswererChoice): Promise<Bas
   return createChatModel(config)
 }
 
-function answererWith(config: Config, index: SearchIndex, logger: Logger, chat: BaseChatModel | undefined, choice: AnswererChoice): Answerer {
-  return createAnswerer({ index, logger, chat, llmTimeoutMs: config.llmTimeoutMs, retriever: choice.retriever, llmSlots: choice.llmSlots })
+/** The model with the limits every question of this process shares: one deadline each, LLM_CONCURRENCY slots, one breaker. */
+async function modelFor(config: Config, logger: Logger, choice: AnswererChoice): Promise<ModelLink | undefined> {
+  const chat = await chatModelFor(config, choice)
+  if (!chat) return undefined
+  const limits = createModelLimits({ timeoutMs: config.llmTimeoutMs, concurrency: config.http.llmConcurrency, queue: config.http.llmQueue, breaker: config.llmBreaker, logger })
+  return { chat, limits }
 }
 
 export async function answererFor(config: Config, index: SearchIndex, logger: Logger, choice: AnswererChoice = {}): Promise<Answerer> {
-  return answererWith(config, index, logger, await chatModelFor(config, choice), choice)
+  return createAnswerer({ index, logger, model: await modelFor(config, logger, choice), retriever: choice.retriever })
 }
 
 /**
- * The index a long-running service answers from, following new versions as they are written. Its
- * LLM calls are bounded by LLM_CONCURRENCY/LLM_QUEUE, shared by everything the process serves
- * (the HTTP API and the bot), and one chat model serves every index version.
+ * The index a long-running service answers from, following new versions as they are written. One
+ * model and its limits serve everything the process answers (the HTTP API and the bot) on every
+ * index version.
  */
-export async function liveIndexFor(config: Config, logger: Logger, given: AnswererChoice = {}): Promise<LiveIndex> {
-  const choice = { llmSlots: new Slots(config.http.llmConcurrency, config.http.llmQueue), ...given }
-  const chat = await chatModelFor(config, choice)
+export async function liveIndexFor(config: Config, logger: Logger, choice: AnswererChoice = {}): Promise<LiveIndex> {
+  const model = await modelFor(config, logger, choice)
   return new LiveIndex({
     indexDir: config.indexDir,
     logger,
-    mode: chat ? 'llm' : 'extractive',
+    mode: model ? 'llm' : 'extractive',
+    modelStatus: () => (model ? model.limits.status : 'off'),
     load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
-    answererFor: (index) => answererWith(config, index, logger, chat, choice),
+    answererFor: (index) => createAnswerer({ index, logger, model, retriever: choice.retriever }),
   })
 }

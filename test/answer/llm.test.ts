@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ChatOpenAI } from '@langchain/openai'
 import { createAnswerer, type AnswerEvent } from '../../src/answer/answer.js'
+import { createModelLimits } from '../../src/answer/limits.js'
+import { checkModelAnswer } from '../../src/answer/llm.js'
 import { createChatModel } from '../../src/answer/chat-model.js'
 import type { SearchIndex } from '../../src/index/search-index.js'
 import { createLogger } from '../../src/log.js'
@@ -47,7 +49,7 @@ beforeEach(() => {
 
 function llmAnswerer(fields: Parameters<typeof createChatModel>[1] = {}, timeoutMs = RELAXED_MS) {
   const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: timeoutMs, openai: { apiKey: 'test-key', baseURL: fake.baseURL } }, fields)
-  return createAnswerer({ index, logger, chat, llmTimeoutMs: timeoutMs })
+  return createAnswerer({ index, logger, model: { chat, limits: createModelLimits({ timeoutMs, concurrency: 4, queue: 32, breaker: { failures: 100, coolDownMs: 30_000 }, logger }) } })
 }
 
 const QUESTION = '张家界高新区2020年工业总产值是多少？'
@@ -59,6 +61,7 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
     expect(response.mode).toBe('llm')
     expect(response.found).toBe(true)
     expect(response.answer).toBe('张家界高新区2020年完成工业总产值23.05亿元[1]，增长4.26%[1]。')
+    expect(response.cited).toEqual([1])
     expect(response.citations).toHaveLength(5)
     const [system, user] = fake.requests[0]!.body.messages
     expect(system!.role).toBe('system')
@@ -161,5 +164,20 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
       console.warn = originalWarn
     }
     expect(fetched.some((url) => url.includes('tiktoken'))).toBe(true)
+  })
+})
+
+describe('rule: the model-answer check', () => {
+  it('keeps markers that name one of the k passages, drops the rest, and lists the cited ones in order of first use', () => {
+    expect(checkModelAnswer('甲[3]，乙[1][9]，丙[3, 2]。', 3)).toEqual({ found: true, text: '甲[3]，乙[1]，丙[3][2]。', cited: [3, 1, 2] })
+  })
+
+  it('an answer citing nothing valid is unusable (the caller falls back to extractive)', () => {
+    expect(checkModelAnswer('大概二十多亿元[7]。', 5)).toBeUndefined()
+    expect(checkModelAnswer('   ', 5)).toBeUndefined()
+  })
+
+  it('the sentinel means the documents do not say', () => {
+    expect(checkModelAnswer('NOT_IN_DOCUMENTS', 5)).toEqual({ found: false, text: '', cited: [] })
   })
 })

@@ -6,7 +6,7 @@ import { checkTargets, renderMarkdown, type BenchResults } from '../../bench/rep
 import { percentile, recallAtK, summarize } from '../../bench/stats.js'
 import { seededRandom, syntheticChunks, syntheticTerms } from '../../bench/synthetic.js'
 import { loadCorpus } from '../../src/ingest/corpus.js'
-import { chunkDocument, indexedText, type Chunk } from '../../src/ingest/chunk.js'
+import { chunkDocument, indexedText, type Passage } from '../../src/ingest/chunk.js'
 import { termFrequencies } from '../../src/text/tokenize.js'
 import { silentLogger } from '../../src/log.js'
 import { CORPUS_DIR, tempDir } from '../helpers.js'
@@ -30,7 +30,7 @@ describe('stats', () => {
 })
 
 describe('syntheticChunks', () => {
-  const seed: Chunk[] = [
+  const seed: Passage[] = [
     { id: 'a-0', source: 'a.txt', title: '甲', park: '怀化高新区', section: '', start: 0, end: 30, text: '园区新签约项目十二个。总投资达到五十亿元。短句。' },
     { id: 'b-0', source: 'b.txt', title: '乙', park: '湘西高新区', section: '', start: 0, end: 30, text: '湘西高新区规模工业增加值增长百分之十。' },
   ]

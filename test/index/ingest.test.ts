@@ -72,17 +72,17 @@ describe('ingest', () => {
     expect(await readCurrentVersion(indexDir)).toBe(report.version)
 
     const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
-    expect(index.chunks).toHaveLength(report.chunks)
-    expect(index.manifest.embedder).toEqual({ id: 'local-hashed-tfidf-v1', dimensions: 1024 })
-    expect(index.store.index.getCurrentCount()).toBe(report.chunks)
-    for (const chunk of [index.chunks[3]!, index.chunks[40]!, index.chunks[80]!]) {
+    expect(index.passageCount).toBe(report.chunks)
+    expect(index.embedder).toEqual({ id: 'local-hashed-tfidf-v1', dimensions: 1024 })
+    expect(index.passages()).toHaveLength(report.chunks)
+    for (const chunk of [index.passages()[3]!, index.passages()[40]!, index.passages()[80]!]) {
       const [top] = await index.dense(indexedText(chunk), 3)
-      expect(top!.chunk.id).toBe(chunk.id)
+      expect(top!.passage.id).toBe(chunk.id)
       expect(top!.score).toBeGreaterThan(0.99)
-      expect(index.lexical(chunk.text, 1)[0]!.chunk.id).toBe(chunk.id)
+      expect(index.lexical(chunk.text, 1)[0]!.passage.id).toBe(chunk.id)
     }
-    const hit = (await index.dense('张家界高新区工业总产值', 5)).find((h) => h.chunk.text.includes('完成工业总产值23.05亿元'))
-    expect(hit?.chunk.park).toBe('张家界高新区')
+    const hit = (await index.dense('张家界高新区工业总产值', 5)).find((h) => h.passage.text.includes('完成工业总产值23.05亿元'))
+    expect(hit?.passage.park).toBe('张家界高新区')
   })
 
   it('re-embeds only the chunks of the one document that changed', async () => {
@@ -98,15 +98,15 @@ describe('ingest', () => {
     embedder.embeddedCount = 0
     const second = await run()
     const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
-    const huaihuaChunks = index.chunks.filter((c) => c.source === SEED.huaihua).length
+    const huaihuaChunks = index.passages().filter((c) => c.source === SEED.huaihua).length
     expect(second.changed).toEqual([SEED.huaihua])
     expect(second.reused).toHaveLength(4)
     expect(embedder.embeddedCount).toBe(huaihuaChunks)
     expect(second.embedded).toBe(huaihuaChunks)
-    expect(index.chunks.some((c) => c.text.includes('研发人员达到120人'))).toBe(true)
+    expect(index.passages().some((c) => c.text.includes('研发人员达到120人'))).toBe(true)
     // Reused vectors still find their passages.
-    const zjj = index.chunks.find((c) => c.source === SEED.zhangjiajiePark)!
-    expect((await index.dense(indexedText(zjj), 1))[0]!.chunk.id).toBe(zjj.id)
+    const zjj = index.passages().find((c) => c.source === SEED.zhangjiajiePark)!
+    expect((await index.dense(indexedText(zjj), 1))[0]!.passage.id).toBe(zjj.id)
 
     await fs.rm(path.join(corpusDir, SEED.xiangxi))
     embedder.embeddedCount = 0
@@ -200,7 +200,7 @@ describe('ingest', () => {
     expect((await fs.readFile(path.join(indexDir, CURRENT_FILE), 'utf8')).trim()).toBe(reports[2]!.version)
     expect((await fs.readdir(indexDir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
     // An older version stays loadable, for readers that opened it before the switch.
-    expect((await loadIndex({ indexDir, config: localConfig, ef: 64, version: reports[1]!.version })).chunks.length).toBe(reports[1]!.chunks)
+    expect((await loadIndex({ indexDir, config: localConfig, ef: 64, version: reports[1]!.version })).passageCount).toBe(reports[1]!.chunks)
   })
 
   it('refuses to run while another live ingest holds the lock, and takes over a stale one', async () => {

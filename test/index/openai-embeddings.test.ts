@@ -69,7 +69,7 @@ describe('EMBEDDINGS=openai', () => {
     expect(seen.requests).toBe(0)
 
     const index = await loadIndex({ indexDir, config: openaiConfig(), ef: 64 })
-    expect(index.manifest.embedder).toEqual({ id: 'openai:fake-embed', dimensions: 64 })
+    expect(index.embedder).toEqual({ id: 'openai:fake-embed', dimensions: 64 })
     const hits = await index.dense('常德经开区今年上半年共引进项目47个', 5)
     expect(hits).toHaveLength(5)
     expect(seen.requests).toBe(1)

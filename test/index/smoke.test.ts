@@ -28,7 +28,7 @@ const chinese = () => items.filter((item) => item.type !== 'english')
 
 function rankOfEvidence(item: EvalItem, hits: SearchHit[]): number {
   const evidence = evidenceOf(item).map(squeeze)
-  return hits.findIndex((hit) => evidence.some((e) => squeeze(hit.chunk.text).includes(e)))
+  return hits.findIndex((hit) => evidence.some((e) => squeeze(hit.passage.text).includes(e)))
 }
 
 describe('retrieval smoke test (evals/smoke.jsonl)', () => {

@@ -1,14 +1,14 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { chunkDocument, indexedText, MAX_CHUNK_CHARS, type Chunk } from '../../src/ingest/chunk.js'
+import { chunkDocument, indexedText, MAX_CHUNK_CHARS, type Passage } from '../../src/ingest/chunk.js'
 import { cleanText } from '../../src/ingest/clean.js'
 import { loadCorpus, sha256, type Corpus } from '../../src/ingest/corpus.js'
 import { silentLogger } from '../../src/log.js'
 import { CORPUS_DIR, SEED } from '../helpers.js'
 
 let corpus: Corpus
-const chunksOf = new Map<string, Chunk[]>()
+const chunksOf = new Map<string, Passage[]>()
 
 beforeAll(async () => {
   corpus = await loadCorpus(CORPUS_DIR, silentLogger)

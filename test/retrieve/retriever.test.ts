@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { RunnableLambda } from '@langchain/core/runnables'
 import type { Document } from '@langchain/core/documents'
 import type { SearchIndex } from '../../src/index/search-index.js'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
+import { AgreementReranker } from '../../src/retrieve/rerank.js'
 import { ParkRetriever } from '../../src/retrieve/retriever.js'
 import { seedIndex, SEED } from '../helpers.js'
 
@@ -30,8 +32,28 @@ describe('ParkRetriever (a LangChain BaseRetriever)', () => {
     expect(() => new ParkRetriever({ index, k: 3, park: '长沙' })).toThrow(/Known parks/)
   })
 
+  it('returns at most k candidates, fused from dense and BM25', async () => {
+    expect(await new ParkRetriever({ index, k: 7 }).invoke('工业总产值')).toHaveLength(7)
+  })
+})
+
+describe('AgreementReranker (a LangChain document compressor)', () => {
   it('a year or period the question names beats word overlap: 上半年 vs 2019', async () => {
-    const [first] = await new ParkRetriever({ index, k: 1 }).invoke('常德经开区2020年上半年引进了多少个项目')
+    const catalog = new ParkCatalog([...index.parks])
+    const question = '常德经开区2020年上半年引进了多少个项目'
+    const candidates = await new ParkRetriever({ index, k: 40 }).invoke(question)
+    const [first] = await new AgreementReranker({ index, catalog, k: 1 }).compressDocuments(candidates, question)
     expect(first!.pageContent).toContain('47个')
+    expect(first!.metadata.park).toBe('常德经开区')
+  })
+
+  it('keeps k passages, re-scored best first', async () => {
+    const catalog = new ParkCatalog([...index.parks])
+    const candidates = await new ParkRetriever({ index, k: 40 }).invoke('张家界高新区2020年工业总产值')
+    const ranked = await new AgreementReranker({ index, catalog, k: 5 }).compressDocuments(candidates, '张家界高新区2020年工业总产值是多少')
+    expect(ranked).toHaveLength(5)
+    const scores = ranked.map((d) => d.metadata.score)
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores)
+    expect(ranked[0]!.pageContent).toContain('23.05亿元')
   })
 })

@@ -33,7 +33,7 @@ runCli(async () => {
 
   // The eval measures the corpus as it is now, not whatever index was last built.
   const index = await openIndex(config, logger, { refresh: true })
-  const known = new Set(index.manifest.documents.map((d) => d.source))
+  const known = new Set(index.sources())
   for (const { file, line, item } of dataset.items) {
     const missing = sourcesOf(item).filter((s) => !known.has(s))
     if (missing.length > 0) logger.warn(`${file}:${line}: ${item.id} names ${missing.join(', ')}, which is not in ${config.corpusDir}; it can only be scored on its answer`)

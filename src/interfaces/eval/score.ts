@@ -1,4 +1,4 @@
-import type { AnswerResponse, Citation } from '../../answer/types.js'
+import { citedCitations, type AnswerResponse, type Citation } from '../../answer/types.js'
 import { evidenceOf, sourcesOf, squeeze, type EvalItem } from './dataset.js'
 
 /**
@@ -37,20 +37,10 @@ function answerIsCorrect(item: EvalItem, response: AnswerResponse): boolean {
   return item.type === 'list' ? held >= Math.max(1, item.answers.length - 1) : held > 0
 }
 
-/**
- * The passages an answer rests on: those its `[n]` markers name, or every citation when the answer
- * carries no marker (then the whole list is what the reader is pointed to).
- */
-export function citedPassages(response: AnswerResponse): Citation[] {
-  const marked = new Set([...response.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))
-  const cited = response.citations.filter((c) => marked.has(c.n))
-  return cited.length > 0 ? cited : response.citations
-}
-
 export function scoreItem(item: EvalItem, response: AnswerResponse): ItemScore {
   const correct = answerIsCorrect(item, response)
   if (!isAnswerable(item)) return { correct, hitRank: null, citedEvidence: null }
   const index = response.citations.findIndex((c) => holdsEvidence(item, c))
-  const citedEvidence = response.found ? citedPassages(response).some((c) => holdsEvidence(item, c)) : null
+  const citedEvidence = response.found ? citedCitations(response).some((c) => holdsEvidence(item, c)) : null
   return { correct, hitRank: index < 0 ? null : index + 1, citedEvidence }
 }

@@ -14,7 +14,7 @@ import { openApiDocument } from './openapi.js'
 import type { streamEventSchemas } from './schemas.js'
 
 export interface AppDeps {
-  live: Pick<LiveIndex, 'current' | 'ready' | 'mode'>
+  live: Pick<LiveIndex, 'current' | 'ready' | 'mode' | 'modelStatus'>
   logger: Pino
   http: HttpConfig
   /** Shown in the OpenAPI document. */
@@ -174,11 +174,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/healthz', (_req, res) => {
     if (!live.ready) {
-      res.status(503).json({ status: 'starting', documents: 0, chunks: 0, indexVersion: null, mode: live.mode })
+      res.status(503).json({ status: 'starting', documents: 0, chunks: 0, indexVersion: null, mode: live.mode, model: live.modelStatus })
       return
     }
     const { index, answerer } = live.current()
-    res.json({ status: 'ok', documents: index.manifest.documents.length, chunks: index.chunks.length, indexVersion: index.version, mode: answerer.mode })
+    res.json({ status: 'ok', documents: index.documentCount, chunks: index.passageCount, indexVersion: index.version, mode: answerer.mode, model: live.modelStatus })
   })
 
   const openApi = JSON.stringify(openApiDocument(deps.version))

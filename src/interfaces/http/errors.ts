@@ -21,7 +21,6 @@ const APP_ERRORS: Record<string, Omit<HttpFailure, 'message'>> = {
   invalid_request: { status: 400, code: 'invalid_request' },
   unknown_park: { status: 400, code: 'unknown_park' },
   not_ready: { status: 503, code: 'not_ready', retryAfter: 5 },
-  overloaded: { status: 503, code: 'overloaded', retryAfter: 2 },
 }
 
 /** body-parser's error types (the `type` property of its errors). */

@@ -46,7 +46,7 @@ export function openApiDocument(version: string): JsonSchema {
             '413': errorResponse('payload_too_large: the body is over 16 KB'),
             '415': errorResponse('unsupported_media_type: the body is not application/json in UTF-8'),
             '429': errorResponse('rate_limited: too many questions from this client; see Retry-After'),
-            '503': errorResponse('not_ready (index loading) or overloaded (LLM queue full); see Retry-After'),
+            '503': errorResponse('not_ready: the index is still loading; see Retry-After'),
             '500': errorResponse('internal'),
           },
         },

@@ -22,6 +22,7 @@ export const answerResponseSchema = z.object({
   answer: z.string(),
   found: z.boolean().describe('false: the documents do not say; the citations are then the closest passages.'),
   mode: answerModeSchema,
+  cited: z.array(z.number().int().min(1)).describe('The [n] the answer uses, in order of first use (empty when found is false): which citations back the answer.'),
   citations: z.array(citationSchema),
 })
 
@@ -35,7 +36,6 @@ export const errorCodeSchema = z.enum([
   'unauthorized',
   'rate_limited',
   'not_ready',
-  'overloaded',
   'internal',
 ])
 
@@ -51,6 +51,7 @@ export const healthSchema = z.object({
   chunks: z.number().int(),
   indexVersion: z.string().nullable(),
   mode: answerModeSchema,
+  model: z.enum(['ok', 'degraded', 'off']).describe('off: no model configured; degraded: the model kept failing and answers are extractive until it recovers.'),
 })
 
 /** Server-Sent Events of a streamed answer, in order: token*, citations, done (or error). */

@@ -191,7 +191,7 @@ export function createDialog(deps: DialogDeps): Dialog {
       logger.info(`telegram: answered in a ${message.chatType} chat (found ${response.found}, ${response.mode}, ${response.citations.length} passages, ${Date.now() - started} ms)`)
     } catch (error) {
       if (error instanceof AbortedError) return
-      if (error instanceof ServiceError) return say(message, error.code === 'overloaded' ? TEXT[lang].overloaded : TEXT[lang].notReady)
+      if (error instanceof ServiceError) return say(message, TEXT[lang].notReady)
       if (error instanceof RequestError) return say(message, escapeHtml(error.message))
       logger.error(`telegram: a question could not be answered: ${(error as Error).message}`)
       return say(message, TEXT[lang].failed)

@@ -1,4 +1,4 @@
-import type { AnswerResponse, Citation } from '../../answer/types.js'
+import { citedCitations, type AnswerResponse, type Citation } from '../../answer/types.js'
 import { isEnglish } from '../../retrieve/query.js'
 
 /**
@@ -30,11 +30,9 @@ const HEADINGS = {
   en: { sources: 'Sources', closest: 'Closest passages' },
 }
 
-/** Passage numbers the answer cites with `[n]`, in the order of the citations. */
-export function citedPassages(response: AnswerResponse): Citation[] {
-  if (!response.found) return response.citations.slice(0, CLOSEST_SHOWN)
-  const cited = new Set([...response.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])))
-  return response.citations.filter((citation) => cited.has(citation.n))
+/** The passages listed under a reply: those the answer cites, or the closest few when it found nothing. */
+export function sourcesShown(response: AnswerResponse): Citation[] {
+  return response.found ? citedCitations(response) : response.citations.slice(0, CLOSEST_SHOWN)
 }
 
 function excerpt(text: string): string {
@@ -106,7 +104,7 @@ export function renderAnswer(response: AnswerResponse, lang: Lang, limit = MESSA
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph !== '')
   const blocks = paragraphs.flatMap((paragraph) => splitPlain(paragraph, limit)).map(escapeHtml)
-  const sources = citedPassages(response)
+  const sources = sourcesShown(response)
   if (sources.length > 0) {
     const heading = `<b>${response.found ? HEADINGS[lang].sources : HEADINGS[lang].closest}</b>`
     blocks.push(`${heading}\n${sourceEntry(sources[0]!)}`, ...sources.slice(1).map(sourceEntry))

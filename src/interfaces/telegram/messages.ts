@@ -15,7 +15,6 @@ export const TEXT = {
     tooLong: `问题太长了（最多 ${MAX_QUESTION_CHARS} 个字），请精简后再问。`,
     rateLimited: (seconds: number) => `问得有点快了，请 ${seconds} 秒后再问。`,
     notReady: '我还在加载文档，请几秒钟后再试。',
-    overloaded: '现在提问的人太多了，请稍后再试。',
     failed: '抱歉，回答时出了问题，请再试一次。',
   },
   en: {
@@ -26,7 +25,6 @@ export const TEXT = {
     tooLong: `That question is too long (at most ${MAX_QUESTION_CHARS} characters); please shorten it.`,
     rateLimited: (seconds: number) => `You're asking faster than I can keep up with; please wait ${seconds} s and ask again.`,
     notReady: "I'm still loading the documents; please try again in a few seconds.",
-    overloaded: 'Too many questions at once right now; please try again shortly.',
     failed: 'Sorry, something went wrong while answering; please try again.',
   },
 } satisfies Record<Lang, Record<string, string | ((n: number) => string)>>
@@ -61,7 +59,7 @@ export function exampleQuestions(index: SearchIndex): Promise<string[]> {
 async function findExamples(index: SearchIndex): Promise<string[]> {
   // Extractive on purpose: cheap, offline, and it does not spend the model's capacity on help.
   const answerer = createAnswerer({ index, logger: silentLogger })
-  const parks = index.manifest.parks.map((park) => ({ name: park.name, english: park.english[0] ?? park.name }))
+  const parks = index.parks.map((park) => ({ name: park.name, english: park.english[0] ?? park.name }))
   const chosen: string[] = []
   const usedParks = new Set<string>()
   for (const { shape } of EXAMPLE_SHAPES) {
@@ -81,10 +79,10 @@ async function findExamples(index: SearchIndex): Promise<string[]> {
 
 /** `/start` and `/help`: what the bot answers from, and how to ask. */
 export async function helpText(index: SearchIndex, lang: Lang, username: string): Promise<string> {
-  const titles = [...new Map(index.chunks.map((chunk) => [`${chunk.source}\u0000${chunk.title}`, chunk])).values()]
-  const listed = titles.slice(0, TITLES_SHOWN).map((chunk) => `• ${escapeHtml(chunk.title)}${chunk.title.includes(chunk.park) ? '' : `（${escapeHtml(chunk.park)}）`}`)
+  const titles = [...new Map(index.passages().map((passage) => [`${passage.source}\u0000${passage.title}`, passage])).values()]
+  const listed = titles.slice(0, TITLES_SHOWN).map((passage) => `• ${escapeHtml(passage.title)}${passage.title.includes(passage.park) ? '' : `（${escapeHtml(passage.park)}）`}`)
   const more = titles.length - listed.length
-  const parks = index.manifest.parks.map((park) => escapeHtml(lang === 'zh' ? park.name : `${park.english[0] ?? park.name} (${park.name})`))
+  const parks = index.parks.map((park) => escapeHtml(lang === 'zh' ? park.name : `${park.english[0] ?? park.name} (${park.name})`))
   const examples = (await exampleQuestions(index)).map((question) => `• ${escapeHtml(question)}`)
   // Titles, not files: one file may hold several articles, and users know them by their titles.
   const documents = titles.length

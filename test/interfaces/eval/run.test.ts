@@ -25,10 +25,10 @@ const cite = (n: number, text: string) => ({ n, id: `p${n}`, source: SOURCE, tit
 /** Canned answers per question: a hit at rank 1 (correct), a hit at rank 2 (refused), a hit at
  * rank 3 (wrong name), a correct refusal, and a rejected question. */
 const CANNED: Record<string, AnswerResponse | Error> = {
-  'a?': { answer: '完成工业总产值23.05亿元[1]', found: true, mode: 'extractive', citations: [cite(1, '完成工业总产值23.05亿元，增长4.26%'), cite(2, 'x')] },
-  'b?': { answer: '没有', found: false, mode: 'extractive', citations: [cite(1, 'x'), cite(2, '完成固定资产投资19.27亿元，增长16.6%')] },
-  'c?': { answer: '某某[1]', found: true, mode: 'llm', citations: [cite(1, 'x'), cite(2, 'y'), cite(3, '市委书记虢正贵出席活动并讲话')] },
-  'd?': { answer: '没有', found: false, mode: 'extractive', citations: [] },
+  'a?': { answer: '完成工业总产值23.05亿元[1]', found: true, mode: 'extractive', cited: [1], citations: [cite(1, '完成工业总产值23.05亿元，增长4.26%'), cite(2, 'x')] },
+  'b?': { answer: '没有', found: false, mode: 'extractive', cited: [], citations: [cite(1, 'x'), cite(2, '完成固定资产投资19.27亿元，增长16.6%')] },
+  'c?': { answer: '某某[1]', found: true, mode: 'llm', cited: [1], citations: [cite(1, 'x'), cite(2, 'y'), cite(3, '市委书记虢正贵出席活动并讲话')] },
+  'd?': { answer: '没有', found: false, mode: 'extractive', cited: [], citations: [] },
   'e?': new RequestError('invalid_request', 'question: too long'),
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AnswerResponse, Citation } from '../../../src/answer/types.js'
 import type { EvalItem } from '../../../src/interfaces/eval/dataset.js'
-import { citedPassages, scoreItem } from '../../../src/interfaces/eval/score.js'
+import { scoreItem } from '../../../src/interfaces/eval/score.js'
 
 const SOURCE = '000_ef3de33d80b76fbe.txt'
 
@@ -9,8 +9,9 @@ function citation(n: number, text: string, source = SOURCE): Citation {
   return { n, id: `c${n}`, source, title: 't', park: '张家界高新区', text, score: 1 }
 }
 
-function response(answer: string, found: boolean, texts: (string | [string, string])[]): AnswerResponse {
-  return { answer, found, mode: 'extractive', citations: texts.map((t, i) => (Array.isArray(t) ? citation(i + 1, t[0], t[1]) : citation(i + 1, t))) }
+/** A response citing `cited` (by default passage 1 when found): which passages back an answer is data. */
+function response(answer: string, found: boolean, texts: (string | [string, string])[], cited = found ? [1] : []): AnswerResponse {
+  return { answer, found, mode: 'extractive', cited, citations: texts.map((t, i) => (Array.isArray(t) ? citation(i + 1, t[0], t[1]) : citation(i + 1, t))) }
 }
 
 const numeric: EvalItem = { id: 'n', question: '工业总产值？', answers: ['23.05亿元'], source: SOURCE, evidence: '完成工业总产值23.05亿元，增长4.26%', type: 'numeric' }
@@ -48,10 +49,13 @@ describe('scoreItem', () => {
   })
 })
 
-describe('citedPassages', () => {
-  it('is the passages named by [n] markers, or all of them when the answer has none', () => {
-    const r = response('甲[2]，乙[3][2]', true, ['a', 'b', 'c', 'd'])
-    expect(citedPassages(r).map((c) => c.n)).toEqual([2, 3])
-    expect(citedPassages({ ...r, answer: '没有标记' }).map((c) => c.n)).toEqual([1, 2, 3, 4])
+describe('citation precision', () => {
+  it('counts the passages the response cites (its `cited` data), not markers in the text', () => {
+    const evidence = '完成工业总产值23.05亿元，增长4.26%'
+    const texts = ['x', evidence, 'y']
+    expect(scoreItem(numeric, response('23.05亿元[1]', true, texts, [2])).citedEvidence).toBe(true)
+    // The text's marker says [2], the data says [1]: the data decides.
+    expect(scoreItem(numeric, response('23.05亿元[2]', true, texts, [1])).citedEvidence).toBe(false)
+    expect(scoreItem(numeric, response('没有', false, texts)).citedEvidence).toBe(null)
   })
 })

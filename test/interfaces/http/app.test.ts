@@ -24,7 +24,7 @@ afterAll(async () => {
   await server.close()
 })
 
-const ids = () => new Set(index.chunks.map((c) => c.id))
+const ids = () => new Set(index.passages().map((c) => c.id))
 
 async function expectError(response: Response, status: number, code: string): Promise<string> {
   const body = await response.json()
@@ -42,13 +42,16 @@ describe('POST /ask (JSON)', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const body = await response.json()
-    expect(Object.keys(body)).toEqual(['answer', 'found', 'mode', 'citations'])
+    expect(Object.keys(body)).toEqual(['answer', 'found', 'mode', 'cited', 'citations'])
     answerResponseSchema.parse(body)
     body.citations.forEach((c: unknown) => expect(Object.keys(citationSchema.strict().parse(c))).toEqual(['n', 'id', 'source', 'title', 'park', 'text', 'score']))
     expect(body).toMatchObject({ found: true, mode: 'extractive' })
     expect(body.answer).toContain('23.05亿元')
     expect(body.citations.map((c: { n: number }) => c.n)).toEqual([1, 2, 3])
     for (const c of body.citations) expect(ids().has(c.id)).toBe(true)
+    // Which passages back the answer is data: each cited n is a citation that holds the quote.
+    expect(body.cited.length).toBeGreaterThan(0)
+    for (const n of body.cited) expect(body.answer).toContain(`[${n}]`)
   })
 
   it('is the same answer as answer() gives, for park filters, refusals and English too', async () => {
@@ -167,7 +170,7 @@ describe('GET /healthz and /openapi.json', () => {
     const response = await fetch(server.url + '/healthz')
     expect(response.status).toBe(200)
     const body = healthSchema.parse(await response.json())
-    expect(body).toEqual({ status: 'ok', documents: 5, chunks: index.chunks.length, indexVersion: index.version, mode: 'extractive' })
+    expect(body).toEqual({ status: 'ok', documents: 5, chunks: index.passageCount, indexVersion: index.version, mode: 'extractive', model: 'off' })
   })
 
   it('before an index is served: healthz says starting and /ask is 503 not_ready with Retry-After', async () => {

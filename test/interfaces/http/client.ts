@@ -41,7 +41,7 @@ export function servedLive(index: SearchIndex, answerer: (index: SearchIndex) =>
   return live
 }
 
-export async function startTestServer(live: Pick<LiveIndex, 'current' | 'ready' | 'mode'>, http: Partial<HttpConfig> = {}): Promise<TestServer> {
+export async function startTestServer(live: Pick<LiveIndex, 'current' | 'ready' | 'mode' | 'modelStatus'>, http: Partial<HttpConfig> = {}): Promise<TestServer> {
   const { log, logs } = captureLog()
   const app = createApp({ live, logger: log, http: { ...HTTP_DEFAULTS, ...http }, version: '0.0.0-test' })
   const server = await listen(app, 0, '127.0.0.1')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../../src/answer/answer.js'
 import { createChatModel } from '../../../src/answer/chat-model.js'
-import { Slots } from '../../../src/answer/slots.js'
+import { Breaker, ModelLimits, Slots } from '../../../src/answer/limits.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { silentLogger } from '../../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../../fakes/openai-server.js'
@@ -31,7 +31,8 @@ beforeEach(() => {
 
 async function llmServer(slots: Slots): Promise<TestServer> {
   const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: 30_000, openai: { apiKey: 'test-key', baseURL: fake.baseURL } })
-  return startTestServer(servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger, chat, llmTimeoutMs: 30_000, llmSlots: slots })))
+  const limits = new ModelLimits({ timeoutMs: 30_000, slots, breaker: new Breaker({ failures: 3, coolDownMs: 30_000, logger: silentLogger }) })
+  return startTestServer(servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger, model: { chat, limits } })))
 }
 
 describe('HTTP API with a language model', () => {
@@ -45,7 +46,7 @@ describe('HTTP API with a language model', () => {
       expect(tokens.length).toBeGreaterThan(5)
       expect(tokens.join('')).toBe(MODEL_ANSWER)
       expect(events.slice(-2).map((e) => e.event)).toEqual(['citations', 'done'])
-      expect(events.at(-1)!.data).toEqual({ answer: MODEL_ANSWER, found: true, mode: 'llm' })
+      expect(events.at(-1)!.data).toEqual({ answer: MODEL_ANSWER, found: true, mode: 'llm', cited: [1] })
       expect(fake.requests[0]!.body.stream).toBe(true)
     } finally {
       await server.close()
@@ -85,7 +86,7 @@ describe('HTTP API with a language model', () => {
     }
   })
 
-  it('bounded LLM concurrency: with every slot and queue place taken, a question gets 503 overloaded', async () => {
+  it('bounded LLM concurrency: with every slot and queue place taken, a question gets the extractive answer at once', async () => {
     fake.behaviour = { kind: 'stall', ms: 1500 }
     const slots = new Slots(1, 1)
     const server = await llmServer(slots)
@@ -95,10 +96,10 @@ describe('HTTP API with a language model', () => {
       await arrived
       const queued = server.post('/ask', { question: QUESTION })
       await expect.poll(() => slots.inQueue, { timeout: 10_000 }).toBe(1)
-      const refused = await server.post('/ask', { question: QUESTION })
-      expect(refused.status).toBe(503)
-      expect(refused.headers.get('retry-after')).toBe('2')
-      expect((await refused.json()).error.code).toBe('overloaded')
+      const turnedAway = await server.post('/ask', { question: QUESTION })
+      expect(turnedAway.status).toBe(200)
+      expect(await turnedAway.json()).toMatchObject({ mode: 'extractive', found: true, cited: [1] })
+      expect(slots.inQueue).toBe(1)
       const [first, second] = await Promise.all([running, queued])
       expect([first.status, second.status]).toEqual([200, 200])
       expect((await first.json()).mode).toBe('llm')

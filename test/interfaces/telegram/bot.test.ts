@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAnswerer, REFUSAL, type Answerer } from '../../../src/answer/answer.js'
+import { createModelLimits } from '../../../src/answer/limits.js'
 import { createChatModel } from '../../../src/answer/chat-model.js'
 import type { AnswerResponse } from '../../../src/answer/types.js'
 import { BotError } from '../../../src/errors.js'
@@ -96,7 +97,7 @@ function expectCitedAnswer(html: string, expected: AnswerResponse): void {
   expect(cited.size).toBeGreaterThan(0)
   for (const citation of expected.citations.filter((c) => cited.has(c.n))) {
     expect(visible(html)).toContain(`[${citation.n}] ${citation.title}`)
-    expect(index.chunks.some((chunk) => chunk.id === citation.id)).toBe(true)
+    expect(index.passages().some((chunk) => chunk.id === citation.id)).toBe(true)
   }
 }
 
@@ -105,7 +106,7 @@ describe('Telegram bot', () => {
     const { bot } = await startBot()
     fake.push(textMessage(dm(1), user(1), '/start', command('/start')))
     const [help] = await replies(1, 1)
-    for (const park of index.manifest.parks) expect(help).toContain(park.name)
+    for (const park of index.parks) expect(help).toContain(park.name)
     const listed = /<b>文档<\/b>（(\d+) 篇）\n((?:• .+\n?)+)/.exec(help!)!
     expect(listed[2]!.trim().split('\n')).toHaveLength(Number(listed[1]))
     // The seed corpus: four files of one article each, and one of three.
@@ -266,7 +267,7 @@ describe('Telegram bot', () => {
       // About 150 pieces: 1,500 tiny ones took minutes on a VM whose timers fire many times late.
       openai.behaviour = { kind: 'slow', content: paragraphs.join('\n\n'), pieceMs: 1, pieceChars: 40 }
       const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: 60_000, openai: { apiKey: 'test-key', baseURL: openai.baseURL } })
-      const { bot } = await startBot({ answerer: (i) => createAnswerer({ index: i, logger: silentLogger, chat, llmTimeoutMs: 60_000 }), editEveryMs: 500 })
+      const { bot } = await startBot({ answerer: (i) => createAnswerer({ index: i, logger: silentLogger, model: { chat, limits: createModelLimits({ timeoutMs: 60_000, concurrency: 4, queue: 32, breaker: { failures: 3, coolDownMs: 30_000 }, logger: silentLogger }) } }), editEveryMs: 500 })
       fake.push(textMessage(dm(14), user(14), '常德高新区有多少家高新技术企业？'))
       await fake.waitFor(() => sentTo(14).some((call) => textOf(call).includes('<b>来源</b>')), 120_000)
       await bot.settled()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AnswerResponse, Citation } from '../../../src/answer/types.js'
-import { citedPassages, escapeHtml, MESSAGE_LIMIT, renderAnswer, renderPartial, splitPlain } from '../../../src/interfaces/telegram/format.js'
+import { escapeHtml, sourcesShown, MESSAGE_LIMIT, renderAnswer, renderPartial, splitPlain } from '../../../src/interfaces/telegram/format.js'
 
 const citation = (n: number, text: string, extra: Partial<Citation> = {}): Citation => ({ n, id: `c${n}`, source: 'doc.txt', title: `标题${n}`, park: '常德高新区', text, score: 1, ...extra })
 
@@ -13,6 +13,7 @@ describe('escaping', () => {
       answer: 'A<B & C>D [1]',
       found: true,
       mode: 'extractive',
+      cited: [1],
       citations: [citation(1, 'x < y && y > z', { title: 'T<i>itle</i>', park: 'P&Q' })],
     }
     const [html] = renderAnswer(response, 'en')
@@ -29,24 +30,26 @@ describe('escaping', () => {
 describe('sources', () => {
   const citations = [citation(1, '一'), citation(2, '二'), citation(3, '三'), citation(4, '四')]
 
-  it('lists only the passages the answer cites, under the heading in the user’s language', () => {
-    const response: AnswerResponse = { answer: '甲[3]，乙[1]。', found: true, mode: 'extractive', citations }
-    expect(citedPassages(response).map((c) => c.n)).toEqual([1, 3])
+  it('lists only the passages the response cites (its `cited` data), in the order it cites them, under the heading in the user’s language', () => {
+    const response: AnswerResponse = { answer: '甲[3]，乙[1]。', found: true, mode: 'extractive', cited: [3, 1], citations }
+    expect(sourcesShown(response).map((c) => c.n)).toEqual([3, 1])
     const [html] = renderAnswer(response, 'zh')
-    expect(html).toContain('<b>来源</b>\n<b>[1] 标题1</b> · 常德高新区\n一')
-    expect(html).toContain('<b>[3] 标题3</b>')
+    expect(html).toContain('<b>来源</b>\n<b>[3] 标题3</b> · 常德高新区\n三')
+    expect(html).toContain('<b>[1] 标题1</b>')
     expect(html).not.toContain('[2] 标题2')
+    // A marker in the text that the data does not cite lists nothing.
+    expect(sourcesShown({ ...response, answer: '甲[2]', cited: [1] }).map((c) => c.n)).toEqual([1])
   })
 
   it('shows the closest passages under a "documents do not say" answer', () => {
-    const response: AnswerResponse = { answer: 'The documents do not say.', found: false, mode: 'extractive', citations }
+    const response: AnswerResponse = { answer: 'The documents do not say.', found: false, mode: 'extractive', cited: [], citations }
     const [html] = renderAnswer(response, 'en')
     expect(html).toContain('<b>Closest passages</b>')
-    expect(citedPassages(response).map((c) => c.n)).toEqual([1, 2, 3])
+    expect(sourcesShown(response).map((c) => c.n)).toEqual([1, 2, 3])
   })
 
   it('keeps excerpts short', () => {
-    const response: AnswerResponse = { answer: '甲[1]', found: true, mode: 'extractive', citations: [citation(1, '长'.repeat(500))] }
+    const response: AnswerResponse = { answer: '甲[1]', found: true, mode: 'extractive', cited: [1], citations: [citation(1, '长'.repeat(500))] }
     const [html] = renderAnswer(response, 'zh')
     expect(html).toContain('长'.repeat(120) + '…')
     expect(html).not.toContain('长'.repeat(121))
@@ -56,7 +59,7 @@ describe('sources', () => {
 describe('splitting', () => {
   it('splits an answer longer than one message at paragraph boundaries, every message within the limit', () => {
     const paragraphs = Array.from({ length: 12 }, (_, i) => `第${i + 1}段：${'产业项目建设'.repeat(100)}[1]`)
-    const response: AnswerResponse = { answer: paragraphs.join('\n\n'), found: true, mode: 'llm', citations: [citation(1, '原文 & <摘录>')] }
+    const response: AnswerResponse = { answer: paragraphs.join('\n\n'), found: true, mode: 'llm', cited: [1], citations: [citation(1, '原文 & <摘录>')] }
     const messages = renderAnswer(response, 'zh')
     expect(messages.length).toBeGreaterThan(1)
     for (const html of messages) expect(html.length).toBeLessThanOrEqual(MESSAGE_LIMIT)

@@ -1,0 +1,199 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
+import { StringOutputParser } from '@langchain/core/output_parsers'
+import { RunnableLambda, RunnableSequence, type Runnable, type RunnableConfig } from '@langchain/core/runnables'
+import { AbortedError } from '../errors.js'
+import type { SearchIndex } from '../index/search-index.js'
+import type { Logger } from '../log.js'
+import type { ParkCatalog } from '../retrieve/parks.js'
+import { analyzeQuestion, type Question } from '../retrieve/query.js'
+import { AgreementReranker } from '../retrieve/rerank.js'
+import { candidatePool, ParkRetriever, type PassageDocument, type RetrieverMode } from '../retrieve/retriever.js'
+import type { Vocabulary } from './extractive.js'
+import { condense } from './followup.js'
+import { ModelUnavailable, type Budget, type ModelLimits, type Permit } from './limits.js'
+import { formatHistory, formatPassages } from './llm.js'
+import { chatPrompt } from './prompts.js'
+import { MAX_QUESTION_CHARS, type ParsedRequest } from './request.js'
+import { extractiveResponse, modelResponse, worthAsking, type Synthesis } from './synthesize.js'
+import { toCitation, type AnswerResponse, type NumberedPassage, type Turn } from './types.js'
+
+/*
+ * The answer path as one LCEL sequence of named stages:
+ *
+ *   condense → analyse → retrieve → rerank → synthesize
+ *
+ * Each stage is a runnable with a run name, so a LangChain tracer (LangSmith through its own
+ * environment variables, or any callback handler) shows one tree per question with the stages as
+ * children, and the retriever and model runs inside them. State flows as one object that each
+ * stage extends; the last stage streams `{token}` chunks and then one `{done}` with the response.
+ */
+
+/** The pipeline's input: a parsed request, its park filter resolved to a park name. */
+export interface PipelineInput {
+  request: ParsedRequest
+  park?: string
+}
+
+interface Condensed extends PipelineInput {
+  /** The question standing alone (a follow-up rewritten with what the history makes clear). */
+  standalone: string
+}
+
+interface Analysed extends Condensed {
+  question: Question
+}
+
+interface Retrieved extends Analysed {
+  documents: PassageDocument[]
+}
+
+/** Streamed by the last stage. Concatenated by LangChain for the trace, they read as the answer. */
+export type SynthesisChunk = { token: string } | { done: AnswerResponse }
+
+/** The model and the limits on its use (deadline, slots, breaker), shared by a process. */
+export interface ModelLink {
+  chat: BaseChatModel
+  limits: ModelLimits
+}
+
+export interface PipelineDeps {
+  index: SearchIndex
+  catalog: ParkCatalog
+  vocabulary: Vocabulary
+  logger: Logger
+  model?: ModelLink
+  retriever?: RetrieverMode
+  minCoverage?: number
+}
+
+/** The per-question model budget rides in `configurable`, where every stage can read it. */
+export interface PipelineConfigurable {
+  budget?: Budget
+}
+
+function budgetOf(config: RunnableConfig | undefined): Budget | undefined {
+  return (config?.configurable as PipelineConfigurable | undefined)?.budget
+}
+
+function stage<I, O>(name: string, fn: (input: I, config: RunnableConfig) => Promise<O> | O | AsyncGenerator<O>): Runnable<I, O> {
+  return RunnableLambda.from(fn as (input: I, config?: RunnableConfig) => Promise<O>).withConfig({ runName: name })
+}
+
+export function createPipeline(deps: PipelineDeps): Runnable<PipelineInput, SynthesisChunk> {
+  const { index, catalog, vocabulary, logger, model } = deps
+
+  /**
+   * One model call under the question's budget: a slot (or `ModelUnavailable` at once), the
+   * deadline as its abort signal, and its outcome told to the breaker.
+   */
+  async function withModel<T>(config: RunnableConfig, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const budget = budgetOf(config)
+    if (!model || !budget) throw new ModelUnavailable('breaker_open')
+    const permit = await model.limits.enter(budget)
+    try {
+      const result = await call(budget.signal)
+      permit.done('ok')
+      return result
+    } catch (error) {
+      permit.done(budget.cancelled() ? 'cancelled' : 'failed')
+      throw budget.cancelled() ? new AbortedError() : error
+    }
+  }
+
+  function warnFallback(what: string, error: unknown, instead: string): void {
+    const message = `${what} ${error instanceof ModelUnavailable ? 'skipped' : 'failed'} (${(error as Error).message}); ${instead}`
+    // An open breaker would otherwise log once per question.
+    if (error instanceof ModelUnavailable && error.reason === 'breaker_open') logger.debug(message)
+    else logger.warn(message)
+  }
+
+  // condense: the model's rewrite of a follow-up, falling back to the rule-based one.
+  const ruleRewrite = stage('rule-rewrite', (input: { question: string; history: Turn[] }) => condense(input.question, input.history, catalog))
+  let rewrite: Runnable<{ question: string; history: Turn[] }, string> = ruleRewrite
+  if (model) {
+    const chain = chatPrompt('condense-follow-up').pipe(model.chat).pipe(new StringOutputParser())
+    const modelRewrite = stage('model-rewrite', async (input: { question: string; history: Turn[] }, config: RunnableConfig) => {
+      try {
+        const rewritten = (await withModel(config, (signal) => chain.invoke({ history: formatHistory(input.history), question: input.question }, { ...config, signal }))).trim()
+        // The rewrite must stay a question a request could have asked.
+        if (rewritten === '' || rewritten.length > MAX_QUESTION_CHARS) throw new Error(`the rewrite is empty or over ${MAX_QUESTION_CHARS} characters`)
+        return rewritten
+      } catch (error) {
+        if (!(error instanceof AbortedError)) warnFallback('LLM follow-up rewrite', error, 'using the rule-based rewrite')
+        throw error
+      }
+    })
+    rewrite = modelRewrite.withFallbacks([ruleRewrite])
+  }
+  const condenseStage = stage('condense', async (input: PipelineInput, config: RunnableConfig): Promise<Condensed> => {
+    const { question, history } = input.request
+    return { ...input, standalone: history.length === 0 ? question : await rewrite.invoke({ question, history }, config) }
+  })
+
+  const analyseStage = stage('analyse', (input: Condensed): Analysed => ({ ...input, question: analyzeQuestion(input.standalone, catalog) }))
+
+  const retrieveStage = stage('retrieve', async (input: Analysed, config: RunnableConfig): Promise<Retrieved> => {
+    const retriever = new ParkRetriever({ index, k: candidatePool(input.request.k), park: input.park, mode: deps.retriever })
+    return { ...input, documents: await retriever.invoke(input.question.searchText || input.question.text, config) }
+  })
+
+  const rerankStage = stage('rerank', (input: Retrieved): Synthesis => {
+    const ranked = new AgreementReranker({ index, catalog, k: input.request.k }).rerank(input.documents, input.question)
+    const passages = ranked.map((doc, i): NumberedPassage => ({ ...doc.metadata, n: i + 1 }))
+    return { question: input.question, passages }
+  })
+
+  const answerChain = model ? chatPrompt('answer').pipe(model.chat).pipe(new StringOutputParser()) : undefined
+
+  async function* synthesize(input: Synthesis, config: RunnableConfig): AsyncGenerator<SynthesisChunk> {
+    const extractive = () => extractiveResponse(input, vocabulary, deps.minCoverage)
+    if (answerChain && worthAsking(input, vocabulary)) {
+      const response = yield* modelAnswer(input, config)
+      if (response) {
+        yield { done: response }
+        return
+      }
+    }
+    const response = extractive()
+    yield { token: response.answer }
+    yield { done: response }
+  }
+
+  /** Streams the model's tokens; its validated response, or undefined to fall back to extractive. */
+  async function* modelAnswer(input: Synthesis, config: RunnableConfig): AsyncGenerator<SynthesisChunk, AnswerResponse | undefined> {
+    const budget = budgetOf(config)
+    if (!model || !answerChain || !budget) return undefined
+    let permit: Permit
+    try {
+      permit = await model.limits.enter(budget)
+    } catch (error) {
+      if (error instanceof AbortedError) throw error
+      warnFallback('LLM answer', error, 'using the extractive answer')
+      return undefined
+    }
+    // Until the stream ends one way or the other, an early stop is the caller going away.
+    let outcome: 'ok' | 'failed' | 'cancelled' = 'cancelled'
+    let raw = ''
+    try {
+      const stream = await answerChain.stream({ passages: formatPassages(input.passages.map(toCitation)), question: input.question.text }, { ...config, signal: budget.signal })
+      for await (const token of stream) {
+        if (token === '') continue
+        raw += token
+        yield { token }
+      }
+      outcome = 'ok'
+    } catch (error) {
+      if (budget.cancelled()) throw new AbortedError()
+      outcome = 'failed'
+      warnFallback('LLM answer', error, 'using the extractive answer')
+      return undefined
+    } finally {
+      permit.done(outcome)
+    }
+    const response = modelResponse(input, raw)
+    if (!response) logger.warn('LLM answer unusable (empty, or no valid citation); using the extractive answer')
+    return response
+  }
+
+  return RunnableSequence.from<PipelineInput, SynthesisChunk>([condenseStage, analyseStage, retrieveStage, rerankStage, stage('synthesize', synthesize)], 'parkqa')
+}

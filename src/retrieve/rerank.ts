@@ -1,0 +1,67 @@
+import { BaseDocumentCompressor } from '@langchain/core/retrievers/document_compressors'
+import type { SearchIndex } from '../index/search-index.js'
+import { agreement } from './agreement.js'
+import { coverage } from './coverage.js'
+import type { ParkCatalog } from './parks.js'
+import { analyzeQuestion, type Question } from './query.js'
+import { candidatePool, ParkRetriever, toDocument, type PassageDocument, type RetrieverMode } from './retriever.js'
+
+// Weights of the re-ranking after fusion, tuned on evals/*.jsonl (see the closing note of issue 4).
+const WEIGHTS = { fused: 1, park: 1, year: 0.25, period: 0.2, measure: 0.25, coverage: 0.4 }
+
+export interface RerankInput {
+  index: SearchIndex
+  catalog: ParkCatalog
+  /** Passages kept. */
+  k: number
+}
+
+/**
+ * The park-aware re-rank, in the shape of a LangChain document compressor: fused candidates are
+ * re-scored by agreement with the question's park, year, period and measure and by word coverage,
+ * so that a passage about 2019 or 上半年 cannot win a question about 2020 on word overlap alone.
+ */
+export class AgreementReranker extends BaseDocumentCompressor {
+  constructor(private readonly input: RerankInput) {
+    super()
+  }
+
+  /** For a LangChain caller that has only the query text. */
+  override async compressDocuments(documents: PassageDocument[], query: string): Promise<PassageDocument[]> {
+    return this.rerank(documents, analyzeQuestion(query, this.input.catalog))
+  }
+
+  rerank(documents: readonly PassageDocument[], q: Question): PassageDocument[] {
+    const { index, catalog, k } = this.input
+    const top = Math.max(...documents.map((d) => d.metadata.score), Number.EPSILON)
+    const weight = (word: string) => index.wordWeight(word)
+    const scored = documents.map(({ metadata: passage }) => {
+      const context = `${passage.title} ${passage.section}`
+      const a = agreement(q, { text: passage.text, before: '', heading: context, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear })
+      const total =
+        WEIGHTS.fused * (passage.score / top) +
+        WEIGHTS.park * a.park +
+        WEIGHTS.year * a.year +
+        WEIGHTS.period * a.period +
+        WEIGHTS.measure * a.measure +
+        WEIGHTS.coverage * coverage(q, `${passage.text} ${context}`, weight)
+      return { ...passage, score: Math.round(total * 10000) / 10000 }
+    })
+    return scored
+      .sort((x, y) => y.score - x.score || x.id.localeCompare(y.id))
+      .slice(0, k)
+      .map(toDocument)
+  }
+}
+
+export interface RetrieveOptions {
+  k: number
+  park?: string
+  mode?: RetrieverMode
+}
+
+/** Retrieve then re-rank, outside the answer pipeline (benchmarks, and callers that need passages only). */
+export async function retrieve(index: SearchIndex, catalog: ParkCatalog, q: Question, options: RetrieveOptions): Promise<PassageDocument[]> {
+  const candidates = await new ParkRetriever({ index, k: candidatePool(options.k), park: options.park, mode: options.mode }).invoke(q.searchText || q.text)
+  return new AgreementReranker({ index, catalog, k: options.k }).rerank(candidates, q)
+}
