@@ -1,9 +1,13 @@
+import { memoizeByText } from '../text/memo.js'
 import type { Question } from './query.js'
+
+// The same passages and clauses are covered question after question: normalise each once.
+const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
 
 /** Share of the question's words (weighted by IDF) found in a text. */
 export function coverage(q: Question, text: string, weight: (word: string) => number): number {
   if (q.terms.length === 0) return 0
-  const lower = text.normalize('NFKC').toLowerCase()
+  const lower = folded(text)
   let total = 0
   let found = 0
   for (const group of q.terms) {
