@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../../src/answer/answer.js'
-import { createChatModel } from '../../../src/answer/chat-model.js'
+import { createChatModel } from '../../../src/answer/model.js'
 import { Slots } from '../../../src/answer/slots.js'
+import { loadConfig } from '../../../src/config.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { silentLogger } from '../../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../../fakes/openai-server.js'
@@ -30,7 +31,7 @@ beforeEach(() => {
 })
 
 async function llmServer(slots: Slots): Promise<TestServer> {
-  const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: 30_000, openai: { apiKey: 'test-key', baseURL: fake.baseURL } })
+  const chat = await createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '30000' }))
   return startTestServer(servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger, chat, llmTimeoutMs: 30_000, llmSlots: slots })))
 }
 
