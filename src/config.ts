@@ -25,6 +25,62 @@ const intInRange = (fallback: number, min: number, max: number) =>
       return parsed
     })
 
+/**
+ * The providers `initChatModel` (langchain/chat_models/universal) knows. Listed here rather than
+ * imported so that reading the configuration never loads langchain; test/answer/model.test.ts
+ * checks that the list still matches the installed langchain.
+ */
+export const LLM_PROVIDERS = [
+  'openai',
+  'anthropic',
+  'azure_openai',
+  'langsmith',
+  'cohere',
+  'google',
+  'google-vertexai',
+  'google-vertexai-web',
+  'google-genai',
+  'ollama',
+  'mistralai',
+  'mistral',
+  'groq',
+  'bedrock',
+  'aws',
+  'deepseek',
+  'xai',
+  'cerebras',
+  'fireworks',
+  'together',
+  'perplexity',
+] as const
+
+export type LlmProvider = (typeof LLM_PROVIDERS)[number]
+
+const isLlmProvider = (name: string): name is LlmProvider => (LLM_PROVIDERS as readonly string[]).includes(name)
+
+/**
+ * `provider:model`, or a bare model name for OpenAI or the OpenAI-compatible server at
+ * OPENAI_BASE_URL. Everything before the first ":" must be a provider, so that a misspelt one is
+ * an error rather than a model name sent to OpenAI; `openai:` keeps a name holding ":" whole.
+ */
+const llmModel = optionalString.transform((value, ctx): { provider: LlmProvider; model: string } => {
+  const spec = value ?? 'gpt-4o-mini'
+  const colon = spec.indexOf(':')
+  if (colon === -1) return { provider: 'openai', model: spec }
+  const provider = spec.slice(0, colon).trim().toLowerCase()
+  const model = spec.slice(colon + 1).trim()
+  if (isLlmProvider(provider) && model !== '') return { provider, model }
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      `must be a model name (gpt-4o-mini) or provider:model with a provider among ${LLM_PROVIDERS.join(', ')}; got "${spec}"` +
+      ' (write openai:name for a name that itself holds ":")',
+  })
+  return z.NEVER
+})
+
+const url = optionalString.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:8000/v1' }).optional())
+
 const envSchema = z
   .object({
     PORT: intInRange(3000, 0, 65535),
@@ -39,9 +95,12 @@ const envSchema = z
       .pipe(z.enum(['local', 'openai'], { error: 'must be "local" or "openai"' })),
     EMBEDDING_MODEL: optionalString,
     OPENAI_API_KEY: optionalString,
-    OPENAI_BASE_URL: optionalString.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:8000/v1' }).optional()),
-    LLM_MODEL: optionalString,
+    OPENAI_BASE_URL: url,
+    EMBEDDINGS_BASE_URL: url,
+    LLM_MODEL: llmModel,
     LLM_TIMEOUT_MS: intInRange(20000, 100, 600000),
+    LLM_BREAKER_FAILURES: intInRange(3, 1, 100),
+    LLM_BREAKER_COOLDOWN_MS: intInRange(30_000, 1000, 3_600_000),
     HNSW_EF: intInRange(128, 10, 5000),
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: optionalString.pipe(z.url({ error: 'must be a URL' }).optional()),
@@ -75,11 +134,11 @@ const envSchema = z
       .pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be debug, info, warn, error or silent' })),
   })
   .superRefine((env, ctx) => {
-    if (env.EMBEDDINGS === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+    if (env.EMBEDDINGS === 'openai' && !env.OPENAI_API_KEY && !env.EMBEDDINGS_BASE_URL && !env.OPENAI_BASE_URL) {
       ctx.addIssue({
         code: 'custom',
         path: ['EMBEDDINGS'],
-        message: 'is "openai" but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set',
+        message: 'is "openai" but neither OPENAI_API_KEY nor a base URL (EMBEDDINGS_BASE_URL or OPENAI_BASE_URL) is set',
       })
     }
   })
@@ -124,11 +183,22 @@ export interface Config {
   indexDir: string
   embeddings: 'local' | 'openai'
   embeddingModel: string
+  /** OPENAI_API_KEY and OPENAI_BASE_URL: the chat model's server (provider openai); the key also serves embeddings. */
   openai: { apiKey?: string; baseURL?: string }
+  /** Where EMBEDDINGS=openai sends passages: EMBEDDINGS_BASE_URL, else OPENAI_BASE_URL. */
+  embeddingsBaseURL?: string
+  /** The LangChain integration that serves the chat model: LLM_MODEL's `provider:`, openai when it names none. */
+  llmProvider: LlmProvider
+  /** The chat model's name, without the provider. */
   llmModel: string
-  /** The LLM answers only when a key or a server is configured; otherwise answers are extractive. */
+  /**
+   * The LLM answers when an OpenAI key or server is configured, or when LLM_MODEL names another
+   * provider (whose package reads its own key variable); otherwise answers are extractive.
+   */
   llmEnabled: boolean
   llmTimeoutMs: number
+  /** Consecutive model failures that open the circuit breaker, and how long it stays open. */
+  llmBreaker: { failures: number; coolDownMs: number }
   hnswEf: number
   telegram: TelegramConfig
   logLevel: LogLevel
@@ -203,9 +273,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     embeddings: e.EMBEDDINGS,
     embeddingModel: e.EMBEDDING_MODEL ?? 'text-embedding-3-small',
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
-    llmModel: e.LLM_MODEL ?? 'gpt-4o-mini',
-    llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
+    embeddingsBaseURL: e.EMBEDDINGS_BASE_URL ?? e.OPENAI_BASE_URL,
+    llmProvider: e.LLM_MODEL.provider,
+    llmModel: e.LLM_MODEL.model,
+    llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL) || e.LLM_MODEL.provider !== 'openai',
     llmTimeoutMs: e.LLM_TIMEOUT_MS,
+    llmBreaker: { failures: e.LLM_BREAKER_FAILURES, coolDownMs: e.LLM_BREAKER_COOLDOWN_MS },
     hnswEf: e.HNSW_EF,
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN,

@@ -11,7 +11,11 @@ describe('loadConfig', () => {
       corpusDir: path.resolve('/srv/parkqa/corpus'),
       indexDir: path.resolve('/srv/parkqa/data/index'),
       embeddings: 'local',
+      embeddingsBaseURL: undefined,
+      llmProvider: 'openai',
       llmModel: 'gpt-4o-mini',
+      llmEnabled: false,
+      llmBreaker: { failures: 3, coolDownMs: 30_000 },
       logLevel: 'info',
       telegram: { allowedChats: [] },
       http: { corsOrigins: [], trustProxy: false, rateLimit: { max: 60, windowMs: 60_000 }, llmConcurrency: 4, llmQueue: 32 },
@@ -84,7 +88,10 @@ describe('loadConfig', () => {
       indexDir: path.resolve('/srv/idx'),
       embeddings: 'openai',
       openai: { baseURL: 'http://127.0.0.1:9000/v1' },
+      embeddingsBaseURL: 'http://127.0.0.1:9000/v1',
+      llmProvider: 'openai',
       llmModel: 'qwen2.5',
+      llmEnabled: true,
       telegram: { token: '123:abc', allowedChats: [42, -1001234] },
       logLevel: 'warn',
     })
@@ -93,7 +100,15 @@ describe('loadConfig', () => {
   it('names every bad variable and why', () => {
     let error: unknown
     try {
-      loadConfig({ PORT: 'eighty', EMBEDDINGS: 'bert', LOG_LEVEL: 'loud', OPENAI_BASE_URL: 'not a url' })
+      loadConfig({
+        PORT: 'eighty',
+        EMBEDDINGS: 'bert',
+        LOG_LEVEL: 'loud',
+        OPENAI_BASE_URL: 'not a url',
+        EMBEDDINGS_BASE_URL: 'nor this',
+        LLM_MODEL: 'nope:x',
+        LLM_BREAKER_COOLDOWN_MS: 'soon',
+      })
     } catch (e) {
       error = e
     }
@@ -102,11 +117,47 @@ describe('loadConfig', () => {
     expect(message).toContain('PORT must be a whole number from 0 to 65535, got "eighty"')
     expect(message).toContain('EMBEDDINGS must be "local" or "openai"')
     expect(message).toContain('LOG_LEVEL')
-    expect(message).toContain('OPENAI_BASE_URL')
+    expect(message).toContain('OPENAI_BASE_URL must be a URL')
+    expect(message).toContain('EMBEDDINGS_BASE_URL must be a URL')
+    expect(message).toContain('LLM_MODEL must be')
+    expect(message).toContain('LLM_BREAKER_COOLDOWN_MS must be a whole number')
   })
 
   it('asks for a key or a server when EMBEDDINGS=openai', () => {
-    expect(() => loadConfig({ EMBEDDINGS: 'openai' })).toThrow(/neither OPENAI_API_KEY nor OPENAI_BASE_URL/)
+    expect(() => loadConfig({ EMBEDDINGS: 'openai' })).toThrow(/EMBEDDINGS is "openai" but neither OPENAI_API_KEY nor a base URL \(EMBEDDINGS_BASE_URL or OPENAI_BASE_URL\)/)
+    expect(loadConfig({ EMBEDDINGS: 'openai', EMBEDDINGS_BASE_URL: 'http://127.0.0.1:9001/v1' }).embeddingsBaseURL).toBe('http://127.0.0.1:9001/v1')
     expect(() => loadConfig({ TELEGRAM_ALLOWED_CHATS: '12,abc' })).toThrow(/"abc" is not a chat id/)
+  })
+
+  it('gives embeddings their own server with EMBEDDINGS_BASE_URL, OPENAI_BASE_URL when unset', () => {
+    const both = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1', EMBEDDINGS_BASE_URL: 'http://127.0.0.1:9001/v1' })
+    expect(both).toMatchObject({ openai: { baseURL: 'http://127.0.0.1:9000/v1' }, embeddingsBaseURL: 'http://127.0.0.1:9001/v1' })
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1' }).embeddingsBaseURL).toBe('http://127.0.0.1:9000/v1')
+    expect(() => loadConfig({ EMBEDDINGS_BASE_URL: 'embeddings.local' })).toThrow(/EMBEDDINGS_BASE_URL must be a URL/)
+  })
+
+  it('reads LLM_MODEL as provider:model, a bare name meaning openai', () => {
+    expect(loadConfig({ LLM_MODEL: 'openai:gpt-4o' })).toMatchObject({ llmProvider: 'openai', llmModel: 'gpt-4o' })
+    expect(loadConfig({ LLM_MODEL: 'Ollama: llama3' })).toMatchObject({ llmProvider: 'ollama', llmModel: 'llama3' })
+    // Everything after the provider is the name, colons included.
+    expect(loadConfig({ LLM_MODEL: 'openai:qwen2.5:7b' })).toMatchObject({ llmProvider: 'openai', llmModel: 'qwen2.5:7b' })
+    expect(() => loadConfig({ LLM_MODEL: 'antropic:claude-3-5-haiku-latest' })).toThrow(
+      /LLM_MODEL must be a model name \(gpt-4o-mini\) or provider:model with a provider among openai, anthropic, .*ollama.*; got "antropic:claude-3-5-haiku-latest"/,
+    )
+    expect(() => loadConfig({ LLM_MODEL: 'openai:' })).toThrow(/LLM_MODEL must be/)
+  })
+
+  it('turns LLM answers on for an OpenAI key or server, or for another provider (which reads its own key)', () => {
+    expect(loadConfig({ LLM_MODEL: 'openai:gpt-4o' }).llmEnabled).toBe(false)
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }).llmEnabled).toBe(true)
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1' }).llmEnabled).toBe(true)
+    expect(loadConfig({ LLM_MODEL: 'anthropic:claude-3-5-haiku-latest' })).toMatchObject({ llmProvider: 'anthropic', llmModel: 'claude-3-5-haiku-latest', llmEnabled: true })
+  })
+
+  it('reads the circuit-breaker settings and rejects bad ones with the variable named', () => {
+    expect(loadConfig({ LLM_BREAKER_FAILURES: '1', LLM_BREAKER_COOLDOWN_MS: '3600000' }).llmBreaker).toEqual({ failures: 1, coolDownMs: 3_600_000 })
+    expect(() => loadConfig({ LLM_BREAKER_FAILURES: '0' })).toThrow(/LLM_BREAKER_FAILURES must be a whole number from 1 to 100, got "0"/)
+    expect(() => loadConfig({ LLM_BREAKER_FAILURES: 'three' })).toThrow(/LLM_BREAKER_FAILURES must be a whole number/)
+    expect(() => loadConfig({ LLM_BREAKER_COOLDOWN_MS: '999' })).toThrow(/LLM_BREAKER_COOLDOWN_MS must be a whole number from 1000 to 3600000, got "999"/)
   })
 })

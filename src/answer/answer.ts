@@ -56,16 +56,16 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   }
   const pipeline = createPipeline({ ...deps, catalog, vocabulary })
 
-  function prepare(request: AnswerRequest, signal?: AbortSignal): { input: PipelineInput; configurable: PipelineConfigurable } {
+  function prepare(request: AnswerRequest, signal: AbortSignal | undefined, streaming: boolean): { input: PipelineInput; configurable: PipelineConfigurable } {
     const parsed = parseRequest(request)
     // Resolved before anything runs: an unknown park is the caller's error, not a refusal.
     const park = parsed.park === undefined ? undefined : catalog.resolve(parsed.park)
     if (signal?.aborted) throw new AbortedError()
-    return { input: { request: parsed, park }, configurable: { budget: deps.model?.limits.budget(signal) } }
+    return { input: { request: parsed, park }, configurable: { budget: deps.model?.limits.budget(signal), streaming } }
   }
 
   async function* stream(request: AnswerRequest, { signal, callbacks }: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
-    const { input, configurable } = prepare(request, signal)
+    const { input, configurable } = prepare(request, signal, true)
     try {
       const chunks = await pipeline.stream(input, { signal, callbacks, configurable, runName: 'parkqa' })
       for await (const chunk of chunks) {
@@ -85,7 +85,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
    * caller who waits for the whole answer does not need.
    */
   async function answer(request: AnswerRequest, { signal, callbacks }: AnswerOptions = {}): Promise<AnswerResponse> {
-    const { input, configurable } = prepare(request, signal)
+    const { input, configurable } = prepare(request, signal, false)
     try {
       const { done } = (await pipeline.invoke(input, { signal, callbacks, configurable, runName: 'parkqa' })) as { done?: AnswerResponse }
       if (!done) throw new Error('the answer pipeline ended without a response')

@@ -68,13 +68,20 @@ export interface PipelineDeps {
   minCoverage?: number
 }
 
-/** The per-question model budget rides in `configurable`, where every stage can read it. */
+/** Per-question settings ride in `configurable`, where every stage can read them. */
 export interface PipelineConfigurable {
+  /** The model budget (deadline, caller's signal) of this question. */
   budget?: Budget
+  /** The caller reads tokens as they come: ask the model to stream too (else one reply). */
+  streaming?: boolean
+}
+
+function configurableOf(config: RunnableConfig | undefined): PipelineConfigurable {
+  return (config?.configurable as PipelineConfigurable | undefined) ?? {}
 }
 
 function budgetOf(config: RunnableConfig | undefined): Budget | undefined {
-  return (config?.configurable as PipelineConfigurable | undefined)?.budget
+  return configurableOf(config).budget
 }
 
 /**
@@ -239,7 +246,9 @@ export function createPipeline(deps: PipelineDeps): Runnable<PipelineInput, Synt
     let outcome: 'ok' | 'failed' | 'cancelled' = 'cancelled'
     let raw = ''
     try {
-      const stream = await answerChain.stream({ passages: formatPassages(input.passages.map(toCitation)), question: input.question.text }, { ...config, signal: budget.signal })
+      const prompt = { passages: formatPassages(input.passages.map(toCitation)), question: input.question.text }
+      const callConfig = { ...config, signal: budget.signal }
+      const stream = configurableOf(config).streaming ? await answerChain.stream(prompt, callConfig) : [await answerChain.invoke(prompt, callConfig)]
       for await (const token of stream) {
         if (token === '') continue
         raw += token

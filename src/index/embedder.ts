@@ -10,7 +10,7 @@ export function configuredEmbedderId(config: Pick<Config, 'embeddings' | 'embedd
   return config.embeddings === 'openai' ? `openai:${config.embeddingModel}` : LOCAL_EMBEDDER_ID
 }
 
-export type EmbedderConfig = Pick<Config, 'embeddings' | 'embeddingModel' | 'openai'>
+export type EmbedderConfig = Pick<Config, 'embeddings' | 'embeddingModel' | 'openai' | 'embeddingsBaseURL'>
 
 /**
  * Builds the embedder for an index. The local one needs the state learned at ingest (`fit` on the
@@ -24,7 +24,7 @@ export async function createEmbeddings(config: EmbedderConfig, localState: Local
       model: config.embeddingModel,
       // A local OpenAI-compatible server may need no key; the client insists on one.
       apiKey: config.openai.apiKey ?? 'not-needed',
-      configuration: config.openai.baseURL ? { baseURL: config.openai.baseURL } : undefined,
+      configuration: config.embeddingsBaseURL ? { baseURL: config.embeddingsBaseURL } : undefined,
       maxRetries: 1,
       batchSize: 128,
     })

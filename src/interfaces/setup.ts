@@ -59,12 +59,13 @@ export interface AnswererChoice {
 const usesLlm = (config: Config, choice: AnswererChoice): boolean => choice.llm ?? config.llmEnabled
 
 /**
- * The chat model when answers are to come from an LLM. @langchain/openai is loaded only then: it
- * is the slowest import by far, and extractive answers (the default) do not need it.
+ * The chat model when answers are to come from an LLM. langchain and the provider's package are
+ * loaded only then: they are the slowest imports by far, and extractive answers (the default) do
+ * not need them.
  */
 async function chatModelFor(config: Config, choice: AnswererChoice): Promise<BaseChatModel | undefined> {
   if (!usesLlm(config, choice)) return undefined
-  const { createChatModel } = await import('../answer/chat-model.js')
+  const { createChatModel } = await import('../answer/model.js')
   return createChatModel(config)
 }
 

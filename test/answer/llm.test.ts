@@ -3,7 +3,8 @@ import { ChatOpenAI } from '@langchain/openai'
 import { createAnswerer, type AnswerEvent } from '../../src/answer/answer.js'
 import { createModelLimits } from '../../src/answer/limits.js'
 import { checkModelAnswer } from '../../src/answer/llm.js'
-import { createChatModel } from '../../src/answer/chat-model.js'
+import { createChatModel } from '../../src/answer/model.js'
+import { loadConfig } from '../../src/config.js'
 import type { SearchIndex } from '../../src/index/search-index.js'
 import { createLogger } from '../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js'
@@ -47,8 +48,8 @@ beforeEach(() => {
   warnings.length = 0
 })
 
-function llmAnswerer(fields: Parameters<typeof createChatModel>[1] = {}, timeoutMs = RELAXED_MS) {
-  const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: timeoutMs, openai: { apiKey: 'test-key', baseURL: fake.baseURL } }, fields)
+async function llmAnswerer(fields: Parameters<typeof createChatModel>[1] = {}, timeoutMs = RELAXED_MS) {
+  const chat = await createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(timeoutMs) }), fields)
   return createAnswerer({ index, logger, model: { chat, limits: createModelLimits({ timeoutMs, concurrency: 4, queue: 32, breaker: { failures: 100, coolDownMs: 30_000 }, logger }) } })
 }
 
@@ -57,7 +58,7 @@ const QUESTION = '张家界高新区2020年工业总产值是多少？'
 describe('LLM answers (ChatOpenAI against a fake server)', () => {
   it('sends the retrieved passages as delimited data and keeps only markers that point at a passage', async () => {
     fake.behaviour = { kind: 'reply', content: '张家界高新区2020年完成工业总产值23.05亿元[1][99]，增长4.26%[1, 42]。' }
-    const response = await llmAnswerer().answer({ question: QUESTION })
+    const response = await (await llmAnswerer()).answer({ question: QUESTION })
     expect(response.mode).toBe('llm')
     expect(response.found).toBe(true)
     expect(response.answer).toBe('张家界高新区2020年完成工业总产值23.05亿元[1]，增长4.26%[1]。')
@@ -72,14 +73,14 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
 
   it('does not ask the model about a park the documents never name', async () => {
     fake.behaviour = { kind: 'reply', content: '长沙高新区2020年完成工业总产值23.05亿元[1]。' }
-    const response = await llmAnswerer().answer({ question: '长沙高新区2020年工业总产值是多少？' })
+    const response = await (await llmAnswerer()).answer({ question: '长沙高新区2020年工业总产值是多少？' })
     expect(response).toMatchObject({ found: false, mode: 'extractive' })
     expect(fake.requests).toHaveLength(0)
   })
 
   it('"not in the documents" from the model gives found:false with the closest passages', async () => {
     fake.behaviour = { kind: 'reply', content: 'NOT_IN_DOCUMENTS' }
-    const response = await llmAnswerer().answer({ question: '张家界高新区2017年工业总产值是多少？' })
+    const response = await (await llmAnswerer()).answer({ question: '张家界高新区2017年工业总产值是多少？' })
     expect(response).toMatchObject({ found: false, mode: 'llm' })
     expect(response.citations).toHaveLength(5)
   })
@@ -92,7 +93,7 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
   ])('falls back to the extractive answer on %s, within the deadline', async (_, behaviour) => {
     fake.behaviour = behaviour
     const started = Date.now()
-    const response = await llmAnswerer({}, TIMEOUT_MS).answer({ question: QUESTION })
+    const response = await (await llmAnswerer({}, TIMEOUT_MS)).answer({ question: QUESTION })
     // Sooner than the stalled reply: the deadline cut the call. No tighter bound, as a loaded
     // machine has taken seconds over the deadline just to retrieve.
     expect(Date.now() - started).toBeLessThan(STALL_MS)
@@ -104,7 +105,7 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
   it('streams tokens, then the validated response with citations', async () => {
     fake.behaviour = { kind: 'reply', content: '完成工业总产值23.05亿元[1][7]。' }
     const events: AnswerEvent[] = []
-    for await (const event of llmAnswerer().stream({ question: QUESTION })) events.push(event)
+    for await (const event of (await llmAnswerer()).stream({ question: QUESTION })) events.push(event)
     const tokens = events.filter((e) => e.type === 'token')
     expect(tokens.length).toBeGreaterThan(2)
     expect(tokens.map((t) => (t.type === 'token' ? t.text : '')).join('')).toBe('完成工业总产值23.05亿元[1][7]。')
@@ -121,14 +122,14 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
   it('a stream that fails ends with the extractive response', async () => {
     fake.behaviour = { kind: 'error', status: 503 }
     const events: AnswerEvent[] = []
-    for await (const event of llmAnswerer().stream({ question: QUESTION })) events.push(event)
+    for await (const event of (await llmAnswerer()).stream({ question: QUESTION })) events.push(event)
     const done = events.at(-1)!
     expect(done.type === 'done' && done.response.mode).toBe('extractive')
   })
 
   it('rewrites a follow-up with the condense prompt and answers the rewritten question', async () => {
     fake.behaviour = { kind: 'reply', content: '张家界高新区2020年规模工业总产值是多少？' }
-    const answerer = llmAnswerer()
+    const answerer = await llmAnswerer()
     const history = [{ role: 'user' as const, content: QUESTION }]
     await answerer.answer({ question: '规模工业的呢？', history }).catch(() => undefined)
     expect(fake.requests[0]!.body.messages[1]!.content).toContain('Follow-up: 规模工业的呢？')
@@ -138,9 +139,9 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
   it('counts tokens offline: the streaming path makes no request but to the configured server', async () => {
     fake.behaviour = { kind: 'reply', content: '完成工业总产值23.05亿元[1]。' }
     fetched.length = 0
-    const response = await llmAnswerer({ streaming: true }).answer({ question: QUESTION })
+    const response = await (await llmAnswerer({ streaming: true })).answer({ question: QUESTION })
     expect(response.mode).toBe('llm')
-    const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: TIMEOUT_MS, openai: { baseURL: fake.baseURL } })
+    const chat = await createChatModel(loadConfig({ OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(TIMEOUT_MS) }))
     expect(await chat.getNumTokens('张家界高新区2020年完成工业总产值23.05亿元')).toBeGreaterThan(5)
     expect(fetched.length).toBeGreaterThan(0)
     expect(fetched.every((url) => url.startsWith(fake.baseURL))).toBe(true)

@@ -3,7 +3,8 @@ import { BaseCallbackHandler } from '@langchain/core/callbacks/base'
 import { awaitAllCallbacks } from '@langchain/core/callbacks/promises'
 import type { Serialized } from '@langchain/core/load/serializable'
 import { createAnswerer, type AnswerEvent } from '../../src/answer/answer.js'
-import { createChatModel } from '../../src/answer/chat-model.js'
+import { createChatModel } from '../../src/answer/model.js'
+import { loadConfig } from '../../src/config.js'
 import { createModelLimits } from '../../src/answer/limits.js'
 import type { SearchIndex } from '../../src/index/search-index.js'
 import { createLogger, silentLogger } from '../../src/log.js'
@@ -71,7 +72,7 @@ class Recorder extends BaseCallbackHandler {
 }
 
 function chatAt(timeoutMs: number) {
-  return createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: timeoutMs, openai: { apiKey: 'test-key', baseURL: fake.baseURL } })
+  return createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(timeoutMs) }))
 }
 
 describe('the answer pipeline (LCEL, traced)', () => {
@@ -94,7 +95,7 @@ describe('the answer pipeline (LCEL, traced)', () => {
   it('with a model: the rewrite and the answer are model runs inside condense and synthesize', async () => {
     fake.behaviour = { kind: 'reply', content: '完成工业总产值23.05亿元[1]。' }
     const recorder = new Recorder()
-    const answerer = createAnswerer({ index, logger: silentLogger, model: { chat: chatAt(15_000), limits: createModelLimits({ timeoutMs: 15_000, concurrency: 4, queue: 32, breaker: { failures: 3, coolDownMs: 30_000 }, logger: silentLogger }) } })
+    const answerer = createAnswerer({ index, logger: silentLogger, model: { chat: await chatAt(15_000), limits: createModelLimits({ timeoutMs: 15_000, concurrency: 4, queue: 32, breaker: { failures: 3, coolDownMs: 30_000 }, logger: silentLogger }) } })
     const response = await answerer.answer({ question: '那2019年呢？', history: [{ role: 'user', content: QUESTION }] }, { callbacks: [recorder] })
     await awaitAllCallbacks()
     expect(response).toMatchObject({ mode: 'llm', found: true, cited: [1] })
@@ -133,7 +134,7 @@ describe('limits on model work', () => {
     const lines: string[] = []
     const logger = createLogger('info', (line) => lines.push(line))
     const limits = createModelLimits({ timeoutMs: deadlineMs, concurrency: 4, queue: 32, breaker: { failures: 3, coolDownMs: 60_000 }, logger })
-    const answerer = createAnswerer({ index, logger, model: { chat: chatAt(deadlineMs), limits } })
+    const answerer = createAnswerer({ index, logger, model: { chat: await chatAt(deadlineMs), limits } })
     const requestsBefore = fake.requests.length
 
     const started = Date.now()
@@ -166,7 +167,7 @@ describe('limits on model work', () => {
     fake.behaviour = { kind: 'stall', ms: 600_000 }
     const deadlineMs = 1_500
     const limits = createModelLimits({ timeoutMs: deadlineMs, concurrency: 4, queue: 32, breaker: { failures: 100, coolDownMs: 60_000 }, logger: silentLogger })
-    const answerer = createAnswerer({ index, logger: silentLogger, model: { chat: chatAt(deadlineMs), limits } })
+    const answerer = createAnswerer({ index, logger: silentLogger, model: { chat: await chatAt(deadlineMs), limits } })
     const before = fake.requests.length
     const t0 = Date.now()
     const response = await answerer.answer({ question: '那2019年呢？', history: [{ role: 'user', content: QUESTION }] })

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 
 /**
  * A fake OpenAI-compatible chat server on 127.0.0.1 for LLM tests: it records every request and
- * answers according to `behaviour` (a reply, a 500, a stall, garbage), streaming when asked.
+ * answers according to `behaviour` (a reply, a 500, a stall, garbage, a reply held back until the
+ * test releases it), streaming when asked.
  */
 
 export type Behaviour =
@@ -13,13 +14,19 @@ export type Behaviour =
   | { kind: 'garbage' }
   /** Streams `content` `pieceChars` (default 4) characters at a time, `pieceMs` apart (or replies after the whole time). */
   | { kind: 'slow'; content: string; pieceMs: number; pieceChars?: number }
+  /** Replies with `content` only when the test calls `release()`, so that requests pile up in flight. */
+  | { kind: 'hold'; content: string }
 
 export interface FakeOpenAI {
   baseURL: string
-  requests: Array<{ path: string; body: { messages: Array<{ role: string; content: string }>; stream?: boolean } }>
+  requests: Array<{ path: string; body: { model?: string; messages: Array<{ role: string; content: string }>; stream?: boolean; temperature?: number } }>
   behaviour: Behaviour
   /** Requests whose connection the client closed before the reply was complete. */
   disconnects: number
+  /** Requests received whose reply is not complete yet (nor their connection closed). */
+  inFlight: number
+  /** Sends the replies held back so far (behaviour `hold`). */
+  release(): void
   /** Resolves when the next request arrives. */
   nextRequest(): Promise<void>
   close(): Promise<void>
@@ -43,12 +50,32 @@ function streamChunk(delta: Record<string, unknown>, finish: string | null): str
 /** `content` cut into pieces of at most `chars` characters (code points), as a model streams it. */
 const piecesOf = (content: string, chars: number): string[] => content.match(new RegExp(`.{1,${chars}}`, 'gsu')) ?? []
 
+/** The whole reply at once, or as a stream of small pieces when the request asked to stream. */
+function reply(res: http.ServerResponse, stream: boolean, content: string): void {
+  if (!stream) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(completion(content))
+    return
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' })
+  res.write(streamChunk({ role: 'assistant', content: '' }, null))
+  for (const piece of piecesOf(content, 4)) res.write(streamChunk({ content: piece }, null))
+  res.write(streamChunk({}, 'stop'))
+  res.end('data: [DONE]\n\n')
+}
+
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   let arrivals: Array<() => void> = []
+  let held: Array<() => void> = []
   const fake: Omit<FakeOpenAI, 'baseURL' | 'close'> = {
     requests: [],
     behaviour: { kind: 'reply', content: 'ok [1]' },
     disconnects: 0,
+    inFlight: 0,
+    release: () => {
+      const replies = held
+      held = []
+      for (const reply of replies) reply()
+    },
     nextRequest: () => new Promise<void>((resolve) => arrivals.push(resolve)),
   }
   const server = http.createServer((req, res) => {
@@ -59,6 +86,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     })
     req.on('end', () => {
       const body = JSON.parse(raw || '{}')
+      fake.inFlight++
+      res.on('close', () => fake.inFlight--)
       fake.requests.push({ path: req.url ?? '', body })
       for (const arrived of arrivals) arrived()
       arrivals = []
@@ -87,15 +116,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         timer.unref()
       } else if (b.kind === 'garbage') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [nonsense')
-      } else if (body.stream) {
-        res.writeHead(200, { 'content-type': 'text/event-stream' })
-        const pieces = piecesOf(b.content, 4)
-        res.write(streamChunk({ role: 'assistant', content: '' }, null))
-        for (const piece of pieces) res.write(streamChunk({ content: piece }, null))
-        res.write(streamChunk({}, 'stop'))
-        res.end('data: [DONE]\n\n')
+      } else if (b.kind === 'hold') {
+        held.push(() => {
+          // A client that gave up has nothing to be answered.
+          if (!res.destroyed) reply(res, body.stream === true, b.content)
+        })
       } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(completion(b.content))
+        reply(res, body.stream === true, b.content)
       }
     })
   })

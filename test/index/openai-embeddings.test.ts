@@ -48,12 +48,13 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-function openaiConfig(): Pick<Config, 'embeddings' | 'embeddingModel' | 'openai'> {
-  return { embeddings: 'openai', embeddingModel: 'fake-embed', openai: { apiKey: 'sk-test-secret', baseURL } }
+function openaiConfig(): Pick<Config, 'embeddings' | 'embeddingModel' | 'openai' | 'embeddingsBaseURL'> {
+  // The chat server's URL is not where embeddings go: they have their own.
+  return { embeddings: 'openai', embeddingModel: 'fake-embed', openai: { apiKey: 'sk-test-secret', baseURL: 'http://127.0.0.1:9/v1' }, embeddingsBaseURL: baseURL }
 }
 
 describe('EMBEDDINGS=openai', () => {
-  it('embeds through OPENAI_BASE_URL and pays for unchanged documents only once', async () => {
+  it('embeds through EMBEDDINGS_BASE_URL and pays for unchanged documents only once', async () => {
     const corpusDir = await copyCorpus()
     const indexDir = path.join(await tempDir(), 'index')
     const options = { corpusDir, indexDir, config: openaiConfig(), ef: 64, logger: silentLogger }

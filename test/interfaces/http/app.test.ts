@@ -102,9 +102,10 @@ describe('POST /ask (Server-Sent Events)', () => {
     expect(names.slice(0, -2).every((n) => n === 'token')).toBe(true)
     expect(names.length).toBeGreaterThanOrEqual(3)
     const text = events.filter((e) => e.event === 'token').map((e) => (e.data as { text: string }).text).join('')
-    const done = events.at(-1)!.data as { answer: string; found: boolean; mode: string }
+    const done = events.at(-1)!.data as { answer: string; found: boolean; mode: string; cited: number[] }
     const { citations } = events.at(-2)!.data as { citations: unknown[] }
-    expect(done).toEqual({ answer: text, found: true, mode: 'extractive' })
+    expect(done).toEqual({ answer: text, found: true, mode: 'extractive', cited: done.cited })
+    expect(done.cited.length).toBeGreaterThan(0)
     expect({ ...done, citations }).toEqual(await answerer.answer({ question: QUESTION, k: 2 }))
   })
 
@@ -178,7 +179,7 @@ describe('GET /healthz and /openapi.json', () => {
     try {
       const health = await fetch(starting.url + '/healthz')
       expect(health.status).toBe(503)
-      expect(await health.json()).toEqual({ status: 'starting', documents: 0, chunks: 0, indexVersion: null, mode: 'llm' })
+      expect(await health.json()).toEqual({ status: 'starting', documents: 0, chunks: 0, indexVersion: null, mode: 'llm', model: 'off' })
       const ask = await starting.post('/ask', { question: QUESTION })
       expect(ask.headers.get('retry-after')).toBe('5')
       await expectError(ask, 503, 'not_ready')
@@ -198,9 +199,9 @@ describe('GET /healthz and /openapi.json', () => {
     expect(request.properties.question).toMatchObject({ type: 'string', minLength: 1, maxLength: MAX_QUESTION_CHARS })
     expect(request.properties.k).toMatchObject({ type: 'integer', minimum: 1, maximum: 20, default: 5 })
     expect(request.properties.history).toMatchObject({ type: 'array', maxItems: MAX_HISTORY_TURNS })
-    expect(doc.components.schemas.AskResponse.required).toEqual(['answer', 'found', 'mode', 'citations'])
+    expect(doc.components.schemas.AskResponse.required).toEqual(['answer', 'found', 'mode', 'cited', 'citations'])
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('rate_limited')
-    expect(doc.components.schemas.Health.required).toEqual(['status', 'documents', 'chunks', 'indexVersion', 'mode'])
+    expect(doc.components.schemas.Health.required).toEqual(['status', 'documents', 'chunks', 'indexVersion', 'mode', 'model'])
   })
 })
 

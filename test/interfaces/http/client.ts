@@ -1,6 +1,6 @@
 import { pino, type Logger as Pino } from 'pino'
 import type { Answerer } from '../../../src/answer/answer.js'
-import type { AnswerMode } from '../../../src/answer/types.js'
+import type { AnswerMode, ModelStatus } from '../../../src/answer/types.js'
 import type { HttpConfig } from '../../../src/config.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { createApp } from '../../../src/interfaces/http/app.js'
@@ -30,13 +30,13 @@ export function captureLog(): { log: Pino; logs: Array<Record<string, unknown>> 
 }
 
 /** A LiveIndex that serves only what it is handed (it never looks for versions on disk). */
-export function handedLive(answerer: (index: SearchIndex) => Answerer, mode: AnswerMode = 'extractive'): LiveIndex {
-  return new LiveIndex({ indexDir: '/nonexistent', logger: silentLogger, mode, load: () => Promise.reject(new Error('unused')), answererFor: answerer })
+export function handedLive(answerer: (index: SearchIndex) => Answerer, mode: AnswerMode = 'extractive', modelStatus?: () => ModelStatus): LiveIndex {
+  return new LiveIndex({ indexDir: '/nonexistent', logger: silentLogger, mode, modelStatus, load: () => Promise.reject(new Error('unused')), answererFor: answerer })
 }
 
 /** A LiveIndex already serving `index` through `answerer`. */
-export function servedLive(index: SearchIndex, answerer: (index: SearchIndex) => Answerer): LiveIndex {
-  const live = handedLive(answerer)
+export function servedLive(index: SearchIndex, answerer: (index: SearchIndex) => Answerer, modelStatus?: () => ModelStatus): LiveIndex {
+  const live = handedLive(answerer, 'extractive', modelStatus)
   live.serve(index)
   return live
 }

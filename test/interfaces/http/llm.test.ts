@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../../src/answer/answer.js'
-import { createChatModel } from '../../../src/answer/chat-model.js'
 import { Breaker, ModelLimits, Slots } from '../../../src/answer/limits.js'
+import { createChatModel } from '../../../src/answer/model.js'
+import { loadConfig } from '../../../src/config.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { silentLogger } from '../../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../../fakes/openai-server.js'
@@ -29,10 +30,10 @@ beforeEach(() => {
   fake.disconnects = 0
 })
 
-async function llmServer(slots: Slots): Promise<TestServer> {
-  const chat = createChatModel({ llmModel: 'gpt-4o-mini', llmTimeoutMs: 30_000, openai: { apiKey: 'test-key', baseURL: fake.baseURL } })
-  const limits = new ModelLimits({ timeoutMs: 30_000, slots, breaker: new Breaker({ failures: 3, coolDownMs: 30_000, logger: silentLogger }) })
-  return startTestServer(servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger, model: { chat, limits } })))
+async function llmServer(slots: Slots, breaker = new Breaker({ failures: 3, coolDownMs: 30_000, logger: silentLogger })): Promise<TestServer> {
+  const chat = await createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '30000' }))
+  const limits = new ModelLimits({ timeoutMs: 30_000, slots, breaker })
+  return startTestServer(servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger, model: { chat, limits } }), () => limits.status))
 }
 
 describe('HTTP API with a language model', () => {
@@ -104,6 +105,28 @@ describe('HTTP API with a language model', () => {
       expect([first.status, second.status]).toEqual([200, 200])
       expect((await first.json()).mode).toBe('llm')
       expect((await second.json()).mode).toBe('llm')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('/healthz reports the model degraded while its circuit breaker is open, and ok again once a probe succeeds', async () => {
+    fake.behaviour = { kind: 'error', status: 500 }
+    const clock = { now: 0 }
+    const breaker = new Breaker({ failures: 2, coolDownMs: 10_000, logger: silentLogger, now: () => clock.now })
+    const server = await llmServer(new Slots(4, 4), breaker)
+    const health = async () => (await (await fetch(server.url + '/healthz')).json()).model
+    try {
+      expect(await health()).toBe('ok')
+      for (let i = 0; i < 2; i++) expect(await (await server.post('/ask', { question: QUESTION })).json()).toMatchObject({ mode: 'extractive' })
+      expect(await health()).toBe('degraded')
+      const sent = fake.requests.length
+      expect(await (await server.post('/ask', { question: QUESTION })).json()).toMatchObject({ mode: 'extractive' })
+      expect(fake.requests.length).toBe(sent)
+      clock.now += 10_000
+      fake.behaviour = { kind: 'reply', content: MODEL_ANSWER }
+      expect(await (await server.post('/ask', { question: QUESTION })).json()).toMatchObject({ mode: 'llm' })
+      expect(await health()).toBe('ok')
     } finally {
       await server.close()
     }
