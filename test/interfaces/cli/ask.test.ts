@@ -11,7 +11,7 @@ describe('npm run ask', { timeout: PROCESS_TEST_MS }, () => {
     const json = await askCli(env, ['--json', '--k', '3', '常德高新区2019年招商签约的项目总投资额有多大？'])
     expect(json.code).toBe(0)
     const body = JSON.parse(json.stdout)
-    expect(Object.keys(body)).toEqual(['answer', 'found', 'mode', 'citations'])
+    expect(Object.keys(body)).toEqual(['answer', 'found', 'mode', 'cited', 'citations'])
     expect(body).toMatchObject({ found: true, mode: 'extractive' })
     expect(body.answer).toContain('263亿元')
     expect(body.citations).toHaveLength(3)

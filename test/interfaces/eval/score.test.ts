@@ -19,7 +19,7 @@ const numeric: EvalItem = { id: 'n', question: '工业总产值？', answers: ['
 describe('scoreItem', () => {
   it('ranks the first citation holding the evidence, compared after NFKC without whitespace', () => {
     // Full-width digits and PDF spacing in the passage still hold the evidence.
-    const r = response('完成工业总产值２３.０５ 亿元[2]', true, ['别的段落', '一年来，完成工业总产值 ２３.０５ 亿元，增长4.26％；'])
+    const r = response('完成工业总产值２３.０５ 亿元[2]', true, ['别的段落', '一年来，完成工业总产值 ２３.０５ 亿元，增长4.26％；'], [2])
     expect(scoreItem(numeric, r)).toEqual({ correct: true, hitRank: 2, citedEvidence: true })
   })
 
