@@ -14,7 +14,7 @@ export interface ClauseCues {
   reason: RegExp
   /** A clause listing things (、, 和, 及). */
   list: RegExp
-  /** A clause that completes the figure before it: (同比)增长4.26%. */
+  /** A clause that completes the figure before it: (同比)增长5.2%. */
   growth: RegExp
 }
 

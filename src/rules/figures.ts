@@ -30,15 +30,15 @@ export type Unit = z.output<typeof unitSchema>
 
 export interface FigureRules {
   units: readonly Unit[]
-  /** Any figure with a unit, a rank (第75名) or a spelled count (三大) (global). */
+  /** Any figure with a unit, a rank (第8名) or a spelled count (三大) (global). */
   figure: RegExp
   /** A count of things: 37个, 五家 (global). */
   count: RegExp
-  /** An amount of money: 23.05亿元, 1749万美元 (global). */
+  /** An amount of money: 12.5亿元, 300万美元 (global). */
   money: RegExp
-  /** A percentage or a change in one: 4.26%, 3个百分点 (global). */
+  /** A percentage or a change in one: 5.2%, 3个百分点 (global). */
   percent: RegExp
-  /** Source of a pattern for a figure, with an optional count unit, that a measure name follows ("180家" of 180家规上企业). */
+  /** Source of a pattern for a figure, with an optional count unit, that a measure name follows ("120家" of 120家规上企业). */
   countingPrefix: string
   /** A question that counts something: 多少个, 几家, how many. */
   asksCount: RegExp
@@ -50,7 +50,7 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
   const data = readTable(file, figuresSchema)
   const afterDigits = (kinds: readonly FigureKind[]) => unitsOf(data.units, kinds, 'digits')
   const afterNumerals = (kinds: readonly FigureKind[]) => unitsOf(data.units, kinds, 'numerals')
-  // The number in front of a unit: 10多万, 1,234.5, 三十.
+  // The number in front of a unit, in digits (1,234.5, 10多万) or Chinese numerals (三十).
   const digits = `\\d[\\d,.]*\\s*(?:${alternation(data.approximators)})?\\s*(?:${alternation(data.magnitudes)})?\\s*`
   const numerals = `(?:${alternation(data.numerals)})+\\s*`
   const counts = alternation(afterDigits(['count']))

@@ -40,8 +40,9 @@ export interface TimeRules {
 
 export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url)): TimeRules {
   const data = readTable(file, timeSchema.superRefine(checkPeriodNames))
-  const { period, range } = periodPatterns(data)
+  // 1季度 → 一季度
   const digitQuarters = new Map(Object.entries(data.quarters).map(([digit, name]) => [`${digit}季度`, name]))
+  const { period, range } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
   return {
@@ -67,10 +68,9 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
 
 type TimeTable = z.infer<typeof timeSchema>
 
-function periodPatterns(data: TimeTable): { period: RegExp; range: RegExp } {
+function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { period: RegExp; range: RegExp } {
   const range = `(\\d{1,2})\\s*(?:${alternation(data.rangeDashes)})\\s*(\\d{1,2})\\s*月`
   const quarterNames = Object.values(data.quarters)
-  const digitQuarters = Object.keys(data.quarters).map((digit) => `${digit}季度`)
   return {
     period: new RegExp(`${range}|${alternation([...data.periodWords, ...quarterNames, ...digitQuarters])}`, 'g'),
     range: new RegExp(range),

@@ -41,9 +41,8 @@ describe('rule: coverage', () => {
     expect(coverage(withTerms(['标准厂房']), '标准的房', weight)).toBe(0)
   })
 
-  it('gives a word of two characters no partial credit', () => {
-    expect(coverage(withTerms(['新建']), '新盖厂房', weight)).toBe(0)
-    expect(coverage(withTerms(['开工']), '开始施工', weight)).toBe(0)
+  it('counts character pairs, not characters: every character of 新建 in 新盖建筑 earns nothing', () => {
+    expect(coverage(withTerms(['新建']), '新盖建筑', weight)).toBe(0)
   })
 
   it('is 0 for a question without terms, or whose terms weigh nothing', () => {
