@@ -2,7 +2,10 @@ import { agreement, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, type Question } from '../retrieve/query.js'
 import { coverage } from '../retrieve/coverage.js'
+import { clauseCues } from '../rules/clauses.js'
+import { figureRules } from '../rules/figures.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
+import { stopwords } from '../text/stopwords.js'
 import { tagged } from '../text/tokenize.js'
 import type { NumberedPassage } from './types.js'
 
@@ -27,18 +30,7 @@ export interface ExtractiveResult {
 
 // Phrases inside a sentence; 、 stays inside (it separates list items, not clauses).
 const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
-const NUMBER_WITH_UNIT =
-  /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|%|％|个|家|项|人|名|位|件|次|亩|平方米|平方公里|万平方米|公里|倍|户|条|批|台|套|吨|年|天|小时|分钟|个百分点|千瓦|家次)|第\s*\d+\s*(?:名|位)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次|倍|大)/g
-const MONEY = /\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?:亿元|万元|元|美元|万美元|亿美元)/g
-// "多少钱", "贷了多少", "进出口总额": the figure must be an amount of money, not a count of
-// firms — unless the question counts something ("多少个项目").
-const ASKS_MONEY = /多少钱|金额|总额|资金|贷款|贷了|贷到|花了|多少元|几亿|几万|产值|收入|营收|利润|税收|投资|融资|签约额|进出口|外资|how much money|\b(output|revenue|investment|income|value)\b/i
-const ASKS_COUNT = /(?<!第)[几多少]+[个家项次人名位件条批台套户篇场]|how many/i
-const COUNT = /\d[\d,.]*\s*(?:多|余)?\s*(?:万|千|百)?\s*(?:个|家|项|人|名|位|件|次|条|批|台|套|户|篇|场|家次|人次)|[一二三四五六七八九十两百千万]+\s*(?:个|家|项|次)/g
-const PERCENT = /\d[\d.]*\s*[%％]|\d[\d.]*\s*个百分点/g
 const DATE = /\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年(?!\d)/g
-const GROWTH_CLAUSE = /^\s*(?:同比|比上年|较上年)?\s*(?:增长|下降|增加|减少|提高|占|居|排名|名列|位列)/
-const REASON_CUE = /实行|实施|推行|建立|采取|采用|通过|坚持|引入|推动|开展|创新|探索|打造|依托|由于|因为|得益于|为了/
 const TRAILING = /[\s，,；;：:。、]+$/
 const LEADING = /^[\s，,；;：:。、”’）)]+/
 
@@ -70,13 +62,13 @@ interface Asked {
 
 function asked(q: Question, vocabulary: Vocabulary): Asked {
   const names = q.measures.flat().map(escapeRegExp)
-  const count = ASKS_COUNT.test(q.text)
+  const count = figureRules.asksCount.test(q.text)
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
-    figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|\\d[\\d.]*\\s*(?:多|余)?\\s*(?:万|千|百)?\\s*[个家项名位件条批台套户]?\\s*(?:${names.join('|')})`) : undefined,
+    figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
-    money: !count && ASKS_MONEY.test(q.text),
+    money: !count && figureRules.asksMoney.test(q.text),
     focus: focusWords(q, vocabulary),
   }
 }
@@ -90,15 +82,15 @@ function kindFit(a: Asked, text: string): number {
   const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
   switch (a.q.kind) {
     case 'number':
-      return hasNew(a, text, a.count ? COUNT : a.money ? MONEY : NUMBER_WITH_UNIT) && figure() ? 1 : -1
+      return hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure() ? 1 : -1
     case 'percent':
-      return hasNew(a, text, PERCENT) && figure() ? 1 : -1
+      return hasNew(a, text, figureRules.percent) && figure() ? 1 : -1
     case 'date':
       return hasNew(a, text, DATE) ? 1 : -1
     case 'list':
-      return /、|和|及/.test(text) ? 1 : 0
+      return clauseCues.list.test(text) ? 1 : 0
     case 'reason':
-      return REASON_CUE.test(text) ? 1 : 0
+      return clauseCues.reason.test(text) ? 1 : 0
     default:
       return 0
   }
@@ -134,10 +126,6 @@ export interface Vocabulary {
   passageCount: number
 }
 
-// Words that frame a figure or a time rather than name a topic: a passage saying "完成外贸进出口
-// 9530.07万美元" answers "外贸进出口总额", and "12月25日" answers "年底", without the word.
-const NEVER_FOCUS = new Set(['总额', '总量', '总数', '金额', '数量', '数额', '规模', '年底', '年初', '年末', '年中', '月底', '月初', '期间', '当年', '当时', '目前', '开始', '一年'])
-
 interface Focus {
   required: string[]
   mayMiss: number
@@ -150,7 +138,7 @@ interface Focus {
  */
 function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   const rare = Math.max(2, Math.ceil(vocabulary.passageCount * 0.03))
-  const words = q.terms.filter((g) => g.length === 1 && g[0]!.length >= 2 && !NEVER_FOCUS.has(g[0]!)).map((g) => g[0]!).filter((w) => {
+  const words = q.terms.filter((g) => g.length === 1 && g[0]!.length >= 2 && !stopwords.frameWords.has(g[0]!)).map((g) => g[0]!).filter((w) => {
     const n = vocabulary.passagesWith(w)
     return n > 0 && n <= rare
   })
@@ -211,7 +199,7 @@ function extend(candidate: Candidate): Span {
   for (let step = 0; step < 2; step++) {
     const rest = text.slice(end)
     const next = /^[，,]([^，,。；;！？]*)/.exec(rest)
-    if (!next || !GROWTH_CLAUSE.test(next[1]!) || end + next[0].length - start > 120) break
+    if (!next || !clauseCues.growth.test(next[1]!) || end + next[0].length - start > 120) break
     end += next[0].length
   }
   return trimmed(text, { start, end })

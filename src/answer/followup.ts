@@ -1,5 +1,6 @@
 import type { ParkCatalog } from '../retrieve/parks.js'
 import { analyzeQuestion, periodsIn, yearsIn } from '../retrieve/query.js'
+import { followupWords } from '../rules/followup.js'
 import type { Turn } from './types.js'
 
 /**
@@ -8,13 +9,10 @@ import type { Turn } from './types.js'
  * becomes "张家界高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
  */
 
-const PRONOUN = /^(那么|那|还有|另外)?\s*(它们的|它的|它|其|该区的|该区|这个园区的|这个园区|那里的|那里|这里的|这里)?/
-const ELLIPTICAL_END = /(呢|吗)?\s*[？?]?\s*$/
-
 function isElliptical(question: string, catalog: ParkCatalog): boolean {
   const q = analyzeQuestion(question, catalog)
-  const contentTerms = q.terms.map((g) => g[0]!).filter((t) => !yearsIn(t).length && !periodsIn(t).length && !/^(上半年|下半年|全年|那|呢)$/.test(t))
-  return contentTerms.length === 0 || (/^(那|那么)/.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
+  const contentTerms = q.terms.map((g) => g[0]!).filter((t) => !yearsIn(t).length && !periodsIn(t).length)
+  return contentTerms.length === 0 || (followupWords.ellipticalOpener.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
 }
 
 function replaceAll(text: string, from: readonly string[], to: string): string {
@@ -48,7 +46,7 @@ export function condenseOne(question: string, previous: string, catalog: ParkCat
     return out
   }
   if (q.parks.length === 0 && p.parks.length > 0) {
-    const rest = question.trim().replace(PRONOUN, '')
+    const rest = question.trim().replace(followupWords.reference, '')
     // Same park, and the same year unless the follow-up names one.
     const year = q.years.length === 0 && p.years.length > 0 ? `${p.years[0]}年` : ''
     return q.english ? `${question} (${[p.parks[0], year].filter(Boolean).join(' ')})` : `${p.parks[0]}${year}${rest}`

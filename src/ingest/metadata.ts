@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { CorpusError } from '../errors.js'
+import { parkWords } from '../rules/park-words.js'
 
 /** `corpus/documents.json`: the parks the corpus knows and what is known about each document. */
 export const METADATA_FILE = 'documents.json'
@@ -68,10 +69,6 @@ export async function loadMetadata(corpusDir: string): Promise<CorpusMetadata> {
   return parsed.data
 }
 
-// Words that precede 高新区/经开区 without naming one ("全省高新区", "国家级经开区").
-const GENERIC_PREFIX = /^(?:全省|全国|国家级?|省级|省|市级|该|本|我|各|两|三|几|其他|一批|所在|园区)/
-const GENERIC_PARK = /([\u4e00-\u9fff]{2,4}?)(?:国家)?(高新区|经开区|经济技术开发区|高新技术产业开发区)/g
-
 /**
  * Finds which parks a text is about by counting mentions, longest name first so that 张家界高新区
  * does not also count as 张家界市. Known parks come from metadata; other "XX高新区/XX经开区" names
@@ -91,12 +88,7 @@ export function countParkMentions(text: string, parks: Park[]): Map<string, numb
       rest = pieces.join('\u0000')
     }
   }
-  for (const match of rest.matchAll(GENERIC_PARK)) {
-    const prefix = match[1]!
-    if (GENERIC_PREFIX.test(prefix)) continue
-    const name = prefix + (match[2] === '高新区' || match[2] === '高新技术产业开发区' ? '高新区' : '经开区')
-    counts.set(name, (counts.get(name) ?? 0) + 1)
-  }
+  for (const name of parkWords.zoneNames(rest)) counts.set(name, (counts.get(name) ?? 0) + 1)
   return counts
 }
 

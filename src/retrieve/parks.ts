@@ -1,5 +1,6 @@
 import type { Park } from '../ingest/metadata.js'
 import { RequestError } from '../errors.js'
+import { parkWords } from '../rules/park-words.js'
 import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 
@@ -8,10 +9,6 @@ export interface ForeignPark {
   /** The place part of the name (长沙 of 长沙高新区). */
   place: string
 }
-
-const PARK_WORD = /高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区|工业园区?|产业园区?|科技园区?/g
-const PLACE_TAGS = new Set(['ns', 'nr', 'nrt'])
-const ENGLISH_PARK = /\b([A-Z][a-z]+)\s+(?:National\s+)?(?:High[- ]?[Tt]ech|Hi-[Tt]ech|Economic(?:\s+and\s+Technological)?\s+Development|Economic[- ]Technological)\s+(?:Industrial\s+)?(?:Development\s+)?(?:Zone|Park|Area)\b/g
 
 /**
  * The parks the index knows (from the corpus metadata, stored in the manifest) and how a question
@@ -63,13 +60,13 @@ export class ParkCatalog {
   foreignParks(text: string): ForeignPark[] {
     const out: ForeignPark[] = []
     const normalized = text.normalize('NFKC')
-    for (const match of normalized.matchAll(PARK_WORD)) {
+    for (const match of normalized.matchAll(parkWords.word)) {
       const before = tagged(normalized.slice(Math.max(0, match.index - 8), match.index))
       let place = ''
-      for (let i = before.length - 1; i >= 0 && PLACE_TAGS.has(before[i]!.tag); i--) place = before[i]!.word + place
+      for (let i = before.length - 1; i >= 0 && parkWords.placeTags.has(before[i]!.tag); i--) place = before[i]!.word + place
       if (place.length >= 2 && this.mentioned(place + match[0]).length === 0) out.push({ name: place + match[0], place })
     }
-    for (const match of normalized.matchAll(ENGLISH_PARK)) {
+    for (const match of normalized.matchAll(parkWords.english)) {
       if (this.mentioned(match[0]).length === 0) out.push({ name: match[0], place: match[1]!.toLowerCase() })
     }
     return out

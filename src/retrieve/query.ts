@@ -1,6 +1,10 @@
+import { glossary } from '../rules/glossary.js'
+import { kindCues, type AnswerKind } from '../rules/kinds.js'
+import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
+import { stopwords } from '../text/stopwords.js'
+import { escapeRegExp } from '../text/table.js'
 import { words } from '../text/tokenize.js'
-import { glossary } from './glossary.js'
 import type { ForeignPark, ParkCatalog } from './parks.js'
 
 /**
@@ -9,7 +13,7 @@ import type { ForeignPark, ParkCatalog } from './parks.js'
  * words to search with. English questions are mapped onto the documents' Chinese vocabulary.
  */
 
-export type AnswerKind = 'number' | 'percent' | 'list' | 'date' | 'reason' | 'entity' | 'other'
+export type { AnswerKind }
 
 export interface Question {
   text: string
@@ -30,38 +34,15 @@ export interface Question {
   searchText: string
 }
 
-// Question words and fillers: they say what kind of answer is wanted, not what it is about.
-const QUESTION_WORDS =
-  /请问|一下|叫啥名字|叫什么名字|叫什么|叫啥|什么名字|名字是|名称是|是多少|有多少|多少钱|多少|多大|多高|多快|多长|什么时候|什么样|为什么|为何|怎么样|怎么|怎样|如何|哪些|哪几个|哪几家|哪几|哪一年|哪一天|哪年|哪天|哪家|哪个|哪里|哪儿|什么|是谁|有谁|谁|几个|几家|几项|几次|第几|一共|总共|大概|大约|呢|吗|呀|啊|吧|了没|没有|有没有|那么|那|它们|它的|它|其/g
-
-const STOP_TERMS = new Set(['年', '月', '日', '是', '有', '多', '个', '家', '项', '次', '请问', '一下', '一共', '总共', '那', '呢', '吗', '它', '它的', '多少', '什么', '哪些', '哪', '几', '情况', '至', '到', '怎么', '如何', '为什么'])
-
-export const FULL_YEAR = '全年'
-
-const PERIOD = /(\d{1,2})\s*[-—–~～至到]\s*(\d{1,2})\s*月|上半年|下半年|前三季度|[一二三四1-4]季度|全年/g
-
-// Ranges that have a name are compared by it: 1-6月 is 上半年.
-const NAMED_RANGES: Record<string, string> = { '1-3月': '一季度', '1-6月': '上半年', '1-9月': '前三季度', '1-12月': FULL_YEAR }
-const QUARTER_DIGITS: Record<string, string> = { '1': '一', '2': '二', '3': '三', '4': '四' }
-
-function normalizePeriod(match: string): string {
-  const range = /(\d{1,2})\s*[-—–~～至到]\s*(\d{1,2})\s*月/.exec(match)
-  if (range) {
-    const name = `${Number(range[1])}-${Number(range[2])}月`
-    return NAMED_RANGES[name] ?? name
-  }
-  return match.replace(/^[1-4](?=季度)/, (d) => QUARTER_DIGITS[d]!)
-}
+export const FULL_YEAR = timeRules.fullYear
 
 /** Periods written in a text (上半年, 1-10月 …), normalised. Callers must not change the array. */
-export const periodsIn: (text: string) => readonly string[] = memoizeByText((text) => [...new Set((text.normalize('NFKC').match(PERIOD) ?? []).map(normalizePeriod))])
+export const periodsIn: (text: string) => readonly string[] = memoizeByText((text) => [...new Set((text.normalize('NFKC').match(timeRules.period) ?? []).map(timeRules.normalizePeriod))])
 
 interface TimeWords {
   years: string[]
-  /** 今年/本年, 去年/上年, 明年: resolved only once the document's year is known. */
-  thisYear: boolean
-  lastYear: boolean
-  nextYear: boolean
+  /** 今年/本年 (0), 去年/上年 (-1), 明年 (+1): resolved only once the document's year is known. */
+  yearOffsets: number[]
   /** A date without a year ("7月29日"). */
   bareDate: boolean
 }
@@ -69,10 +50,8 @@ interface TimeWords {
 const timeWordsIn = memoizeByText((text): TimeWords => {
   const normalized = text.normalize('NFKC')
   return {
-    years: normalized.match(/(?<!\d)(?:199\d|20[0-4]\d)(?!\d)/g) ?? [],
-    thisYear: /今年|本年/.test(normalized),
-    lastYear: /去年|上年/.test(normalized),
-    nextYear: /明年/.test(normalized),
+    years: timeRules.yearsWritten(normalized),
+    yearOffsets: timeRules.relativeYears.filter(({ word }) => normalized.includes(word)).map(({ offset }) => offset),
     bareDate: /(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*日/.test(normalized),
   }
 })
@@ -84,20 +63,13 @@ const timeWordsIn = memoizeByText((text): TimeWords => {
 export function yearsIn(text: string, documentYear?: string, bareDateYear: string | undefined = documentYear): string[] {
   const words = timeWordsIn(text)
   const years = [...words.years]
-  if (documentYear) {
-    const year = Number(documentYear)
-    if (words.thisYear) years.push(String(year))
-    if (words.lastYear) years.push(String(year - 1))
-    if (words.nextYear) years.push(String(year + 1))
-  }
+  if (documentYear) for (const offset of words.yearOffsets) years.push(String(Number(documentYear) + offset))
   // "7月29日" without a year belongs to the year being told about (a newspaper's own by default).
   if (bareDateYear && words.bareDate) years.push(bareDateYear)
   return [...new Set(years)]
 }
 
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
+export { escapeRegExp }
 
 interface EnglishPhrase {
   pattern: RegExp
@@ -114,7 +86,7 @@ function phrasesFor(parks: ParkCatalog): EnglishPhrase[] {
   if (!phrases) {
     const entries: Array<[string, string, string[] | undefined]> = [
       ...parks.parks.flatMap((p) => p.english.map((e): [string, string, undefined] => [e, p.name, undefined])),
-      ...Object.entries(glossary().english).map(([en, zh]): [string, string, string[]] => [en, zh.join(' '), zh.map((t) => t.toLowerCase())]),
+      ...Object.entries(glossary.english).map(([en, zh]): [string, string, string[]] => [en, zh.join(' '), zh.map((t) => t.toLowerCase())]),
     ].sort((a, b) => b[0].length - a[0].length)
     phrases = entries.map(([en, chinese, terms]) => ({ pattern: new RegExp(`(?<![A-Za-z])${escapeRegExp(en)}(?![A-Za-z])`, 'gi'), chinese, terms }))
     englishPhrases.set(parks, phrases)
@@ -130,15 +102,13 @@ function englishToChinese(text: string, parks: ParkCatalog, groups: string[][]):
       return ` ${chinese} `
     })
   }
-  // Month names and "first half" style periods.
-  out = out.replace(/\b(?:from\s+)?january\s+(?:to|through|-)\s+(october|september|june|march)\b/gi, (_, m: string) => ` 1-${{ october: 10, september: 9, june: 6, march: 3 }[m.toLowerCase() as 'october']}月 `)
-  return out
+  return timeRules.englishMonthRanges(out)
 }
 
 function expandShortForms(text: string, groups: string[][]): { replaced: string; extra: string[] } {
   let replaced = text
   const extra: string[] = []
-  for (const [short, [first, ...more]] of glossary().shortFormsLongestFirst) {
+  for (const [short, [first, ...more]] of glossary.shortFormsLongestFirst) {
     if (!replaced.includes(short)) continue
     if (first !== short) replaced = replaced.split(short).join(first!)
     extra.push(...more)
@@ -147,29 +117,9 @@ function expandShortForms(text: string, groups: string[][]): { replaced: string;
   return { replaced, extra }
 }
 
-function kindOf(text: string, english: boolean): AnswerKind {
-  if (english) {
-    const t = text.toLowerCase()
-    if (/\bwhen\b|what date|which (day|year|month)|what year/.test(t)) return 'date'
-    if (/\bwhy\b|\bhow (did|does|do|was|were|is|are|can|has|have)\b|what (measures|steps|methods)|in what way/.test(t)) return 'reason'
-    if (/percentage|per cent|\bpercent\b|growth rate|\bhow fast\b/.test(t)) return 'percent'
-    if (/\bhow (many|much|big|large)\b|\bratio\b|\bwhat (was|is|were)\b.*\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure)\b/.test(t)) return 'number'
-    if (/\bwhich\b.*\b(cities|companies|industries|projects|parks|ones|areas|sectors|enterprises)\b|\bwhat are\b|\bname the\b|\blist\b/.test(t)) return 'list'
-    if (/\bwho\b|\bwhich\b|\bwhat\b/.test(t)) return 'entity'
-    return 'other'
-  }
-  if (/何时|什么时候|哪天|哪一天|哪几天|哪年|哪一年|几月|几号|哪个月|日期|什么时间/.test(text)) return 'date'
-  if (/为什么|为何|原因|怎么|怎样|如何|靠什么|凭什么|通过什么|采取了?什么|采取了?哪些|什么(举措|措施|办法|做法)|(举措|措施|办法|做法)(有|是)/.test(text)) return 'reason'
-  if (/哪些|哪几|有什么|包括什么|分别是|都有/.test(text)) return 'list'
-  if (/百分之|百分比|比例|比重|占比|增速|增幅|增长率|多快|[^\d]率(是|有|为)?多少/.test(text)) return 'percent'
-  if (/多少|几|多大|多高|多长|第几|排名/.test(text)) return 'number'
-  if (/哪家|哪个|谁|什么|叫啥|哪一|哪里/.test(text)) return 'entity'
-  return 'other'
-}
-
 /** Measure groups named in a text; a group inside a longer named measure does not count on its own. */
 export function measuresIn(text: string): string[][] {
-  const groups = glossary().measures
+  const groups = glossary.measures
   const hits: Array<{ group: string[]; start: number; end: number }> = []
   for (const group of groups) {
     for (const name of group) {
@@ -200,11 +150,11 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const years = yearsIn(normalized)
   const periods = [...periodsIn(normalized)]
   const measures = measuresIn(normalized)
-  const stripped = normalized.replace(QUESTION_WORDS, ' ')
+  const stripped = normalized.replace(stopwords.questionPhrases, ' ')
   const topic = parks.withoutNames(english ? stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' ') : stripped)
   // A word covered by a glossary group (生产总值 of 地区生产总值|GDP) counts once, with its synonyms.
   const single = [...new Set(words(topic))]
-    .filter((w) => !STOP_TERMS.has(w) && !/^[\d.\-]+$/.test(w))
+    .filter((w) => !stopwords.answerWords.has(w) && !/^[\d.\-]+$/.test(w))
     .filter((w) => !groups.some((g) => g.some((t) => t.includes(w) || w.includes(t))))
   const terms = [...single.map((w) => [w]), ...groups.filter((g, i) => groups.findIndex((o) => o.join() === g.join()) === i)]
   const searchParts = english ? [stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' '), ...extra] : [stripped, ...extra]
@@ -217,7 +167,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     years,
     periods,
     measures,
-    kind: kindOf(english ? text : normalized, english),
+    kind: kindCues.kindOf(english ? text : normalized, english),
     terms,
     searchText: searchParts.join(' ').replace(/\s+/g, ' ').trim(),
   }

@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba'
 import { dict } from '@node-rs/jieba/dict.js'
+import { stopwords } from './stopwords.js'
 
 /**
  * Tokenisation shared by the local embedder, BM25 and (later) retrieval, so that a question and a
@@ -24,9 +25,6 @@ export function loadSegmenter(): void {
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u
 
-// Function words that carry no topic; kept short on purpose — 不/没 and the like change meaning.
-const STOPWORDS = new Set(['的', '了', '和', '与', '及', '是', '在', '为', '对', '把', '将', '也', '都', '就', '而', '并', '其', '等', '之', '着', '以', '于', 'the', 'a', 'an', 'of', 'in', 'and', 'to', 'is', 'for'])
-
 export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase()
 }
@@ -35,7 +33,7 @@ export function normalize(text: string): string {
 function eachWord(normalized: string, use: (word: string) => void): void {
   for (const cut of segmenter().cut(normalized, true)) {
     const word = cut.trim()
-    if (word !== '' && HAS_WORD_CHAR.test(word) && !STOPWORDS.has(word)) use(word)
+    if (word !== '' && HAS_WORD_CHAR.test(word) && !stopwords.functionWords.has(word)) use(word)
   }
 }
 

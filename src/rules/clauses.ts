@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { alternation, readTable, table, wordList } from '../text/table.js'
+
+/** `clauses.json`: the words that make a clause fit a reason or list question, or complete a figure. */
+
+const clausesSchema = table({
+  reasonCues: wordList(),
+  listJoiners: wordList(),
+  growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
+})
+
+export interface ClauseCues {
+  /** A clause telling how or why (实施, 通过 …). */
+  reason: RegExp
+  /** A clause listing things (、, 和, 及). */
+  list: RegExp
+  /** A clause that completes the figure before it: (同比)增长5.2%. */
+  growth: RegExp
+}
+
+export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
+  const data = readTable(file, clausesSchema)
+  return {
+    reason: new RegExp(alternation(data.reasonCues)),
+    list: new RegExp(alternation(data.listJoiners)),
+    growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
+  }
+}
+
+export const clauseCues = loadClauseCues()

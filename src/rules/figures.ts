@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import { alternation, escapeRegExp, readTable, table, wordList } from '../text/table.js'
+
+/** `figures.json`: counting units and the rest of a figure's grammar, and the patterns built from them. */
+
+export const FIGURE_KINDS = ['money', 'count', 'percent', 'quantity'] as const
+export type FigureKind = (typeof FIGURE_KINDS)[number]
+
+const unitSchema = z.strictObject({
+  unit: z.string().min(1),
+  kind: z.enum(FIGURE_KINDS),
+  /** What the unit may follow: digits (5个), Chinese numerals (五个), or both. */
+  follows: z.enum(['digits', 'numerals', 'both']).default('digits'),
+})
+
+const figuresSchema = table({
+  approximators: wordList(),
+  magnitudes: wordList(),
+  numerals: wordList(),
+  ordinal: z.strictObject({ prefix: z.string().min(1), units: wordList() }),
+  units: z.array(unitSchema).min(1).superRefine((units, ctx) => {
+    units.forEach((row, i) => {
+      if (units.findIndex((other) => other.unit === row.unit) !== i) ctx.addIssue({ code: 'custom', path: [i, 'unit'], message: `unit "${row.unit}" is listed twice` })
+    })
+  }),
+  asks: z.strictObject({ countChars: wordList(), countEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList() }),
+})
+
+export type Unit = z.output<typeof unitSchema>
+
+export interface FigureRules {
+  units: readonly Unit[]
+  /** Any figure with a unit, a rank (第8名) or a spelled count (三大) (global). */
+  figure: RegExp
+  /** A count of things: 37个, 五家 (global). */
+  count: RegExp
+  /** An amount of money: 12.5亿元, 300万美元 (global). */
+  money: RegExp
+  /** A percentage or a change in one: 5.2%, 3个百分点 (global). */
+  percent: RegExp
+  /** Source of a pattern for a figure, with an optional count unit, that a measure name follows ("120家" of 120家规上企业). */
+  countingPrefix: string
+  /** A question that counts something: 多少个, 几家, how many. */
+  asksCount: RegExp
+  /** A question that asks for an amount of money: 多少钱, 产值, revenue. */
+  asksMoney: RegExp
+}
+
+export function loadFigureRules(file: URL = new URL('./figures.json', import.meta.url)): FigureRules {
+  const data = readTable(file, figuresSchema)
+  const afterDigits = (kinds: readonly FigureKind[]) => unitsOf(data.units, kinds, 'digits')
+  const afterNumerals = (kinds: readonly FigureKind[]) => unitsOf(data.units, kinds, 'numerals')
+  // The number in front of a unit, in digits (1,234.5, 10多万) or Chinese numerals (三十).
+  const digits = `\\d[\\d,.]*\\s*(?:${alternation(data.approximators)})?\\s*(?:${alternation(data.magnitudes)})?\\s*`
+  const numerals = `(?:${alternation(data.numerals)})+\\s*`
+  const counts = alternation(afterDigits(['count']))
+  const ordinal = `${escapeRegExp(data.ordinal.prefix)}\\s*\\d+\\s*(?:${alternation(data.ordinal.units)})`
+  return {
+    units: data.units,
+    figure: new RegExp(`${digits}(?:${alternation(afterDigits(FIGURE_KINDS))})|${ordinal}|${numerals}(?:${alternation(afterNumerals(FIGURE_KINDS))})`, 'g'),
+    count: new RegExp(`${digits}(?:${counts})|${numerals}(?:${alternation(afterNumerals(['count']))})`, 'g'),
+    money: new RegExp(`${digits}(?:${alternation(afterDigits(['money']))})`, 'g'),
+    percent: new RegExp(`${digits}(?:${alternation(afterDigits(['percent']))})`, 'g'),
+    countingPrefix: `${digits}(?:${counts})?\\s*`,
+    asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${englishWords(data.asks.countEnglish)}`, 'i'),
+    asksMoney: new RegExp(`${alternation(data.asks.moneyWords)}|${englishWords(data.asks.moneyEnglish)}`, 'i'),
+  }
+}
+
+function unitsOf(units: readonly Unit[], kinds: readonly FigureKind[], after: 'digits' | 'numerals'): string[] {
+  return units.filter((u) => kinds.includes(u.kind) && (u.follows === after || u.follows === 'both')).map((u) => u.unit)
+}
+
+/** English words match whole: "value" not in "valued". */
+function englishWords(words: readonly string[]): string {
+  return `\\b(?:${alternation(words)})\\b`
+}
+
+export const figureRules = loadFigureRules()

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { alternation, escapeRegExp, readTable, table, wordList } from '../text/table.js'
+
+/**
+ * `park-words.json`: the grammar of a park's name (a place, then 高新区, 经开区, 工业园 …, or
+ * "X High-tech Zone"), shared by ingest (which park a document is about) and questions (which
+ * parks a question names that the catalog does not know).
+ */
+
+const parkWordsSchema = table({
+  words: z
+    .array(z.strictObject({ word: z.string().min(1), short: z.string().min(1).optional() }))
+    .min(1)
+    .superRefine((rows, ctx) => {
+      const words = rows.map((row) => row.word)
+      rows.forEach((row, i) => {
+        if (words.indexOf(row.word) !== i) ctx.addIssue({ code: 'custom', path: [i, 'word'], message: `"${row.word}" is listed twice` })
+        if (row.short !== undefined && !words.includes(row.short)) ctx.addIssue({ code: 'custom', path: [i, 'short'], message: `"${row.short}" is not one of the words` })
+      })
+    }),
+  infixes: wordList(),
+  genericPrefixes: wordList(),
+  placeTags: wordList(),
+  english: z.strictObject({ qualifiers: wordList(0), kinds: wordList(), fillers: wordList(0), ends: wordList() }),
+})
+
+export interface ParkWords {
+  /** Any park word (global). */
+  word: RegExp
+  /** An English park name (global); group 1 is its place. */
+  english: RegExp
+  /** jieba tags of the words a place is made of. */
+  placeTags: ReadonlySet<string>
+  /**
+   * The zones a text names (XX高新区, XX经开区), as ingest files them: the place and the word's
+   * short name, in order of mention; generic mentions (全省高新区) left out.
+   */
+  zoneNames(text: string): string[]
+}
+
+export function loadParkWords(file: URL = new URL('./park-words.json', import.meta.url)): ParkWords {
+  const data = readTable(file, parkWordsSchema)
+  const short = new Map(data.words.flatMap((row) => (row.short ? [[row.word, row.short] as const] : [])))
+  // The place is the fewest CJK characters (two to four) that make a name with what follows.
+  const zone = new RegExp(`([\\u4e00-\\u9fff]{2,4}?)(?:${alternation(data.infixes)})?(${alternation([...short.keys()])})`, 'g')
+  return {
+    word: new RegExp(alternation(data.words.map((row) => row.word)), 'g'),
+    english: englishParkName(data.english),
+    placeTags: new Set(data.placeTags),
+    zoneNames: (text) =>
+      [...text.matchAll(zone)].filter((m) => !data.genericPrefixes.some((prefix) => m[1]!.startsWith(prefix))).map((m) => m[1]! + short.get(m[2]!)!),
+  }
+}
+
+function englishParkName(english: z.output<typeof parkWordsSchema>['english']): RegExp {
+  const phrase = (words: string) => words.split(' ').map(escapeRegExp).join('\\s+')
+  const optional = (words: readonly string[]) => words.map((w) => `(?:${phrase(w)}\\s+)?`).join('')
+  const oneOf = (words: readonly string[]) => `(?:${[...words].sort((a, b) => b.length - a.length).map(phrase).join('|')})`
+  return new RegExp(`\\b([A-Z][a-z]+)\\s+${optional(english.qualifiers)}${oneOf(english.kinds)}\\s+${optional(english.fillers)}${oneOf(english.ends)}\\b`, 'g')
+}
+
+export const parkWords = loadParkWords()

@@ -1,0 +1,89 @@
+import { z } from 'zod'
+import { alternation, readTable, table, wordList } from '../text/table.js'
+
+/** `time.json`: the words for years and periods, and the patterns built from them. */
+
+const year = z.number().int().min(1000).max(9999)
+const month = z.number().int().min(1).max(12)
+
+const timeSchema = table({
+  years: z.strictObject({ first: year, last: year }).refine((y) => y.first <= y.last, 'first must not be after last'),
+  relativeYears: z.record(z.string().min(1), z.number().int()),
+  rangeDashes: wordList(),
+  periodWords: wordList(),
+  quarters: z.record(z.string().regex(/^\d$/, 'a quarter is written with one digit'), z.string().min(1)),
+  namedRanges: z.record(z.string().regex(/^\d{1,2}-\d{1,2}月$/, 'a range is written like 1-6月'), z.string().min(1)),
+  fullYear: z.string().min(1),
+  englishMonths: z.record(z.string().regex(/^[a-z]+$/, 'a month is written in lower-case letters'), month).superRefine((months, ctx) => {
+    const seen = new Set<number>()
+    for (const [name, n] of Object.entries(months)) {
+      if (seen.has(n)) ctx.addIssue({ code: 'custom', path: [name], message: `month ${n} has two names` })
+      seen.add(n)
+    }
+  }),
+  englishRangeWords: wordList(),
+})
+
+export interface TimeRules {
+  /** Four-digit numbers that are years, in the order written (each match of a text's digit runs). */
+  yearsWritten(text: string): string[]
+  /** 今年/去年 …: how many years from the document's year; listed in the table's order. */
+  relativeYears: ReadonlyArray<{ word: string; offset: number }>
+  /** Every period word or month range (global). */
+  period: RegExp
+  /** One match of `period` as it is compared: 1至6月 → 上半年, 1季度 → 一季度, 1-10月 → 1-10月. */
+  normalizePeriod(match: string): string
+  fullYear: string
+  /** English month ranges as the documents write them: "from January to June" → " 1-6月 ". */
+  englishMonthRanges(text: string): string
+}
+
+export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url)): TimeRules {
+  const data = readTable(file, timeSchema.superRefine(checkPeriodNames))
+  // 1季度 → 一季度
+  const digitQuarters = new Map(Object.entries(data.quarters).map(([digit, name]) => [`${digit}季度`, name]))
+  const { period, range } = periodPatterns(data, [...digitQuarters.keys()])
+  const months = new Map(Object.entries(data.englishMonths))
+  const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
+  return {
+    yearsWritten: (text) => (text.match(/(?<!\d)\d{4}(?!\d)/g) ?? []).filter((y) => Number(y) >= data.years.first && Number(y) <= data.years.last),
+    relativeYears: Object.entries(data.relativeYears).map(([word, offset]) => ({ word, offset })),
+    period,
+    normalizePeriod(match) {
+      const found = range.exec(match)
+      if (found) {
+        const name = `${Number(found[1])}-${Number(found[2])}月`
+        return data.namedRanges[name] ?? name
+      }
+      return digitQuarters.get(match) ?? match
+    },
+    fullYear: data.fullYear,
+    englishMonthRanges: (text) =>
+      text.replace(monthRange, (whole, from: string, to: string) => {
+        const [a, b] = [months.get(from.toLowerCase())!, months.get(to.toLowerCase())!]
+        return a <= b ? ` ${a}-${b}月 ` : whole
+      }),
+  }
+}
+
+type TimeTable = z.infer<typeof timeSchema>
+
+function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { period: RegExp; range: RegExp } {
+  const range = `(\\d{1,2})\\s*(?:${alternation(data.rangeDashes)})\\s*(\\d{1,2})\\s*月`
+  const quarterNames = Object.values(data.quarters)
+  return {
+    period: new RegExp(`${range}|${alternation([...data.periodWords, ...quarterNames, ...digitQuarters])}`, 'g'),
+    range: new RegExp(range),
+  }
+}
+
+/** Every name a period is compared by must itself be read as a period, or two names never meet. */
+function checkPeriodNames(data: TimeTable, ctx: z.RefinementCtx): void {
+  const named = new Set([...data.periodWords, ...Object.values(data.quarters)])
+  if (!named.has(data.fullYear)) ctx.addIssue({ code: 'custom', path: ['fullYear'], message: `"${data.fullYear}" is not one of periodWords` })
+  for (const [range, name] of Object.entries(data.namedRanges)) {
+    if (!named.has(name)) ctx.addIssue({ code: 'custom', path: ['namedRanges', range], message: `"${name}" is neither a period word nor a quarter` })
+  }
+}
+
+export const timeRules = loadTimeRules()

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest'
+import { extractAnswer, onlyUnknownParks, renderQuotes, verifyQuotes } from '../../src/answer/extractive.js'
+import type { NumberedPassage as Passage } from '../../src/answer/types.js'
+import { ask, passage, vocabulary } from '../rule-fixtures.js'
+
+/** The quoted texts of the answer to `question` from `passages` (none: the documents do not say). */
+function quotes(question: string, passages: Passage[], vocab = vocabulary()): string[] {
+  const result = extractAnswer(ask(question), passages.map((p, i) => ({ ...p, n: i + 1 })), vocab)
+  expect(result.found).toBe(result.quotes.length > 0)
+  return result.quotes.map((q) => q.text)
+}
+
+function answers(question: string, passages: Passage[], vocab = vocabulary()): boolean {
+  return quotes(question, passages, vocab).length > 0
+}
+
+const xiangxi = (text: string, fields: Partial<Passage> = {}) => passage(text, { park: '湘西高新区', title: '湘西高新区2020年发展综述', documentYear: '2021', ...fields })
+
+describe('extractAnswer', () => {
+  const review = xiangxi('2020年，湘西高新区完成工业总产值23.05亿元，增长4.26%；引进项目12个。')
+
+  it('quotes the clause that answers, verbatim, with the growth clause that completes its figure', () => {
+    const result = extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [review], vocabulary())
+    expect(result).toEqual({ found: true, quotes: [{ n: 1, text: '湘西高新区完成工业总产值23.05亿元，增长4.26%', label: undefined }] })
+    expect(review.text).toContain(result.quotes[0]!.text)
+  })
+
+  it('refuses when the passages are about another park', () => {
+    expect(quotes('怀化高新区2020年工业总产值是多少？', [review])).toEqual([])
+  })
+
+  it('refuses when the passages are about another year', () => {
+    expect(quotes('湘西高新区2019年工业总产值是多少？', [review])).toEqual([])
+  })
+
+  it('refuses when the passages are about another period', () => {
+    expect(quotes('湘西高新区2020年上半年工业总产值是多少？', [review])).toEqual([])
+  })
+
+  it('refuses when the passages give another measure only', () => {
+    const scale = xiangxi('2020年，湘西高新区完成规模工业总产值21.42亿元。')
+    expect(quotes('湘西高新区2020年工业总产值是多少？', [scale])).toEqual([])
+    expect(quotes('湘西高新区2020年规模工业总产值是多少？', [scale])).toEqual(['湘西高新区完成规模工业总产值21.42亿元'])
+  })
+
+  it('refuses when too few of the question’s words are there', () => {
+    expect(quotes('湘西高新区2020年新建标准厂房多少平方米？', [review])).toEqual([])
+  })
+
+  it('puts the park in front of a quote that does not name it, and only then', () => {
+    const unnamed = xiangxi('2020年，园区完成工业总产值23.05亿元。')
+    expect(extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [unnamed], vocabulary()).quotes).toEqual([{ n: 1, text: '园区完成工业总产值23.05亿元', label: '湘西高新区' }])
+    expect(extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [review], vocabulary()).quotes[0]!.label).toBeUndefined()
+  })
+
+  it('gives a question about two parks a quote for each', () => {
+    const huaihua = passage('2020年，怀化高新区完成工业总产值31.2亿元。', { park: '怀化高新区', title: '怀化高新区2020年发展综述' })
+    expect(quotes('2020年湘西高新区和怀化高新区的工业总产值各是多少？', [review, huaihua])).toEqual(['湘西高新区完成工业总产值23.05亿元，增长4.26%', '怀化高新区完成工业总产值31.2亿元'])
+  })
+
+  it('says the documents do not say when the question names only a park they never mention', () => {
+    const vocab = vocabulary([], ['长沙'])
+    const q = ask('长沙高新区2020年工业总产值是多少？')
+    expect(onlyUnknownParks(q, vocab)).toBe(true)
+    expect(extractAnswer(q, [review], vocab)).toEqual({ found: false, quotes: [] })
+    // A place the documents do mention (as a city, say) is not unknown.
+    expect(onlyUnknownParks(q, vocabulary())).toBe(false)
+  })
+})
+
+describe('renderQuotes', () => {
+  const cited = [xiangxi('2020年，园区完成工业总产值23.05亿元。', { n: 2 })]
+
+  it('writes each quote as label：text[n]', () => {
+    expect(renderQuotes([{ n: 2, text: '园区完成工业总产值23.05亿元', label: '湘西高新区' }, { n: 2, text: '2020年' }], cited)).toBe('湘西高新区：园区完成工业总产值23.05亿元[2]；2020年[2]')
+  })
+
+  it('refuses a quote that is not verbatim in its passage, or cites no passage', () => {
+    expect(() => verifyQuotes([{ n: 2, text: '园区完成工业总产值23亿元' }], cited)).toThrow(/quote for \[2\]/)
+    expect(() => renderQuotes([{ n: 3, text: '2020年' }], cited)).toThrow(/quote for \[3\]/)
+  })
+})
+
+describe('rule: kind fit', () => {
+  it('a count question rejects a money figure', () => {
+    const question = '湘西高新区2020年引进项目多少个？'
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12亿元。')])).toEqual([])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目12个。')])).toEqual(['湘西高新区引进项目12个'])
+  })
+
+  it('a money question rejects a count', () => {
+    const question = '湘西高新区2020年引进项目投资多少？'
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12个。')])).toEqual([])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12亿元。')])).toEqual(['湘西高新区引进项目投资12亿元'])
+  })
+
+  it('a question that counts something wants a count even when it names money', () => {
+    expect(quotes('湘西高新区2020年引进投资项目多少个？', [xiangxi('2020年，湘西高新区引进投资项目12个。')])).toEqual(['湘西高新区引进投资项目12个'])
+  })
+
+  it('a figure the question states is no answer', () => {
+    const question = '湘西高新区2020年引进的12个项目里有多少个开工？'
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进的12个项目全部开工。')])).toEqual([])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进的12个项目有8个开工。')])).toEqual(['湘西高新区引进的12个项目有8个开工'])
+  })
+
+  it('a figure asked by measure must follow the measure in its clause, or count it', () => {
+    const question = '湘西高新区2020年有多少家高新技术企业？'
+    expect(quotes(question, [xiangxi('2020年，湘西高新区培育科技企业15家，认定高新技术企业。')])).toEqual([])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区认定高新技术企业15家。')])).toEqual(['湘西高新区认定高新技术企业15家'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区有15家高新技术企业。')])).toEqual(['湘西高新区有15家高新技术企业'])
+  })
+
+  it('a percentage question needs a percentage', () => {
+    const question = '湘西高新区2020年工业总产值增速是多少？'
+    expect(quotes(question, [xiangxi('2020年，湘西高新区工业总产值增速加快，达到23.05亿元。')])).toEqual([])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区工业总产值增速为4.26%。')])).toEqual(['湘西高新区工业总产值增速为4.26%'])
+  })
+
+  it('a reason question prefers the clause that tells how', () => {
+    // The two sentences are alike but for 坚持 (a reason cue); without the cue the first would win.
+    expect(quotes('湘西高新区营商环境是怎么改善的？', [xiangxi('湘西高新区持续改善营商环境。湘西高新区坚持改善营商环境。')])).toEqual(['湘西高新区坚持改善营商环境'])
+  })
+
+  it('a list question prefers the clause that lists', () => {
+    expect(quotes('湘西高新区有哪些主导产业？', [xiangxi('湘西高新区主导产业为新型材料生物医药。湘西高新区主导产业为新材料、生物医药。')])).toEqual(['湘西高新区主导产业为新材料、生物医药'])
+  })
+
+  it('a date question needs a date', () => {
+    const question = '湘西高新区的标准厂房什么时候开工？'
+    expect(quotes(question, [xiangxi('湘西高新区的标准厂房近期开工。')])).toEqual([])
+    expect(quotes(question, [xiangxi('湘西高新区的标准厂房于2020年3月18日开工。')])).toEqual(['湘西高新区的标准厂房于2020年3月18日开工'])
+  })
+})
+
+describe('rule: focus words', () => {
+  const question = '湘西高新区2020年引进了哪家世界500强企业？'
+  const holding = xiangxi('2020年，湘西高新区引进世界500强企业万达集团。')
+  const lacking = xiangxi('2020年，湘西高新区引进知名企业万达集团。')
+
+  it('a rare word of the question must be in the passage', () => {
+    // jieba cuts 世界500强 into 世界, 500, 强: 世界 is the rare one.
+    const vocab = vocabulary(['世界'])
+    expect(answers(question, [holding], vocab)).toBe(true)
+    expect(answers(question, [lacking], vocab)).toBe(false)
+    // The same passage answers when the word is common: focus is about rare words only.
+    expect(answers(question, [lacking])).toBe(true)
+  })
+
+  it('of several rare words, one may be missing', () => {
+    const vocab = vocabulary(['世界', '引进'])
+    expect(answers(question, [xiangxi('2020年，湘西高新区签下世界500强企业万达集团。')], vocab)).toBe(true)
+    expect(answers(question, [xiangxi('2020年，湘西高新区签下知名企业万达集团。')], vocab)).toBe(false)
+  })
+
+  it('a word the corpus never uses is a paraphrase, not a focus word', () => {
+    expect(answers('湘西高新区2020年拉进了哪家知名企业？', [lacking], vocabulary([], ['拉进']))).toBe(true)
+  })
+
+  it('a rare verb is wording, not topic', () => {
+    const answer = xiangxi('2020年，湘西高新区的研发投入主要用于新材料。')
+    expect(answers('湘西高新区2020年研发投入打算用在哪些方面？', [answer], vocabulary(['打算']))).toBe(true)
+    expect(answers('湘西高新区2020年研发投入在哪些材料方面？', [answer], vocabulary(['方面']))).toBe(false)
+  })
+
+  it('a frame word (总额, 年底 …) is never required', () => {
+    const answer = xiangxi('2020年，湘西高新区完成外贸进出口9530.07万美元。')
+    expect(answers('湘西高新区2020年外贸进出口总额是多少？', [answer], vocabulary(['总额']))).toBe(true)
+  })
+})

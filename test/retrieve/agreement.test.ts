@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest'
+import { agreement, measureAgreement, parkAgreement, periodAgreement, yearAgreement, type TextContext } from '../../src/retrieve/agreement.js'
+import { ask } from '../rule-fixtures.js'
+
+/** A text of a passage that tells nothing more than the text itself, unless asked to. */
+function context(text: string, more: Partial<TextContext> = {}): TextContext {
+  return { text, before: '', heading: '', park: '', mentions: [], ...more }
+}
+
+describe('rule: park agreement', () => {
+  const q = ask('湘西高新区的工业总产值是多少？')
+
+  it('+1 when the passage belongs to the park asked about, or names it', () => {
+    expect(parkAgreement(q, context('完成工业总产值', { park: '湘西高新区' }))).toBe(1)
+    expect(parkAgreement(q, context('完成工业总产值', { park: '怀化高新区', mentions: ['湘西高新区'] }))).toBe(1)
+  })
+
+  it('−1 when it is about another park only', () => {
+    expect(parkAgreement(q, context('完成工业总产值', { park: '怀化高新区', mentions: ['怀化高新区'] }))).toBe(-1)
+  })
+
+  it('0 when the question names no park', () => {
+    expect(parkAgreement(ask('工业总产值是多少？'), context('完成工业总产值', { park: '怀化高新区' }))).toBe(0)
+  })
+})
+
+describe('rule: year agreement', () => {
+  const q = ask('湘西高新区2020年工业总产值是多少？')
+
+  it('+1 when the text names the year asked, −1 when it names only another', () => {
+    expect(yearAgreement(q, context('2020年完成工业总产值'))).toBe(1)
+    expect(yearAgreement(q, context('2019年完成工业总产值'))).toBe(-1)
+  })
+
+  it('0 when the question names no year', () => {
+    expect(yearAgreement(ask('工业总产值是多少？'), context('2019年完成工业总产值'))).toBe(0)
+  })
+
+  it('dates a text without a year by the nearest earlier sentence that has one, not an older one further up', () => {
+    const before = '2019年，园区起步。2020年，园区发展迅速。'
+    expect(yearAgreement(q, context('完成工业总产值', { before }))).toBe(1)
+    expect(yearAgreement(ask('2019年工业总产值是多少？'), context('完成工业总产值', { before }))).toBe(-1)
+  })
+
+  it('dates a text by its title and section when nothing before it names a year, and says nothing without either', () => {
+    expect(yearAgreement(q, context('完成工业总产值', { heading: '湘西高新区2020年发展综述' }))).toBe(1)
+    expect(yearAgreement(q, context('完成工业总产值', { heading: '湘西高新区2019年发展综述' }))).toBe(-1)
+    expect(yearAgreement(q, context('完成工业总产值'))).toBe(0)
+  })
+
+  it('reads 今年 and 去年 against the document’s year', () => {
+    expect(yearAgreement(q, context('今年完成工业总产值', { documentYear: '2020' }))).toBe(1)
+    expect(yearAgreement(q, context('去年完成工业总产值', { documentYear: '2021' }))).toBe(1)
+    expect(yearAgreement(q, context('今年完成工业总产值', { documentYear: '2021' }))).toBe(-1)
+    // Without the document's year, 今年 names no year.
+    expect(yearAgreement(q, context('今年完成工业总产值'))).toBe(0)
+  })
+
+  it('puts a bare date in the one year of its scene, else in the document’s year', () => {
+    const q2021 = ask('2021年什么时候复工？')
+    // A review of 2020 printed in 2021: "2月4日" is in 2020.
+    expect(yearAgreement(ask('2020年什么时候复工？'), context('2月4日全面复工', { heading: '2020年回顾', documentYear: '2021' }))).toBe(1)
+    expect(yearAgreement(q2021, context('2月4日全面复工', { heading: '2020年回顾', documentYear: '2021' }))).toBe(-1)
+    // No scene: the newspaper's own year.
+    expect(yearAgreement(q2021, context('2月4日全面复工', { documentYear: '2021' }))).toBe(1)
+  })
+})
+
+describe('rule: period agreement', () => {
+  const firstHalf = ask('湘西高新区上半年工业总产值是多少？')
+
+  it('+1 when the text names the period asked, by any of its names (1-6月 is 上半年)', () => {
+    expect(periodAgreement(firstHalf, context('上半年完成工业总产值'))).toBe(1)
+    expect(periodAgreement(firstHalf, context('1-6月完成工业总产值'))).toBe(1)
+    expect(periodAgreement(firstHalf, context('1至6月完成工业总产值'))).toBe(1)
+  })
+
+  it('−1 when the text names another period', () => {
+    expect(periodAgreement(firstHalf, context('1-10月完成工业总产值'))).toBe(-1)
+  })
+
+  it('without a period in the text, the scene’s period decides, and none at all is −1 (a figure without a period is a full year’s)', () => {
+    expect(periodAgreement(firstHalf, context('完成工业总产值', { before: '上半年，园区逆势上扬。' }))).toBe(1)
+    expect(periodAgreement(firstHalf, context('完成工业总产值', { heading: '一季度经济运行' }))).toBe(-1)
+    expect(periodAgreement(firstHalf, context('完成工业总产值'))).toBe(-1)
+  })
+
+  it('a question naming no period takes any: 0', () => {
+    expect(periodAgreement(ask('工业总产值是多少？'), context('1-10月完成工业总产值'))).toBe(0)
+  })
+
+  it('全年 rules out only part-year figures: most full-year figures do not say 全年', () => {
+    const fullYear = ask('全年工业总产值是多少？')
+    expect(periodAgreement(fullYear, context('完成工业总产值'))).toBe(0)
+    expect(periodAgreement(fullYear, context('全年完成工业总产值'))).toBe(0)
+    expect(periodAgreement(fullYear, context('1-10月完成工业总产值'))).toBe(-1)
+    expect(periodAgreement(fullYear, context('完成工业总产值', { before: '上半年，园区逆势上扬。' }))).toBe(-1)
+  })
+})
+
+describe('rule: measure agreement', () => {
+  it('+1 when the text names the measure asked, by any of its names', () => {
+    expect(measureAgreement(ask('规模工业总产值是多少？'), context('规上工业总产值21.42亿元'))).toBe(1)
+  })
+
+  it('−1 when the text names only another measure, even one that contains the one asked', () => {
+    expect(measureAgreement(ask('工业总产值是多少？'), context('规模工业总产值21.42亿元'))).toBe(-1)
+    expect(measureAgreement(ask('工业总产值是多少？'), context('引进项目12个'))).toBe(-1)
+  })
+
+  it('0 when the question names no measure', () => {
+    expect(measureAgreement(ask('引进了多少个项目？'), context('规模工业总产值21.42亿元'))).toBe(0)
+  })
+})
+
+describe('agreement', () => {
+  it('gives each check its own answer', () => {
+    const q = ask('湘西高新区2020年上半年工业总产值是多少？')
+    expect(agreement(q, context('2019年上半年完成规模工业总产值', { park: '湘西高新区' }))).toEqual({ park: 1, year: -1, period: 1, measure: -1 })
+  })
+})

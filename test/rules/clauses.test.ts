@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { extractAnswer } from '../../src/answer/extractive.js'
+import { clauseCues } from '../../src/rules/clauses.js'
+import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
+
+const table = tableOf<{ reasonCues: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+
+/** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
+function quote(question: string, text: string): string | undefined {
+  const result = extractAnswer(ask(question), [passage(text, { park: '湘西高新区' })], vocabulary())
+  return result.quotes[0]?.text
+}
+
+describe('rule: clause cues', () => {
+  it('every reason cue makes a clause tell how or why', () => {
+    for (const cue of table.reasonCues) expect(clauseCues.reason.test(`园区${cue}改革`), cue).toBe(true)
+    expect(clauseCues.reason.test('园区完成投资')).toBe(false)
+  })
+
+  it('every list joiner makes a clause a list', () => {
+    for (const joiner of table.listJoiners) expect(clauseCues.list.test(`新材料${joiner}生物医药`), joiner).toBe(true)
+    expect(clauseCues.list.test('新材料产业')).toBe(false)
+  })
+
+  it('every change, after any comparison or none, completes the figure before it', () => {
+    const question = '湘西高新区2020年工业总产值是多少？'
+    for (const comparison of ['', ...table.growth.comparisons]) {
+      for (const change of table.growth.changes) {
+        const clause = `${comparison}${change}较多`
+        expect(quote(question, `2020年，湘西高新区完成工业总产值23.05亿元，${clause}，其中规模工业较快。`), clause).toBe(`湘西高新区完成工业总产值23.05亿元，${clause}`)
+      }
+    }
+    // Any other clause is not part of the answer.
+    expect(quote(question, '2020年，湘西高新区完成工业总产值23.05亿元，其中规模工业较快。')).toBe('湘西高新区完成工业总产值23.05亿元')
+  })
+})

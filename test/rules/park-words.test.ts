@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { countParkMentions } from '../../src/ingest/metadata.js'
+import { parkWords } from '../../src/rules/park-words.js'
+import { tagged } from '../../src/text/tokenize.js'
+import { catalog, tableOf } from '../rule-fixtures.js'
+
+const table = tableOf<{
+  words: Array<{ word: string; short?: string }>
+  infixes: string[]
+  genericPrefixes: string[]
+  placeTags: string[]
+  english: { qualifiers: string[]; kinds: string[]; fillers: string[]; ends: string[] }
+}>('rules/park-words.json')
+
+/** Zone names ingest counts in a text that names no known park. */
+const zones = (text: string) => Object.fromEntries(countParkMentions(text, []))
+
+describe('rule: park words', () => {
+  it('every park word after a place names a park a question may ask about that the catalog does not know', () => {
+    for (const { word } of table.words) expect(catalog.foreignParks(`岳阳${word}有多少企业？`), word).toEqual([{ name: `岳阳${word}`, place: '岳阳' }])
+  })
+
+  it('ingest counts a zone under the short name of every word that has one, and no other word', () => {
+    for (const { word, short } of table.words) expect(zones(`岳阳${word}`), word).toEqual(short ? { [`岳阳${short}`]: 1 } : {})
+  })
+
+  it('an infix may stand between place and word', () => {
+    for (const infix of table.infixes) expect(zones(`岳阳${infix}高新区`), infix).toEqual({ 岳阳高新区: 1 })
+  })
+
+  it('text starting with a generic prefix names no zone', () => {
+    for (const prefix of table.genericPrefixes) expect(zones(`${prefix}市高新区`), prefix).toEqual({})
+    expect(zones('岳阳市高新区')).toEqual({ 岳阳市高新区: 1 })
+  })
+
+  it('a place is made of words jieba tags with a place tag', () => {
+    const places: Record<string, string> = { ns: '哈尔滨', nr: '岳阳', nrt: '拉萨' }
+    for (const tag of table.placeTags) {
+      const place = places[tag]
+      expect(place, `a place tagged ${tag}`).toBeDefined()
+      expect(new Set(tagged(place!).map((t) => t.tag)), place).toEqual(new Set([tag]))
+      expect(catalog.foreignParks(`${place}高新区有多少企业？`), place).toEqual([{ name: `${place}高新区`, place }])
+    }
+    // 国家级 is not a place: a generic park word is no park.
+    expect(catalog.foreignParks('国家级高新区有哪些？')).toEqual([])
+  })
+
+  it('every English park kind and ending names a park, with any qualifier and fillers', () => {
+    const { qualifiers, kinds, fillers, ends } = table.english
+    for (const kind of kinds) expect(catalog.foreignParks(`What did Yueyang ${kind} Zone report?`), kind).toEqual([{ name: `Yueyang ${kind} Zone`, place: 'yueyang' }])
+    for (const end of ends) expect(catalog.foreignParks(`What did Yueyang High-tech ${end} report?`), end).toEqual([{ name: `Yueyang High-tech ${end}`, place: 'yueyang' }])
+    const full = `Yueyang ${qualifiers.join(' ')} Economic and Technological Development ${fillers.join(' ')} Zone`
+    expect(catalog.foreignParks(`What did ${full} report?`)).toEqual([{ name: full, place: 'yueyang' }])
+    // The place must be a capitalised word; a known park is not foreign.
+    expect(catalog.foreignParks('what did yueyang high-tech zone report?')).toEqual([])
+    expect(catalog.foreignParks('What did Xiangxi High-tech Zone report?')).toEqual([])
+  })
+
+  it('ingest and questions read the same zone names', () => {
+    for (const { word, short } of table.words.filter((w) => w.short)) {
+      const text = `岳阳${word}`
+      expect(parkWords.zoneNames(text), word).toEqual([`岳阳${short}`])
+      expect(catalog.foreignParks(text).map((p) => p.place), word).toEqual(['岳阳'])
+    }
+  })
+})
