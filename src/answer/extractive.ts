@@ -1,4 +1,4 @@
-import { agreement, type Agreement } from '../retrieve/agreement.js'
+import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, type Question } from '../retrieve/query.js'
 import { coverage } from '../retrieve/coverage.js'
@@ -161,15 +161,15 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const text = citation.text
   const sentences = spans(text, SENTENCE)
   // Windows share their sentence and their end: work those out once (this loop is most of /ask).
+  const earlier = new EarlierText(text)
   const mentionsUpTo = new Map<number, readonly string[]>()
   const sentenceCoverage = new Map<Span, number>()
   return windows(text, q).map((span) => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
-    const before = text.slice(0, span.start)
     let mentions = mentionsUpTo.get(span.end)
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
-    const agrees = agreement(q, { text: quote, before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear })
+    const agrees = agreement(q, { text: quote, earlier: earlier.at(span.start), heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear })
     const own = coverage(q, quote, weight)
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))

@@ -1,4 +1,8 @@
+import { memoizeByText } from '../text/memo.js'
 import { FULL_YEAR, measuresIn, periodsIn, yearsIn, type Question } from './query.js'
+
+// Every quoted span of every passage is checked for its measure, question after question.
+const measuresOf = memoizeByText(measuresIn)
 
 /**
  * Does a piece of text agree with what the question pins down — park, year, period, measure?
@@ -17,8 +21,11 @@ export interface Agreement {
 export interface TextContext {
   /** The text that must carry the fact (a passage, or a quoted span). */
   text: string
-  /** Earlier text of the passage (its time words date the text). */
-  before: string
+  /**
+   * Earlier text of the passage cut into sentences, in order (the last may be the start of the
+   * text's own sentence): their time words date the text. `EarlierText` makes them.
+   */
+  earlier: readonly string[]
   /** Title and section: the scene when the earlier text names no time. */
   heading: string
   /** The park the passage belongs to. */
@@ -31,15 +38,48 @@ export interface TextContext {
 
 const SENTENCE_END = /(?<=[。！？!?；;\n])/
 
+/** A text cut after each sentence end (。！？；, a line break). */
+export function splitSentences(text: string): string[] {
+  return text.split(SENTENCE_END)
+}
+
+/**
+ * The sentences of a passage before any position, cut once per passage: `at(start)` is
+ * `splitSentences(text.slice(0, start))` without re-splitting the prefix for every quoted span,
+ * and its whole sentences are the same strings each time (memoised look-ups need not re-hash them).
+ */
+export class EarlierText {
+  private readonly pieces: Array<{ start: number; end: number; text: string }> = []
+  private readonly cache = new Map<number, readonly string[]>()
+
+  constructor(private readonly text: string) {
+    let start = 0
+    for (const piece of splitSentences(text)) {
+      this.pieces.push({ start, end: start + piece.length, text: piece })
+      start += piece.length
+    }
+  }
+
+  at(start: number): readonly string[] {
+    let earlier = this.cache.get(start)
+    if (!earlier) {
+      const whole = this.pieces.filter((p) => p.end <= start && p.text !== '').map((p) => p.text)
+      const open = this.pieces.find((p) => p.start < start && p.end > start)
+      earlier = open ? [...whole, this.text.slice(open.start, start)] : whole
+      this.cache.set(start, earlier)
+    }
+    return earlier
+  }
+}
+
 /**
  * The years (or periods) of the scene a text is set in: those of the nearest earlier sentence of
  * its passage that names one — text runs forward in time, so an older year further up does not
  * date it — or else those of the title and section.
  */
 function sceneOf(c: TextContext, names: (text: string) => readonly string[]): readonly string[] {
-  const sentences = c.before.split(SENTENCE_END)
-  for (let i = sentences.length - 1; i >= 0; i--) {
-    const found = names(sentences[i]!)
+  for (let i = c.earlier.length - 1; i >= 0; i--) {
+    const found = names(c.earlier[i]!)
     if (found.length > 0) return found
   }
   return names(c.heading)
@@ -80,7 +120,7 @@ export function periodAgreement(q: Question, c: TextContext): number {
 
 export function measureAgreement(q: Question, c: TextContext): number {
   if (q.measures.length === 0) return 0
-  const named = measuresIn(c.text)
+  const named = measuresOf(c.text)
   if (q.measures.some((m) => named.includes(m))) return 1
   return -1
 }

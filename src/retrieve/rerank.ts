@@ -37,7 +37,7 @@ export class AgreementReranker extends BaseDocumentCompressor {
     const weight = (word: string) => index.wordWeight(word)
     const scored = documents.map(({ metadata: passage }) => {
       const context = `${passage.title} ${passage.section}`
-      const a = agreement(q, { text: passage.text, before: '', heading: context, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear })
+      const a = agreement(q, { text: passage.text, earlier: [], heading: context, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear })
       const total =
         WEIGHTS.fused * (passage.score / top) +
         WEIGHTS.park * a.park +

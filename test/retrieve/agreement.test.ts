@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { agreement, measureAgreement, parkAgreement, periodAgreement, yearAgreement, type TextContext } from '../../src/retrieve/agreement.js'
+import { agreement, EarlierText, measureAgreement, parkAgreement, periodAgreement, splitSentences, yearAgreement, type TextContext } from '../../src/retrieve/agreement.js'
 import { ask } from '../rule-fixtures.js'
 
 /** A text of a passage that tells nothing more than the text itself, unless asked to. */
 function context(text: string, more: Partial<TextContext> = {}): TextContext {
-  return { text, before: '', heading: '', park: '', mentions: [], ...more }
+  return { text, earlier: [], heading: '', park: '', mentions: [], ...more }
 }
 
 describe('rule: park agreement', () => {
@@ -38,8 +38,8 @@ describe('rule: year agreement', () => {
 
   it('dates a text without a year by the nearest earlier sentence that has one, not an older one further up', () => {
     const before = '2019年，园区起步。2020年，园区发展迅速。'
-    expect(yearAgreement(q, context('完成工业总产值', { before }))).toBe(1)
-    expect(yearAgreement(ask('2019年工业总产值是多少？'), context('完成工业总产值', { before }))).toBe(-1)
+    expect(yearAgreement(q, context('完成工业总产值', { earlier: splitSentences(before) }))).toBe(1)
+    expect(yearAgreement(ask('2019年工业总产值是多少？'), context('完成工业总产值', { earlier: splitSentences(before) }))).toBe(-1)
   })
 
   it('dates a text by its title and section when nothing before it names a year, and says nothing without either', () => {
@@ -80,7 +80,7 @@ describe('rule: period agreement', () => {
   })
 
   it('without a period in the text, the scene’s period decides, and none at all is −1 (a figure without a period is a full year’s)', () => {
-    expect(periodAgreement(firstHalf, context('完成工业总产值', { before: '上半年，园区逆势上扬。' }))).toBe(1)
+    expect(periodAgreement(firstHalf, context('完成工业总产值', { earlier: splitSentences('上半年，园区逆势上扬。') }))).toBe(1)
     expect(periodAgreement(firstHalf, context('完成工业总产值', { heading: '一季度经济运行' }))).toBe(-1)
     expect(periodAgreement(firstHalf, context('完成工业总产值'))).toBe(-1)
   })
@@ -94,7 +94,7 @@ describe('rule: period agreement', () => {
     expect(periodAgreement(fullYear, context('完成工业总产值'))).toBe(0)
     expect(periodAgreement(fullYear, context('全年完成工业总产值'))).toBe(0)
     expect(periodAgreement(fullYear, context('1-10月完成工业总产值'))).toBe(-1)
-    expect(periodAgreement(fullYear, context('完成工业总产值', { before: '上半年，园区逆势上扬。' }))).toBe(-1)
+    expect(periodAgreement(fullYear, context('完成工业总产值', { earlier: splitSentences('上半年，园区逆势上扬。') }))).toBe(-1)
   })
 })
 
@@ -117,5 +117,15 @@ describe('agreement', () => {
   it('gives each check its own answer', () => {
     const q = ask('湘西高新区2020年上半年工业总产值是多少？')
     expect(agreement(q, context('2019年上半年完成规模工业总产值', { park: '湘西高新区' }))).toEqual({ park: 1, year: -1, period: 1, measure: -1 })
+  })
+})
+
+describe('rule: the earlier text that dates a span', () => {
+  it('EarlierText.at(start) is the prefix cut into sentences, at every position', () => {
+    const text = '2019年，园区起步。2020年上半年，园区发展迅速；全年完成工业总产值23亿元！\n下半年，继续增长。'
+    const earlier = new EarlierText(text)
+    for (let start = 0; start <= text.length; start++) {
+      expect(earlier.at(start).filter((s) => s !== '')).toEqual(splitSentences(text.slice(0, start)).filter((s) => s !== ''))
+    }
   })
 })
