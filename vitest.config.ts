@@ -23,6 +23,8 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds the seed index once for every test file, and removes the run's temporary directories.
+    globalSetup: ['test/global-setup.ts'],
     // Generous: several tests spawn the real CLIs, which start slowly on a loaded 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
