@@ -1,11 +1,16 @@
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inject } from 'vitest'
 import type { Config } from '../src/config.js'
+import type { SearchIndex } from '../src/index/search-index.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-export const CORPUS_DIR = path.join(ROOT, 'corpus')
+/**
+ * The tests' own copy of the seed corpus, the documents evals/*.jsonl are about. Never corpus/:
+ * users add their documents there, and a test that read it would fail when they do.
+ */
+export const SEED_CORPUS = path.join(ROOT, 'evals/corpus/seed')
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures')
 
 export const SEED = {
@@ -22,14 +27,18 @@ export const localConfig: Pick<Config, 'embeddings' | 'embeddingModel' | 'openai
   openai: {},
 }
 
+/** HNSW search breadth of the shared seed index (HNSW_EF's default). */
+export const SEED_EF = 128
+
+/** A fresh directory under the run's temporary root, which test/global-setup.ts removes at the end. */
 export async function tempDir(prefix = 'parkqa-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix))
+  return fs.mkdtemp(path.join(inject('tempRoot'), prefix))
 }
 
 /** A private copy of the seed corpus that a test may change. */
 export async function copyCorpus(): Promise<string> {
   const dir = await tempDir('parkqa-corpus-')
-  await fs.cp(CORPUS_DIR, dir, { recursive: true })
+  await fs.cp(SEED_CORPUS, dir, { recursive: true })
   return dir
 }
 
@@ -37,12 +46,23 @@ export async function readFixture(name: string): Promise<string> {
   return fs.readFile(path.join(FIXTURES, name), 'utf8')
 }
 
-/** The seed corpus ingested into a fresh temporary index (one per test file that asks). */
-export async function seedIndex(): Promise<import('../src/index/search-index.js').SearchIndex> {
-  const { ingest } = await import('../src/index/ingest.js')
+/**
+ * The seed corpus's index, built once per run by test/global-setup.ts and shared by every test
+ * file: loading it costs a fraction of an ingest. Read-only: a test that writes to an index (an
+ * ingest, a new CURRENT) takes copySeedIndex() instead.
+ */
+export async function seedIndex(): Promise<SearchIndex> {
+  // Imported here, not above: test files that never load an index skip hnswlib and LangChain.
   const { loadIndex } = await import('../src/index/search-index.js')
-  const { silentLogger } = await import('../src/log.js')
-  const indexDir = path.join(await tempDir(), 'index')
-  await ingest({ corpusDir: CORPUS_DIR, indexDir, config: localConfig, ef: 128, logger: silentLogger })
-  return loadIndex({ indexDir, config: localConfig, ef: 128 })
+  return loadIndex({ indexDir: inject('seedIndexDir'), config: localConfig, ef: SEED_EF })
+}
+
+/**
+ * A private copy of the prebuilt seed index as an INDEX_DIR, for what writes to its index: an
+ * ingest (even one that finds nothing to do takes the lock file) or a test that switches CURRENT.
+ */
+export async function copySeedIndex(): Promise<string> {
+  const indexDir = path.join(await tempDir('parkqa-index-'), 'index')
+  await fs.cp(inject('seedIndexDir'), indexDir, { recursive: true })
+  return indexDir
 }

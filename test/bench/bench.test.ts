@@ -9,7 +9,7 @@ import { loadCorpus } from '../../src/ingest/corpus.js'
 import { chunkDocument, indexedText, type Passage } from '../../src/ingest/chunk.js'
 import { termFrequencies } from '../../src/text/tokenize.js'
 import { silentLogger } from '../../src/log.js'
-import { CORPUS_DIR, tempDir } from '../helpers.js'
+import { SEED_CORPUS, tempDir } from '../helpers.js'
 
 // The benchmark's arithmetic and inputs; its timings are never asserted (they live in npm run bench).
 
@@ -50,7 +50,7 @@ describe('syntheticChunks', () => {
   })
 
   it('gives each passage the terms jieba and the bigrams give its whole indexed text', async () => {
-    const corpus = await loadCorpus(CORPUS_DIR, silentLogger)
+    const corpus = await loadCorpus(SEED_CORPUS, silentLogger)
     const real = corpus.documents.flatMap((doc) => chunkDocument(doc, corpus.metadata))
     const { chunks, sentences } = syntheticChunks(real, 40)
     const terms = syntheticTerms(chunks, sentences, termFrequencies)
@@ -69,11 +69,11 @@ describe('syntheticChunks', () => {
 describe('replicateCorpus', () => {
   it('makes distinct, loadable copies of every document with their metadata', async () => {
     const target = path.join(await tempDir(), 'corpus')
-    const copies = await copiesFor(CORPUS_DIR, 200 * 1024)
+    const copies = await copiesFor(SEED_CORPUS, 200 * 1024)
     expect(copies).toBeGreaterThan(1)
-    const bytes = await replicateCorpus(CORPUS_DIR, target, copies)
+    const bytes = await replicateCorpus(SEED_CORPUS, target, copies)
     expect(bytes).toBeGreaterThanOrEqual(200 * 1024)
-    const original = await loadCorpus(CORPUS_DIR, silentLogger)
+    const original = await loadCorpus(SEED_CORPUS, silentLogger)
     const copied = await loadCorpus(target, silentLogger)
     expect(copied.documents).toHaveLength(original.documents.length * copies)
     expect(new Set(copied.documents.map((d) => d.contentHash)).size).toBe(copied.documents.length)

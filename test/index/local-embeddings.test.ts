@@ -3,13 +3,13 @@ import { chunkDocument, indexedText } from '../../src/ingest/chunk.js'
 import { loadCorpus } from '../../src/ingest/corpus.js'
 import { LocalHashEmbeddings } from '../../src/index/local-embeddings.js'
 import { silentLogger } from '../../src/log.js'
-import { CORPUS_DIR } from '../helpers.js'
+import { SEED_CORPUS } from '../helpers.js'
 
 let passages: string[]
 let embedder: LocalHashEmbeddings
 
 beforeAll(async () => {
-  const corpus = await loadCorpus(CORPUS_DIR, silentLogger)
+  const corpus = await loadCorpus(SEED_CORPUS, silentLogger)
   passages = corpus.documents.flatMap((doc) => chunkDocument(doc, corpus.metadata)).map(indexedText)
   embedder = LocalHashEmbeddings.fit(passages)
 })

@@ -1,10 +1,8 @@
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { evidenceOf, readDataset, squeeze, type EvalItem } from '../../src/interfaces/eval/dataset.js'
-import { ingest } from '../../src/index/ingest.js'
-import { loadIndex, type SearchHit, type SearchIndex } from '../../src/index/search-index.js'
-import { silentLogger } from '../../src/log.js'
-import { CORPUS_DIR, localConfig, ROOT, tempDir } from '../helpers.js'
+import type { SearchHit, SearchIndex } from '../../src/index/search-index.js'
+import { ROOT, seedIndex } from '../helpers.js'
 
 /**
  * Retrieval smoke test on the seed corpus: for every question of evals/smoke.jsonl, the passage
@@ -14,9 +12,7 @@ let index: SearchIndex
 let items: EvalItem[]
 
 beforeAll(async () => {
-  const indexDir = path.join(await tempDir(), 'index')
-  await ingest({ corpusDir: CORPUS_DIR, indexDir, config: localConfig, ef: 128, logger: silentLogger })
-  index = await loadIndex({ indexDir, config: localConfig, ef: 128 })
+  index = await seedIndex()
   items = (await readDataset(path.join(ROOT, 'evals', 'smoke.jsonl'))).map((line) => line.item!)
 })
 

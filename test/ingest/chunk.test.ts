@@ -5,13 +5,13 @@ import { chunkDocument, indexedText, MAX_CHUNK_CHARS, type Passage } from '../..
 import { cleanText } from '../../src/ingest/clean.js'
 import { loadCorpus, sha256, type Corpus } from '../../src/ingest/corpus.js'
 import { silentLogger } from '../../src/log.js'
-import { CORPUS_DIR, SEED } from '../helpers.js'
+import { SEED, SEED_CORPUS } from '../helpers.js'
 
 let corpus: Corpus
 const chunksOf = new Map<string, Passage[]>()
 
 beforeAll(async () => {
-  corpus = await loadCorpus(CORPUS_DIR, silentLogger)
+  corpus = await loadCorpus(SEED_CORPUS, silentLogger)
   for (const doc of corpus.documents) chunksOf.set(doc.source, chunkDocument(doc, corpus.metadata))
 })
 
@@ -138,8 +138,8 @@ describe('documents without metadata', () => {
 
 describe('the corpus metadata file', () => {
   it('names a park for every seed document', async () => {
-    const raw = JSON.parse(await fs.readFile(path.join(CORPUS_DIR, 'documents.json'), 'utf8'))
-    const sources = (await fs.readdir(CORPUS_DIR)).filter((f) => f.endsWith('.txt'))
+    const raw = JSON.parse(await fs.readFile(path.join(SEED_CORPUS, 'documents.json'), 'utf8'))
+    const sources = (await fs.readdir(SEED_CORPUS)).filter((f) => f.endsWith('.txt'))
     expect(raw.documents.map((d: { source: string }) => d.source).sort()).toEqual(sources.sort())
   })
 })

@@ -2,17 +2,16 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../src/answer/answer.js'
-import { ingest } from '../../src/index/ingest.js'
 import { loadIndex } from '../../src/index/search-index.js'
 import { CURRENT_FILE } from '../../src/index/store.js'
 import { LiveIndex } from '../../src/interfaces/live-index.js'
 import { createLogger, silentLogger } from '../../src/log.js'
-import { CORPUS_DIR, localConfig, tempDir } from '../helpers.js'
+import { copySeedIndex, localConfig } from '../helpers.js'
 
 describe('LiveIndex', () => {
   it('keeps serving its version when CURRENT names one that cannot be loaded, and says so once', async () => {
-    const indexDir = path.join(await tempDir(), 'index')
-    await ingest({ corpusDir: CORPUS_DIR, indexDir, config: localConfig, ef: 64, logger: silentLogger })
+    // A copy: the test switches its CURRENT.
+    const indexDir = await copySeedIndex()
     const lines: string[] = []
     const live = new LiveIndex({
       indexDir,

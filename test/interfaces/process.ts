@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { CORPUS_DIR, ROOT } from '../helpers.js'
+import { ROOT, SEED_CORPUS } from '../helpers.js'
 
 /*
  * Budgets for tests of real processes. On CI's loaded 2-core machine a `node --import tsx` start
@@ -10,11 +10,14 @@ import { CORPUS_DIR, ROOT } from '../helpers.js'
  */
 /** A whole test that runs commands. */
 export const PROCESS_TEST_MS = 600_000
-/** Until a service started on an empty INDEX_DIR says it serves. */
+/** Until a started service says it serves (having built its index first, if it had none). */
 export const READY_MS = 300_000
 
-/** The environment of a command under test: only PATH, HOME, the seed corpus and `env`. */
-const commandEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR, ...env })
+/**
+ * The environment of a command under test: only PATH, HOME, the fixture corpus and `env`. Always
+ * a CORPUS_DIR: without one a command reads corpus/, whatever documents the user has put there.
+ */
+export const commandEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR: SEED_CORPUS, ...env })
 
 export interface Finished {
   code: number

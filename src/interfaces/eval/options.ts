@@ -2,11 +2,15 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from '../../errors.js'
 import { RETRIEVER_MODES, type RetrieverMode } from '../../retrieve/retriever.js'
 
-export const USAGE = `Usage: npm run eval -- --dataset PATH [--json OUT] [--md OUT] [--mode extractive|llm]
-                        [--retriever hybrid|bm25|dense] [--k N] [--gate FILE [--ratchet]]
+export const USAGE = `Usage: npm run eval -- --dataset PATH [--corpus DIR] [--json OUT] [--md OUT]
+                        [--mode extractive|llm] [--retriever hybrid|bm25|dense] [--k N]
+                        [--gate FILE [--ratchet]]
 
 Runs every item of an eval set (a .jsonl file, or a directory of them) through answer() and
 prints hit@1/hit@5/MRR, answer and refusal accuracy, citation precision and latency, per type.
+  --corpus DIR      ingest and answer from the documents in DIR instead of CORPUS_DIR, with an
+                    index of its own beside INDEX_DIR (never the one npm start serves); npm run
+                    quality uses evals/corpus/seed, the documents evals/*.jsonl are written about
   --json OUT        write {summary, by_type, items, ...} to OUT
   --md OUT          write Markdown comparing hybrid, BM25-only and dense-only retrieval, per type;
                     when OUT holds <!-- eval:begin --> … <!-- eval:end --> only that part is replaced
@@ -20,6 +24,8 @@ prints hit@1/hit@5/MRR, answer and refusal accuracy, citation precision and late
 export interface EvalOptions {
   help: boolean
   dataset: string
+  /** undefined: the configured CORPUS_DIR and INDEX_DIR. */
+  corpus?: string
   json?: string
   md?: string
   /** undefined: llm when a model is configured, else extractive (decided with the config). */
@@ -38,6 +44,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
       args: argv,
       options: {
         dataset: { type: 'string' },
+        corpus: { type: 'string' },
         json: { type: 'string' },
         md: { type: 'string' },
         mode: { type: 'string' },
@@ -59,5 +66,6 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   if (!Number.isInteger(k) || k < 1 || k > 20) throw new ConfigError('--k must be a whole number 1–20')
   if (values.mode !== undefined && values.mode !== 'extractive' && values.mode !== 'llm') throw new ConfigError('--mode must be extractive or llm')
   if (values.ratchet && !values.gate) throw new ConfigError('--ratchet needs --gate FILE')
-  return { help: false, dataset: values.dataset, json: values.json, md: values.md, mode: values.mode, retriever, k, gate: values.gate, ratchet: values.ratchet }
+  if (values.corpus?.trim() === '') throw new ConfigError('--corpus needs a directory')
+  return { help: false, dataset: values.dataset, corpus: values.corpus, json: values.json, md: values.md, mode: values.mode, retriever, k, gate: values.gate, ratchet: values.ratchet }
 }

@@ -2,11 +2,11 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkAgainstCorpus, readDataset } from '../../../src/interfaces/eval/dataset.js'
-import { CORPUS_DIR, ROOT, tempDir } from '../../helpers.js'
+import { ROOT, SEED_CORPUS, tempDir } from '../../helpers.js'
 
 async function rawCorpus(): Promise<Map<string, string>> {
   const files = new Map<string, string>()
-  for (const name of await fs.readdir(CORPUS_DIR)) if (/\.(txt|md)$/.test(name)) files.set(name, await fs.readFile(path.join(CORPUS_DIR, name), 'utf8'))
+  for (const name of await fs.readdir(SEED_CORPUS)) if (/\.(txt|md)$/.test(name)) files.set(name, await fs.readFile(path.join(SEED_CORPUS, name), 'utf8'))
   return files
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SEED, tempDir } from '../../helpers.js'
+import { copySeedIndex, SEED, tempDir } from '../../helpers.js'
 import { PROCESS_TEST_MS, runCommand } from '../process.js'
 
 const evalCli = (env: Record<string, string>, args: string[]) => runCommand('src/interfaces/eval/main.ts', { LOG_LEVEL: 'warn', ...env }, args)
@@ -21,7 +21,7 @@ describe('npm run eval', { timeout: PROCESS_TEST_MS }, () => {
     const dir = await tempDir()
     const dataset = path.join(dir, 'unseen.jsonl')
     await fs.writeFile(dataset, UNSEEN.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n')
-    const env = { INDEX_DIR: path.join(dir, 'index') }
+    const env = { INDEX_DIR: await copySeedIndex() }
     const result = await evalCli(env, ['--dataset', dataset, '--json', path.join(dir, 'out.json'), '--md', path.join(dir, 'out.md'), '--mode', 'extractive'])
     expect(result.stderr).toContain('unseen.jsonl:3: skipped (not JSON')
     expect(result.stderr).toContain('new-4 names elsewhere.txt, which is not in')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors.js'
-import { parseEvalArgs } from '../../../src/interfaces/eval/options.js'
+import { parseEvalArgs, USAGE } from '../../../src/interfaces/eval/options.js'
 
 describe('npm run eval options', () => {
   it('reads the documented options with their defaults', () => {
@@ -19,12 +19,20 @@ describe('npm run eval options', () => {
     expect(parseEvalArgs(['--help']).help).toBe(true)
   })
 
+  it('takes --corpus DIR, the documents to ingest and answer from instead of CORPUS_DIR, and documents it in --help', () => {
+    expect(parseEvalArgs(['--dataset', 'evals', '--corpus', 'evals/corpus/seed']).corpus).toBe('evals/corpus/seed')
+    expect(parseEvalArgs(['--dataset', 'evals']).corpus).toBeUndefined()
+    expect(USAGE).toMatch(/^Usage: npm run eval -- --dataset PATH \[--corpus DIR\]/)
+    expect(USAGE).toMatch(/^ {2}--corpus DIR {6}ingest and answer from the documents in DIR instead of CORPUS_DIR/m)
+  })
+
   it.each([
     [['--json', 'x.json'], /^--dataset is required\.\nUsage: npm run eval/],
     [['--dataset', 'evals', '--retriever', 'colbert'], /--retriever must be one of hybrid, bm25, dense/],
     [['--dataset', 'evals', '--mode', 'magic'], /--mode must be extractive or llm/],
     [['--dataset', 'evals', '--k', '0'], /--k must be a whole number 1–20/],
     [['--dataset', 'evals', '--ratchet'], /--ratchet needs --gate FILE/],
+    [['--dataset', 'evals', '--corpus', ''], /--corpus needs a directory/],
     [['--dataset', 'evals', '--verbose'], /Unknown option '--verbose'[\s\S]*Usage: npm run eval/],
   ])('%j is a config error saying what is wrong', (argv, message) => {
     expect(() => parseEvalArgs(argv)).toThrow(ConfigError)

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOpenAI, type FakeOpenAI } from '../../fakes/openai-server.js'
-import { tempDir } from '../../helpers.js'
+import { copySeedIndex } from '../../helpers.js'
 import { PROCESS_TEST_MS, READY_MS, startProcess } from '../process.js'
 
 /** `npm start` as a real process: its log lines, its errors, and SIGTERM with a question in flight. */
@@ -20,7 +19,7 @@ const start = (env: Record<string, string>) => startProcess('src/interfaces/http
 
 describe('npm start', { timeout: PROCESS_TEST_MS }, () => {
   it('serves; on SIGTERM stops accepting, lets the question in flight finish, and exits 0', async () => {
-    const service = start({ PORT: '0', HOST: '127.0.0.1', INDEX_DIR: path.join(await tempDir(), 'index'), OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '30000' })
+    const service = start({ PORT: '0', HOST: '127.0.0.1', INDEX_DIR: await copySeedIndex(), OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '30000' })
     try {
       await expect.poll(() => service.lines.find((l) => String(l.msg).startsWith('serving index version')), { timeout: READY_MS, interval: 200 }).toBeTruthy()
       const url = service.lines.find((l) => typeof l.url === 'string')!.url as string

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeTelegram, textMessage, user, type FakeTelegram } from '../../fakes/telegram-server.js'
-import { tempDir } from '../../helpers.js'
+import { copySeedIndex, tempDir } from '../../helpers.js'
 import { PROCESS_TEST_MS, READY_MS, startProcess } from '../process.js'
 
 /** `npm run bot` as a real process against the fake Bot API. */
@@ -20,7 +20,7 @@ const start = (env: Record<string, string>) => startProcess('src/interfaces/tele
 
 describe('npm run bot', { timeout: PROCESS_TEST_MS }, () => {
   it('long-polls, answers /start, says it is public, and exits 0 on SIGTERM without ever logging the token', async () => {
-    const bot = start({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, INDEX_DIR: path.join(await tempDir(), 'index') })
+    const bot = start({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, INDEX_DIR: await copySeedIndex() })
     try {
       await expect.poll(() => bot.lines.some((l) => String(l.msg).startsWith('serving index version')), { timeout: READY_MS, interval: 200 }).toBe(true)
       expect(bot.lines.some((l) => l.msg === 'telegram: long polling for updates')).toBe(true)

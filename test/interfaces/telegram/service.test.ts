@@ -1,9 +1,8 @@
-import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config.js'
 import { startService, type Service } from '../../../src/interfaces/http/service.js'
 import { startFakeTelegram, textMessage, user, type FakeTelegram } from '../../fakes/telegram-server.js'
-import { tempDir } from '../../helpers.js'
+import { copySeedIndex, SEED_CORPUS } from '../../helpers.js'
 import { captureLog } from '../http/client.js'
 
 /** `npm start` with a bot token: the bot runs beside the HTTP API, by long polling or by webhook. */
@@ -14,7 +13,7 @@ let service: Service | undefined
 const QUESTION = '常德高新区有多少家高新技术企业？'
 
 beforeAll(async () => {
-  indexDir = path.join(await tempDir(), 'index')
+  indexDir = await copySeedIndex()
 })
 
 beforeEach(async () => {
@@ -28,7 +27,7 @@ afterEach(async () => {
 })
 
 const env = (extra: Record<string, string> = {}) =>
-  loadConfig({ PORT: '0', HOST: '127.0.0.1', INDEX_DIR: indexDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...extra })
+  loadConfig({ PORT: '0', HOST: '127.0.0.1', CORPUS_DIR: SEED_CORPUS, INDEX_DIR: indexDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...extra })
 
 describe('the service with a Telegram bot', () => {
   it('long-polls beside the HTTP API over the same index, and stops polling on stop()', async () => {
