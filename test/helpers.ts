@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inject } from 'vitest'
-import type { Config } from '../src/config.js'
+import { loadConfig, type Config } from '../src/config.js'
 import type { SearchIndex } from '../src/index/search-index.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -29,6 +29,11 @@ export const localConfig: Pick<Config, 'embeddings' | 'embeddingModel' | 'openai
 
 /** HNSW search breadth of the shared seed index (HNSW_EF's default). */
 export const SEED_EF = 128
+
+/** A configuration from `env` alone, its corpus the fixture: nothing a test configures reads corpus/. */
+export function testConfig(env: Record<string, string>): Config {
+  return loadConfig({ CORPUS_DIR: SEED_CORPUS, ...env })
+}
 
 /** A fresh directory under the run's temporary root, which test/global-setup.ts removes at the end. */
 export async function tempDir(prefix = 'parkqa-'): Promise<string> {

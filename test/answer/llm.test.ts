@@ -4,11 +4,10 @@ import { createAnswerer, type AnswerEvent } from '../../src/answer/answer.js'
 import { createModelLimits } from '../../src/answer/limits.js'
 import { checkModelAnswer } from '../../src/answer/llm.js'
 import { createChatModel } from '../../src/answer/model.js'
-import { loadConfig } from '../../src/config.js'
 import type { SearchIndex } from '../../src/index/search-index.js'
 import { createLogger } from '../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js'
-import { seedIndex } from '../helpers.js'
+import { seedIndex, testConfig } from '../helpers.js'
 
 /**
  * LLM mode through the real ChatOpenAI against a fake OpenAI-compatible server on 127.0.0.1.
@@ -49,7 +48,7 @@ beforeEach(() => {
 })
 
 async function llmAnswerer(fields: Parameters<typeof createChatModel>[1] = {}, timeoutMs = RELAXED_MS) {
-  const chat = await createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(timeoutMs) }), fields)
+  const chat = await createChatModel(testConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(timeoutMs) }), fields)
   return createAnswerer({ index, logger, model: { chat, limits: createModelLimits({ timeoutMs, concurrency: 4, queue: 32, breaker: { failures: 100, coolDownMs: 30_000 }, logger }) } })
 }
 
@@ -141,7 +140,7 @@ describe('LLM answers (ChatOpenAI against a fake server)', () => {
     fetched.length = 0
     const response = await (await llmAnswerer({ streaming: true })).answer({ question: QUESTION })
     expect(response.mode).toBe('llm')
-    const chat = await createChatModel(loadConfig({ OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(TIMEOUT_MS) }))
+    const chat = await createChatModel(testConfig({ OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(TIMEOUT_MS) }))
     expect(await chat.getNumTokens('张家界高新区2020年完成工业总产值23.05亿元')).toBeGreaterThan(5)
     expect(fetched.length).toBeGreaterThan(0)
     expect(fetched.every((url) => url.startsWith(fake.baseURL))).toBe(true)

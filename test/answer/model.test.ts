@@ -3,7 +3,8 @@ import { ChatOpenAI } from '@langchain/openai'
 import { initChatModel, MODEL_PROVIDER_CONFIG } from 'langchain/chat_models/universal'
 import { textOf } from '../../src/answer/llm.js'
 import { createChatModel } from '../../src/answer/model.js'
-import { LLM_PROVIDERS, loadConfig } from '../../src/config.js'
+import { LLM_PROVIDERS } from '../../src/config.js'
+import { testConfig } from '../helpers.js'
 import { ConfigError } from '../../src/errors.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js'
 
@@ -43,7 +44,7 @@ beforeEach(() => {
 
 /** The model for the environment a user would write, pointed at the fake server. */
 function modelFor(env: Record<string, string> = {}, fields?: Record<string, unknown>) {
-  return createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '60000', ...env }), fields)
+  return createChatModel(testConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '60000', ...env }), fields)
 }
 
 describe('createChatModel (initChatModel against a fake OpenAI-compatible server)', () => {
@@ -111,7 +112,7 @@ describe('createChatModel (initChatModel against a fake OpenAI-compatible server
   })
 
   it('an OpenAI model with neither a key nor a server is a ConfigError, not a call to api.openai.com with a placeholder key', async () => {
-    const error: unknown = await createChatModel(loadConfig({})).catch((e: unknown) => e)
+    const error: unknown = await createChatModel(testConfig({})).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as Error).message).toMatch(/LLM_MODEL .*neither OPENAI_API_KEY nor OPENAI_BASE_URL/)
   })

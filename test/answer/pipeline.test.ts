@@ -4,12 +4,11 @@ import { awaitAllCallbacks } from '@langchain/core/callbacks/promises'
 import type { Serialized } from '@langchain/core/load/serializable'
 import { createAnswerer, type AnswerEvent } from '../../src/answer/answer.js'
 import { createChatModel } from '../../src/answer/model.js'
-import { loadConfig } from '../../src/config.js'
 import { createModelLimits } from '../../src/answer/limits.js'
 import type { SearchIndex } from '../../src/index/search-index.js'
 import { createLogger, silentLogger } from '../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js'
-import { seedIndex } from '../helpers.js'
+import { seedIndex, testConfig } from '../helpers.js'
 
 /**
  * The answer path as a LangChain pipeline: one trace tree per question with the named stages as
@@ -72,7 +71,7 @@ class Recorder extends BaseCallbackHandler {
 }
 
 function chatAt(timeoutMs: number) {
-  return createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(timeoutMs) }))
+  return createChatModel(testConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: String(timeoutMs) }))
 }
 
 describe('the answer pipeline (LCEL, traced)', () => {

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../../src/answer/answer.js'
 import { Breaker, ModelLimits, Slots } from '../../../src/answer/limits.js'
 import { createChatModel } from '../../../src/answer/model.js'
-import { loadConfig } from '../../../src/config.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
 import { silentLogger } from '../../../src/log.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../../fakes/openai-server.js'
-import { seedIndex } from '../../helpers.js'
+import { seedIndex, testConfig } from '../../helpers.js'
 import { parseSse, servedLive, startTestServer, type TestServer } from './client.js'
 
 /** The HTTP API in LLM mode: the real ChatOpenAI against a fake OpenAI server on 127.0.0.1. */
@@ -31,7 +30,7 @@ beforeEach(() => {
 })
 
 async function llmServer(slots: Slots, breaker = new Breaker({ failures: 3, coolDownMs: 30_000, logger: silentLogger })): Promise<TestServer> {
-  const chat = await createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '30000' }))
+  const chat = await createChatModel(testConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '30000' }))
   const limits = new ModelLimits({ timeoutMs: 30_000, slots, breaker })
   return startTestServer(servedLive(index, (i) => createAnswerer({ index: i, logger: silentLogger, model: { chat, limits } }), () => limits.status))
 }

@@ -5,7 +5,6 @@ import { createAnswerer, REFUSAL, type Answerer } from '../../../src/answer/answ
 import { createModelLimits } from '../../../src/answer/limits.js'
 import { createChatModel } from '../../../src/answer/model.js'
 import type { AnswerResponse } from '../../../src/answer/types.js'
-import { loadConfig } from '../../../src/config.js'
 import { BotError } from '../../../src/errors.js'
 import { ingest } from '../../../src/index/ingest.js'
 import { loadIndex, type SearchIndex } from '../../../src/index/search-index.js'
@@ -15,7 +14,7 @@ import type { Pacing } from '../../../src/interfaces/telegram/outbox.js'
 import { createLogger, silentLogger } from '../../../src/log.js'
 import { startFakeOpenAI } from '../../fakes/openai-server.js'
 import { entities, FAKE_BOT, startFakeTelegram, textMessage, user, type ApiCall, type FakeTelegram } from '../../fakes/telegram-server.js'
-import { localConfig, seedIndex, tempDir } from '../../helpers.js'
+import { localConfig, seedIndex, tempDir, testConfig } from '../../helpers.js'
 import { servedLive } from '../http/client.js'
 
 /** The real telegraf bot, long polling a fake Bot API on 127.0.0.1, answering from the seed index. */
@@ -267,7 +266,7 @@ describe('Telegram bot', () => {
       const paragraphs = Array.from({ length: 10 }, (_, i) => `第${i + 1}部分：常德高新区新增高新技术企业19家、累计44家[1]。${'园区坚持项目为王、企业为大、服务为本。'.repeat(30)}`)
       // About 150 pieces: 1,500 tiny ones took minutes on a VM whose timers fire many times late.
       openai.behaviour = { kind: 'slow', content: paragraphs.join('\n\n'), pieceMs: 1, pieceChars: 40 }
-      const chat = await createChatModel(loadConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: openai.baseURL, LLM_TIMEOUT_MS: '60000' }))
+      const chat = await createChatModel(testConfig({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: openai.baseURL, LLM_TIMEOUT_MS: '60000' }))
       const { bot } = await startBot({ answerer: (i) => createAnswerer({ index: i, logger: silentLogger, model: { chat, limits: createModelLimits({ timeoutMs: 60_000, concurrency: 4, queue: 32, breaker: { failures: 3, coolDownMs: 30_000 }, logger: silentLogger }) } }), editEveryMs: 500 })
       fake.push(textMessage(dm(14), user(14), '常德高新区有多少家高新技术企业？'))
       await fake.waitFor(() => sentTo(14).some((call) => textOf(call).includes('<b>来源</b>')), 120_000)
