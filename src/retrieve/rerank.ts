@@ -1,10 +1,10 @@
 import { BaseDocumentCompressor } from '@langchain/core/retrievers/document_compressors'
-import type { SearchIndex } from '../index/search-index.js'
+import type { SearchHit, SearchIndex } from '../index/search-index.js'
 import { agreement } from './agreement.js'
 import { coverage } from './coverage.js'
 import type { ParkCatalog } from './parks.js'
 import { analyzeQuestion, type Question } from './query.js'
-import { candidatePool, ParkRetriever, toDocument, type PassageDocument, type RetrieverMode } from './retriever.js'
+import { byScoreThenId, candidatePool, ParkRetriever, toDocument, type PassageDocument, type RetrieverMode } from './retriever.js'
 
 // Weights of the re-ranking after fusion, tuned on evals/*.jsonl (see the closing note of issue 4).
 const WEIGHTS = { fused: 1, park: 1, year: 0.25, period: 0.2, measure: 0.25, coverage: 0.4 }
@@ -35,7 +35,7 @@ export class AgreementReranker extends BaseDocumentCompressor {
     const { index, catalog, k } = this.input
     const top = Math.max(...documents.map((d) => d.metadata.score), Number.EPSILON)
     const weight = (word: string) => index.wordWeight(word)
-    const scored = documents.map(({ metadata: passage }) => {
+    const scored = documents.map(({ metadata: passage }): SearchHit => {
       const context = `${passage.title} ${passage.section}`
       const a = agreement(q, { text: passage.text, earlier: [], heading: context, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear })
       const total =
@@ -45,12 +45,12 @@ export class AgreementReranker extends BaseDocumentCompressor {
         WEIGHTS.period * a.period +
         WEIGHTS.measure * a.measure +
         WEIGHTS.coverage * coverage(q, `${passage.text} ${context}`, weight)
-      return { ...passage, score: Math.round(total * 10000) / 10000 }
+      return { passage, score: Math.round(total * 10000) / 10000 }
     })
     return scored
-      .sort((x, y) => y.score - x.score || x.id.localeCompare(y.id))
+      .sort(byScoreThenId)
       .slice(0, k)
-      .map(toDocument)
+      .map(({ passage, score }) => toDocument({ ...passage, score }))
   }
 }
 

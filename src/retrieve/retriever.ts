@@ -27,17 +27,26 @@ export function candidatePool(k: number): number {
  * fusion on evals/*.jsonl: hit@1 0.956 vs 0.911 — a BM25 score that towers over the rest (an
  * exact figure or name) is worth more than its rank says.
  */
-function fuse(lists: SearchHit[][]): ScoredPassage[] {
-  const fused = new Map<string, ScoredPassage>()
+function fuse(lists: SearchHit[][], k: number): ScoredPassage[] {
+  const fused = new Map<string, SearchHit>()
   for (const list of lists) {
-    const best = Math.max(...list.map((hit) => hit.score), Number.EPSILON)
+    let best = Number.EPSILON
+    for (const hit of list) best = Math.max(best, hit.score)
     for (const hit of list) {
-      const entry = fused.get(hit.passage.id) ?? { ...hit.passage, score: 0 }
+      let entry = fused.get(hit.passage.id)
+      if (!entry) fused.set(hit.passage.id, (entry = { passage: hit.passage, score: 0 }))
       entry.score += Math.max(0, hit.score) / best
-      fused.set(hit.passage.id, entry)
     }
   }
-  return [...fused.values()].sort((x, y) => y.score - x.score || x.id.localeCompare(y.id))
+  return [...fused.values()]
+    .sort(byScoreThenId)
+    .slice(0, k)
+    .map(({ passage, score }) => ({ ...passage, score }))
+}
+
+/** Best first; equal scores in id order, so that a ranking never depends on arrival order. */
+export function byScoreThenId(x: SearchHit, y: SearchHit): number {
+  return y.score - x.score || (x.passage.id < y.passage.id ? -1 : x.passage.id > y.passage.id ? 1 : 0)
 }
 
 export interface ParkRetrieverInput extends BaseRetrieverInput {
@@ -77,6 +86,6 @@ export class ParkRetriever extends BaseRetriever<ScoredPassage> {
     const lists: SearchHit[][] = []
     if (this.mode !== 'dense') lists.push(this.index.lexical(query, this.k, accept))
     if (this.mode !== 'bm25') lists.push(await this.index.dense(query, this.k, accept))
-    return fuse(lists).slice(0, this.k).map(toDocument)
+    return fuse(lists, this.k).map(toDocument)
   }
 }
