@@ -4,6 +4,7 @@ import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
 import { CHUNKER_VERSION, chunkDocument, indexedText, type Passage } from '../ingest/chunk.js'
 import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
+import { derivedPark, parkMentions } from '../ingest/derive.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -47,11 +48,31 @@ function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
   return sha256(JSON.stringify([doc.contentHash, meta, metadata.parks, CHUNKER_VERSION]))
 }
 
-/** The metadata's parks plus any park derived from a document without metadata. */
-function indexedParks(metadata: CorpusMetadata, chunks: Passage[]): Park[] {
-  const known = new Set(metadata.parks.map((p) => p.name))
-  const derived = [...new Set(chunks.map((c) => c.park))].filter((name) => name !== '' && !known.has(name))
-  return [...metadata.parks, ...derived.map((name) => ({ name, aliases: [], english: [] }))]
+/**
+ * The metadata's parks, plus every other park the passages name (株洲高新区, 株洲市) with the ways
+ * they write it and English names from its pinyin — what a question may call it.
+ */
+async function indexedParks(metadata: CorpusMetadata, passages: Passage[]): Promise<Park[]> {
+  const known = new Set(metadata.parks.flatMap((p) => [p.name, ...p.aliases]))
+  const surfaces = new Map<string, Set<string>>()
+  const note = (name: string, surface?: string) => {
+    if (name === '' || known.has(name) || (surface !== undefined && known.has(surface))) return
+    const seen = surfaces.get(name) ?? new Set<string>()
+    if (surface !== undefined) seen.add(surface)
+    surfaces.set(name, seen)
+  }
+  for (const passage of passages) {
+    note(passage.park)
+    for (const mention of parkMentions(passage.text)) note(mention.name, mention.surface)
+  }
+  if (surfaces.size === 0) return metadata.parks
+  // Loaded only for a corpus that needs it: most of pinyin-pro is its dictionary.
+  const { pinyin } = await import('pinyin-pro')
+  const romanize = (chinese: string) => {
+    const latin = pinyin(chinese, { toneType: 'none', type: 'array' }).join('')
+    return latin.charAt(0).toUpperCase() + latin.slice(1)
+  }
+  return [...metadata.parks, ...[...surfaces].map(([name, written]) => derivedPark(name, written, romanize))]
 }
 
 async function previousIndex(options: IngestOptions): Promise<SearchIndex | undefined> {
@@ -181,7 +202,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         fingerprint: p.fingerprint,
         chunks: p.chunks.length,
       })),
-      parks: indexedParks(corpus.metadata, chunks),
+      parks: await indexedParks(corpus.metadata, chunks),
     }
     // The manifest is written last: a version directory without one is incomplete by definition.
     await fs.writeFile(path.join(versionDir, FILES.manifest), JSON.stringify(manifest, null, 2))

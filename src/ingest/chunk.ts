@@ -1,5 +1,6 @@
 import { cleanText, type Block, type CleanedDocument } from './clean.js'
 import type { SourceDocument } from './corpus.js'
+import { publicationYear } from './derive.js'
 import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './metadata.js'
 import { CorpusError } from '../errors.js'
 import { CLAUSE, SENTENCE, spans } from '../text/sentences.js'
@@ -89,7 +90,45 @@ function splitArticles(doc: SourceDocument, cleaned: CleanedDocument, meta: Docu
       return { title: article.title, park: article.park, blocks: cleaned.blocks.filter((b) => b.start >= first && b.start < next) }
     })
   }
-  return [{ title: meta?.title ?? deriveTitle(doc, cleaned), park: meta?.parks[0], blocks: cleaned.blocks }]
+  if (meta) return [{ title: meta.title, park: meta.parks[0], blocks: cleaned.blocks }]
+  const title = deriveTitle(doc, cleaned)
+  return articleStarts(cleaned.blocks).map((start, i, starts) => {
+    const blocks = cleaned.blocks.slice(start, starts[i + 1])
+    const heading = blocks[0]?.kind === 'heading' && blocks[1]?.kind === 'byline' ? blocks[0].text : undefined
+    return { title: i === 0 ? title : (heading ?? title), blocks }
+  })
+}
+
+// 一、 (or (一)) opens a section; a new run of them after 二、 or later is another article.
+const FIRST_SECTION = /^[（(]?一[、)）.]/
+const LATER_SECTION = /^[（(]?[二三四五六七八九十][、)）.]/
+// A closing byline: the author's note under an article, （作者系…）.
+const CLOSING_BYLINE = /^[（(]作者/
+
+/**
+ * Where the articles of a file without metadata begin (block indices): at a headline followed by
+ * its byline (□徐荩, 记者 …) once an article has run, after a closing byline (（作者系…）), or where
+ * numbered sections start again from 一、.
+ */
+function articleStarts(blocks: readonly Block[]): number[] {
+  const starts = [0]
+  let bodySeen = false
+  let laterSection = false
+  let closed = false
+  blocks.forEach((block, i) => {
+    const headlineWithByline = block.kind === 'heading' && blocks[i + 1]?.kind === 'byline' && !CLOSING_BYLINE.test(blocks[i + 1]!.text)
+    const restart = block.kind === 'heading' && FIRST_SECTION.test(block.text) && laterSection
+    if (bodySeen && (headlineWithByline || restart || (closed && block.kind !== 'byline'))) {
+      if (starts.at(-1) !== i) starts.push(i)
+      bodySeen = false
+      laterSection = false
+      closed = false
+    }
+    if (block.kind === 'paragraph') bodySeen = true
+    if (block.kind === 'heading' && LATER_SECTION.test(block.text)) laterSection = true
+    if (block.kind === 'byline' && CLOSING_BYLINE.test(block.text)) closed = true
+  })
+  return starts
 }
 
 /** The first real heading (not a 【column tag】), with a "——" subtitle when one follows it. */
@@ -113,12 +152,14 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
   const cleaned = cleanText(doc.content)
   const meta = metadata.documents.find((d) => d.source === doc.source)
   const documentPark = meta?.parks[0] ?? mostMentionedPark(cleaned.text, metadata.parks) ?? ''
-  const documentYear = meta?.date?.slice(0, 4)
+  const documentYear = meta?.date?.slice(0, 4) ?? publicationYear(cleaned.text)
   const chunks: Passage[] = []
 
   for (const article of splitArticles(doc, cleaned, meta)) {
     let section = ''
-    let sectionPark = article.park ?? documentPark
+    // Without metadata an article is about the park it names most, or else the document's.
+    const articlePark = article.park ?? mostMentionedPark(article.blocks.map((b) => b.text).join('\n'), metadata.parks) ?? documentPark
+    let sectionPark = articlePark
     let current: Unit[] = []
 
     const emit = () => {
@@ -151,7 +192,7 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
           // No metadata: the park of a section is the one its text names most.
           const until = article.blocks.findIndex((b, j) => j > i && b.kind === 'heading')
           const sectionText = article.blocks.slice(i, until < 0 ? undefined : until).map((b) => b.text).join('\n')
-          sectionPark = mostMentionedPark(sectionText, metadata.parks) ?? documentPark
+          sectionPark = mostMentionedPark(sectionText, metadata.parks) ?? articlePark
         }
       }
       for (const unit of sentenceUnits(block, max)) {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { CorpusError } from '../errors.js'
-import { parkWords } from '../rules/park-words.js'
+import { parkMentions } from './derive.js'
 
 /** `corpus/documents.json`: the parks the corpus knows and what is known about each document. */
 export const METADATA_FILE = 'documents.json'
@@ -88,7 +88,7 @@ export function countParkMentions(text: string, parks: Park[]): Map<string, numb
       rest = pieces.join('\u0000')
     }
   }
-  for (const name of parkWords.zoneNames(rest)) counts.set(name, (counts.get(name) ?? 0) + 1)
+  for (const { name } of parkMentions(rest)) counts.set(name, (counts.get(name) ?? 0) + 1)
   return counts
 }
 

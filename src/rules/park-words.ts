@@ -19,7 +19,6 @@ const parkWordsSchema = table({
       })
     }),
   infixes: wordList(),
-  genericPrefixes: wordList(),
   placeTags: wordList(),
   english: z.strictObject({ qualifiers: wordList(0), kinds: wordList(), fillers: wordList(0), ends: wordList() }),
 })
@@ -31,24 +30,21 @@ export interface ParkWords {
   english: RegExp
   /** jieba tags of the words a place is made of. */
   placeTags: ReadonlySet<string>
-  /**
-   * The zones a text names (XX高新区, XX经开区), as ingest files them: the place and the word's
-   * short name, in order of mention; generic mentions (全省高新区) left out.
-   */
-  zoneNames(text: string): string[]
+  /** The short name a park word is filed under (高新技术产业开发区 → 高新区), if it has one. */
+  shortOf(word: string): string | undefined
+  /** Words that may stand between a place and a park word (国家). */
+  infixes: readonly string[]
 }
 
 export function loadParkWords(file: URL = new URL('./park-words.json', import.meta.url)): ParkWords {
   const data = readTable(file, parkWordsSchema)
   const short = new Map(data.words.flatMap((row) => (row.short ? [[row.word, row.short] as const] : [])))
-  // The place is the fewest CJK characters (two to four) that make a name with what follows.
-  const zone = new RegExp(`([\\u4e00-\\u9fff]{2,4}?)(?:${alternation(data.infixes)})?(${alternation([...short.keys()])})`, 'g')
   return {
     word: new RegExp(alternation(data.words.map((row) => row.word)), 'g'),
     english: englishParkName(data.english),
     placeTags: new Set(data.placeTags),
-    zoneNames: (text) =>
-      [...text.matchAll(zone)].filter((m) => !data.genericPrefixes.some((prefix) => m[1]!.startsWith(prefix))).map((m) => m[1]! + short.get(m[2]!)!),
+    shortOf: (word) => short.get(word),
+    infixes: data.infixes,
   }
 }
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { countParkMentions } from '../../src/ingest/metadata.js'
-import { parkWords } from '../../src/rules/park-words.js'
+import { parkMentions } from '../../src/ingest/derive.js'
 import { tagged } from '../../src/text/tokenize.js'
 import { catalog, tableOf } from '../rule-fixtures.js'
 
 const table = tableOf<{
   words: Array<{ word: string; short?: string }>
   infixes: string[]
-  genericPrefixes: string[]
   placeTags: string[]
   english: { qualifiers: string[]; kinds: string[]; fillers: string[]; ends: string[] }
 }>('rules/park-words.json')
@@ -20,17 +19,18 @@ describe('rule: park words', () => {
     for (const { word } of table.words) expect(catalog.foreignParks(`岳阳${word}有多少企业？`), word).toEqual([{ name: `岳阳${word}`, place: '岳阳' }])
   })
 
-  it('ingest counts a zone under the short name of every word that has one, and no other word', () => {
-    for (const { word, short } of table.words) expect(zones(`岳阳${word}`), word).toEqual(short ? { [`岳阳${short}`]: 1 } : {})
+  it('ingest counts a zone under the short name of every word that has one, and under the word itself otherwise', () => {
+    for (const { word, short } of table.words) expect(zones(`岳阳${word}`), word).toEqual({ [`岳阳${short ?? word}`]: 1 })
   })
 
   it('an infix may stand between place and word', () => {
     for (const infix of table.infixes) expect(zones(`岳阳${infix}高新区`), infix).toEqual({ 岳阳高新区: 1 })
   })
 
-  it('text starting with a generic prefix names no zone', () => {
-    for (const prefix of table.genericPrefixes) expect(zones(`${prefix}市高新区`), prefix).toEqual({})
-    expect(zones('岳阳市高新区')).toEqual({ 岳阳市高新区: 1 })
+  it('only a place names a zone: words that merely stand before a park word do not (src/rules/places.json)', () => {
+    for (const words of ['全省', '个区县和', '计划贡献', '其他', '两']) expect(zones(`${words}高新区`), words).toEqual({})
+    // A city's full name files the zone under its short name.
+    expect(zones('岳阳市高新区')).toEqual({ 岳阳高新区: 1 })
   })
 
   it('a place is made of words jieba tags with a place tag', () => {
@@ -59,7 +59,7 @@ describe('rule: park words', () => {
   it('ingest and questions read the same zone names', () => {
     for (const { word, short } of table.words.filter((w) => w.short)) {
       const text = `岳阳${word}`
-      expect(parkWords.zoneNames(text), word).toEqual([`岳阳${short}`])
+      expect(parkMentions(text).map((m) => m.name), word).toEqual([`岳阳${short}`])
       expect(catalog.foreignParks(text).map((p) => p.place), word).toEqual(['岳阳'])
     }
   })

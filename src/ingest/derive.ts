@@ -1,0 +1,93 @@
+import { datingRules } from '../rules/dating.js'
+import { parkWords } from '../rules/park-words.js'
+import { places } from '../rules/places.js'
+import { SENTENCE, spans } from '../text/sentences.js'
+import type { Park } from './metadata.js'
+
+/*
+ * What documents.json would say, read from the text when it says nothing: which parks a text
+ * names (a known place, then a park word: 株洲国家高新区 is 株洲高新区; a city, then 市), and the
+ * year a document's 今年 means. documents.json still overrides all of it.
+ */
+
+export interface ParkMention {
+  /** The name the park is filed under (株洲高新区, 株洲市). */
+  name: string
+  /** As the text writes it (株洲国家高新技术产业开发区). */
+  surface: string
+  at: number
+}
+
+const CITY = '市'
+
+/** Zones and cities a text names, in order of mention. */
+export function parkMentions(text: string): ParkMention[] {
+  const mentions: ParkMention[] = []
+  const zoneStarts = new Set<number>()
+  for (const match of text.matchAll(parkWords.word)) {
+    const before = text.slice(Math.max(0, match.index - 20), match.index)
+    const infix = parkWords.infixes.find((word) => before.endsWith(word)) ?? ''
+    const place = places.endingAt(before.slice(0, before.length - infix.length))
+    if (!place) continue
+    const at = match.index - infix.length - place.surface.length
+    zoneStarts.add(at)
+    mentions.push({ name: place.short + (parkWords.shortOf(match[0]) ?? match[0]), surface: place.surface + infix + match[0], at })
+  }
+  for (let i = text.indexOf(CITY); i >= 0; i = text.indexOf(CITY, i + 1)) {
+    const place = places.endingAt(text.slice(Math.max(0, i - 10), i + 1)) ?? places.endingAt(text.slice(Math.max(0, i - 10), i))
+    if (!place?.city) continue
+    const surface = place.surface.endsWith(CITY) ? place.surface : place.surface + CITY
+    const at = i + 1 - surface.length
+    // 株洲市高新区 names the zone, not the city.
+    if (zoneStarts.has(at)) continue
+    mentions.push({ name: place.short + CITY, surface, at })
+  }
+  return mentions.sort((a, b) => a.at - b.at)
+}
+
+const YEAR = /((?:19|20)\d{2})\s*年/g
+const THIS_YEAR = '今年'
+
+/**
+ * The year a document's 今年 means: the date of its dateline when it has one; else the latest
+ * year it reports on (targets and deadlines such as 力争到2025年 left out), one later when a
+ * sentence sets 今年 beside that year (由2020年的13家增至今年21家).
+ */
+export function publicationYear(text: string): string | undefined {
+  const reported: number[] = []
+  for (const match of text.matchAll(YEAR)) {
+    const before = text.slice(Math.max(0, match.index - 30), match.index)
+    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 4)
+    if (datingRules.opensDateline(before)) return match[1]
+    if (!datingRules.isTarget(before.trimEnd(), after)) reported.push(Number(match[1]))
+  }
+  if (reported.length === 0) return undefined
+  const latest = Math.max(...reported)
+  const sentences = spans(text, SENTENCE).map((s) => text.slice(s.start, s.end))
+  const comparedWithThisYear = sentences.some((s) => s.includes(THIS_YEAR) && new RegExp(`${latest}\\s*年`).test(s))
+  return String(comparedWithThisYear ? latest + 1 : latest)
+}
+
+/** Latin letters of a place's name in pinyin, capitalised (株洲 → Zhuzhou). */
+export type Romanize = (chinese: string) => string
+
+const ENGLISH_KINDS: Record<string, readonly string[]> = {
+  高新区: ['High-tech Zone', 'Hi-tech Zone', 'High-tech Industrial Development Zone', 'National High-tech Zone'],
+  经开区: ['Economic Development Zone', 'Economic and Technological Development Zone', 'ETDZ'],
+}
+
+/**
+ * A park found in the text, with the names a question may use: every way the corpus writes it,
+ * the usual long forms of its kind, and English names from the place's pinyin.
+ */
+export function derivedPark(name: string, surfaces: Iterable<string>, romanize: Romanize): Park {
+  const city = name.endsWith(CITY)
+  const kind = city ? CITY : Object.keys(ENGLISH_KINDS).find((k) => name.endsWith(k))
+  const place = kind ? name.slice(0, -kind.length) : name
+  // A city is not also filed under its bare place name: 株洲 must still read as unknown in 株洲高新区.
+  const longForms = kind === '高新区' ? [`${place}国家高新区`, `${place}高新技术产业开发区`, `${place}国家高新技术产业开发区`] : kind === '经开区' ? [`${place}经济技术开发区`, `${place}国家经济技术开发区`, `${place}经济开发区`] : []
+  const aliases = [...new Set([...surfaces, ...longForms])].filter((alias) => alias !== name)
+  const latin = romanize(place)
+  const english = city ? [`${latin} City`] : kind ? ENGLISH_KINDS[kind]!.map((k) => `${latin} ${k}`) : []
+  return { name, aliases, english }
+}

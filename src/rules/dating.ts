@@ -1,0 +1,23 @@
+import { readTable, table, wordList } from '../text/table.js'
+
+/** `dating.json`: the cues ingest reads a document's year from when no metadata gives it. */
+
+const datingSchema = table({
+  datelineCues: wordList(),
+  targetBefore: wordList(),
+  targetAfter: wordList(),
+})
+
+export type DatingRules = ReturnType<typeof loadDatingRules>
+
+export function loadDatingRules(file: URL = new URL('./dating.json', import.meta.url)) {
+  const data = readTable(file, datingSchema)
+  return {
+    /** Does text just before a year open a dateline? */
+    opensDateline: (before: string) => data.datelineCues.some((cue) => before.replace(/[（(][^）)]*[）)]\s*$/, '').trimEnd().endsWith(cue)),
+    /** Is the year between `before` and `after` a target or a deadline? */
+    isTarget: (before: string, after: string) => data.targetBefore.some((cue) => before.endsWith(cue)) || data.targetAfter.some((cue) => after.startsWith(cue)),
+  }
+}
+
+export const datingRules = loadDatingRules()

@@ -1,0 +1,66 @@
+import { readTable, table, wordList } from '../text/table.js'
+
+/**
+ * `places.json`: China's provinces, cities and counties, so that ingest can tell a place before a
+ * park word (株洲高新区, 湘西高新区) from ordinary words that happen to stand there (个区县和高新区,
+ * 计划贡献高新区), and a city (株洲市) from a word that ends in 市.
+ */
+
+const placesSchema = table({
+  suffixes: wordList(),
+  provinces: wordList(),
+  cities: wordList(),
+  counties: wordList(),
+})
+
+export interface Place {
+  /** As the text writes it (株洲市, 株洲, 湘西土家族苗族自治州, 湘西). */
+  surface: string
+  /** The short name a park is filed under (株洲, 湘西). */
+  short: string
+  /** A prefecture-level city (or its short name): "XX市" then names a city. */
+  city: boolean
+}
+
+export interface Places {
+  /** The longest place name that ends `text` exactly, if any. */
+  endingAt(text: string): Place | undefined
+  /** The short name of a place (administrative ending removed; at least two characters). */
+  shortName(name: string): string
+}
+
+export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)): Places {
+  const data = readTable(file, placesSchema)
+  const suffixes = [...data.suffixes].sort((a, b) => b.length - a.length)
+  const shortName = (name: string): string => {
+    for (const suffix of suffixes) {
+      if (name.endsWith(suffix) && name.length - suffix.length >= 2) return name.slice(0, -suffix.length)
+    }
+    return name
+  }
+  const known = new Map<string, Place>()
+  const add = (name: string, city: boolean) => {
+    const short = shortName(name)
+    for (const surface of new Set([name, short])) {
+      const existing = known.get(surface)
+      // A name that is both a city and a county (a city's own district) is read as the city.
+      if (!existing || (city && !existing.city)) known.set(surface, { surface, short, city })
+    }
+  }
+  for (const name of data.provinces) add(name, false)
+  for (const name of data.counties) add(name, false)
+  for (const name of data.cities) add(name, true)
+  const longest = Math.max(...[...known.keys()].map((name) => name.length))
+  return {
+    shortName,
+    endingAt(text) {
+      for (let length = Math.min(longest, text.length); length >= 2; length--) {
+        const place = known.get(text.slice(text.length - length))
+        if (place) return place
+      }
+      return undefined
+    },
+  }
+}
+
+export const places = loadPlaces()

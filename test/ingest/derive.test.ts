@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { chunkDocument } from '../../src/ingest/chunk.js'
+import { sha256 } from '../../src/ingest/corpus.js'
+import { derivedPark, parkMentions, publicationYear } from '../../src/ingest/derive.js'
+import { places } from '../../src/rules/places.js'
+
+const romanize = (chinese: string) => ({ 株洲: 'Zhuzhou', 岳阳: 'Yueyang' })[chinese] ?? chinese
+
+describe('rule: a place before a park word names a park (places.json)', () => {
+  it('files a zone under its place’s short name, whatever long form the text uses', () => {
+    expect(parkMentions('株洲国家高新技术产业开发区和岳阳经济技术开发区，还有株洲市高新区').map((m) => [m.name, m.surface])).toEqual([
+      ['株洲高新区', '株洲国家高新技术产业开发区'],
+      ['岳阳经开区', '岳阳经济技术开发区'],
+      ['株洲高新区', '株洲市高新区'],
+    ])
+  })
+
+  it('a prefecture-level city then 市 names the city; a zone of the city is not also the city', () => {
+    expect(parkMentions('株洲市工业总产值增长，株洲市高新区也是').map((m) => m.name)).toEqual(['株洲市', '株洲高新区'])
+  })
+
+  it('an autonomous prefecture is written by its short name', () => {
+    expect(places.shortName('湘西土家族苗族自治州')).toBe('湘西')
+    expect(parkMentions('湘西高新区').map((m) => m.name)).toEqual(['湘西高新区'])
+  })
+})
+
+describe('rule: the year a document’s 今年 means (dating.json)', () => {
+  it('a dateline gives it', () => {
+    expect(publicationYear('本报讯（记者 李明）2022年11月5日，园区……2019年以来，园区……')).toBe('2022')
+  })
+
+  it('otherwise the latest year reported on, targets and deadlines left out', () => {
+    expect(publicationYear('2020年，园区完成产值10亿元。力争到2025年产值翻番，2023年前建成平台。')).toBe('2020')
+  })
+
+  it('one later when a sentence sets 今年 beside that year', () => {
+    expect(publicationYear('高新技术企业由2020年的13家增至今年21家。')).toBe('2021')
+  })
+
+  it('no year at all: unknown', () => {
+    expect(publicationYear('今年以来，园区发展迅速。')).toBeUndefined()
+  })
+})
+
+describe('rule: derived park names', () => {
+  it('a zone gets the long forms of its kind and English names from its pinyin', () => {
+    const park = derivedPark('株洲高新区', ['株洲国家高新技术产业开发区'], romanize)
+    expect(park.aliases).toEqual(expect.arrayContaining(['株洲国家高新技术产业开发区', '株洲高新技术产业开发区', '株洲国家高新区']))
+    expect(park.english).toEqual(expect.arrayContaining(['Zhuzhou High-tech Zone', 'Zhuzhou Hi-tech Zone']))
+    expect(derivedPark('岳阳经开区', [], romanize).english).toContain('Yueyang Economic and Technological Development Zone')
+  })
+
+  it('a city is not filed under its bare place name (株洲 in 株洲高新区 stays a different park)', () => {
+    const city = derivedPark('株洲市', ['株洲市'], romanize)
+    expect(city.aliases).not.toContain('株洲')
+    expect(city.english).toEqual(['Zhuzhou City'])
+  })
+})
+
+describe('rule: article boundaries in a file without metadata', () => {
+  const doc = (content: string) => ({ source: 'page.txt', content, contentHash: sha256(content) })
+  const body = (park: string) => `${park}坚持项目为王，全年新增项目十个，完成投资二十亿元，园区发展稳中有进，企业活力不断增强，营商环境持续优化。`.repeat(3)
+
+  it('a headline with its byline, a closing byline, or sections numbered from 一、 again start another article, each about the park it names most', () => {
+    const text = [
+      '株洲高新区奋力争先', '', body('株洲高新区'), '', '二、抓服务', '', body('株洲高新区'), '', '（作者系株洲高新区党工委书记）', '',
+      '岳阳经开区：乘势而上', '', '□李明', '', body('岳阳经开区'), '', '二、抓项目', '', body('岳阳经开区'), '',
+      '一、强产业', '', body('益阳高新区'),
+    ].join('\n')
+    const passages = chunkDocument(doc(text), { parks: [], documents: [] })
+    const parks = [...new Set(passages.map((p) => `${p.park}|${p.title}`))]
+    expect(parks).toEqual(['株洲高新区|株洲高新区奋力争先', '岳阳经开区|岳阳经开区：乘势而上', '益阳高新区|株洲高新区奋力争先'])
+  })
+})
