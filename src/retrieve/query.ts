@@ -114,6 +114,13 @@ function expandShortForms(text: string, groups: string[][]): { replaced: string;
     extra.push(...more)
     groups.push([first!, ...more].map((t) => t.toLowerCase()))
   }
+  for (const group of glossary.synonyms) {
+    const lower = group.map((word) => word.toLowerCase())
+    const folded = replaced.toLowerCase()
+    if (!lower.some((word) => folded.includes(word)) || groups.some((g) => lower.every((word) => g.includes(word)))) continue
+    extra.push(...group.filter((word) => !folded.includes(word.toLowerCase())))
+    groups.push(lower)
+  }
   return { replaced, extra }
 }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { readTable, table, wordList } from '../text/table.js'
 
-/** The domain vocabulary (`glossary.json`): short forms, English terms and the named measures. */
+/** The domain vocabulary (`glossary.json`): short forms, English terms, synonym groups and the named measures. */
 
 const glossarySchema = table({
   shortForms: z.record(z.string().min(1), wordList()),
   english: z.record(z.string().min(1), wordList()),
+  synonyms: z.array(wordList(2)),
   measures: z.array(wordList()).superRefine((groups, ctx) => {
     // A name in two groups would make one figure two measures.
     const seen = new Map<string, number>()
