@@ -4,8 +4,10 @@ import { escapeRegExp, type Question } from '../retrieve/query.js'
 import { coverage } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
+import { timeRules } from '../rules/time.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { stopwords } from '../text/stopwords.js'
+import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 import type { NumberedPassage } from './types.js'
 
@@ -57,6 +59,8 @@ interface Asked {
   /** "多少个", "how many": the figure must count something; "多少钱", "产值": it must be money. */
   count: boolean
   money: boolean
+  /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
+  asksResult: boolean
   focus: Focus
 }
 
@@ -69,6 +73,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     money: !count && figureRules.asksMoney.test(q.text),
+    asksResult: (q.kind === 'number' || q.kind === 'percent') && q.years.length + q.periods.length > 0 && !clauseCues.asksPlan.test(q.text),
     focus: focusWords(q, vocabulary),
   }
 }
@@ -103,10 +108,16 @@ function trimmed(text: string, span: Span): Span {
   return { start: span.start + lead, end: span.start + lead + body.length }
 }
 
+/** Sentences of a passage; a line break ends one too (a heading stands on its own line). */
+const sentencesOf = memoizeByText((text: string): readonly Span[] =>
+  spans(text, SENTENCE).flatMap((s) => spans(text.slice(s.start, s.end), LINE, s.start)),
+)
+const LINE = /[^\n]+\n*/g
+
 function windows(text: string, q: Question): Span[] {
   const maxPhrases = q.kind === 'list' || q.kind === 'reason' ? 5 : 3
   const out: Span[] = []
-  for (const sentence of spans(text, SENTENCE)) {
+  for (const sentence of sentencesOf(text)) {
     const phrases = spans(text.slice(sentence.start, sentence.end), PHRASE, sentence.start)
     for (let i = 0; i < phrases.length; i++) {
       for (let j = i; j < Math.min(phrases.length, i + maxPhrases); j++) out.push({ start: phrases[i]!.start, end: phrases[j]!.end })
@@ -159,7 +170,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const { catalog, weight } = vocabulary
   const lowerText = citation.text.toLowerCase()
   const text = citation.text
-  const sentences = spans(text, SENTENCE)
+  const sentences = sentencesOf(text)
   // Windows share their sentence and their end: work those out once (this loop is most of /ask).
   const earlier = new EarlierText(text)
   const mentionsUpTo = new Map<number, readonly string[]>()
@@ -176,6 +187,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const fit = kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     const focused = focus.required.filter((w) => !lowerText.includes(w)).length <= focus.mayMiss
+    // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
+    const planned = a.asksResult && clauseCues.plan.test(quote)
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length
@@ -186,6 +199,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       agrees.measure >= 0 &&
       fit >= 0 &&
       focused &&
+      !planned &&
       (q.parks.length === 0 || agrees.park > 0) &&
       Math.max(own, wide) >= minCoverage
     return { citation, rank, span, text: quote, agreement: agrees, score, accepted }
@@ -205,8 +219,28 @@ function extend(candidate: Candidate): Span {
   return trimmed(text, { start, end })
 }
 
+/** Longest quote kept whole when a time qualifier is pulled in front of it. */
+const MAX_QUALIFIED_CHARS = 150
+
+/**
+ * Starts a quote early enough to keep the year or period its sentence gives (1-10月，…签约项目26个;
+ * 2022年，…11.5亿元): a partial-year or old figure must not read as the current one.
+ */
+function withTimeQualifier(text: string, span: Span): Span {
+  const sentence = sentencesOf(text).find((s) => s.start <= span.start && s.end >= span.end)
+  if (!sentence) return span
+  const quote = text.slice(span.start, span.end)
+  const before = text.slice(sentence.start, span.start)
+  const first = timeRules.firstTimeWord(before)
+  if (first === undefined || timeRules.firstTimeWord(quote) !== undefined) return span
+  // From the start of the phrase that holds the time word.
+  const phraseStart = Math.max(...[...before.slice(0, first).matchAll(/[，,：:；;]/g)].map((m) => m.index + 1), 0)
+  const start = sentence.start + phraseStart
+  return span.end - start <= MAX_QUALIFIED_CHARS ? trimmed(text, { start, end: span.end }) : span
+}
+
 function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote {
-  const span = extend(candidate)
+  const span = withTimeQualifier(candidate.citation.text, extend(candidate))
   const text = candidate.citation.text.slice(span.start, span.end)
   const named = catalog.mentioned(text)
   const park = candidate.citation.park

@@ -28,7 +28,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 2
+export const CHUNKER_VERSION = 4
 
 interface Article {
   title: string
@@ -91,11 +91,11 @@ function splitArticles(doc: SourceDocument, cleaned: CleanedDocument, meta: Docu
     })
   }
   if (meta) return [{ title: meta.title, park: meta.parks[0], blocks: cleaned.blocks }]
-  const title = deriveTitle(doc, cleaned)
-  return articleStarts(cleaned.blocks).map((start, i, starts) => {
+  const starts = articleStarts(cleaned.blocks)
+  const first = deriveTitle(doc, cleaned.blocks.slice(0, starts[1]))
+  return starts.map((start, i) => {
     const blocks = cleaned.blocks.slice(start, starts[i + 1])
-    const heading = blocks[0]?.kind === 'heading' && blocks[1]?.kind === 'byline' ? blocks[0].text : undefined
-    return { title: i === 0 ? title : (heading ?? title), blocks }
+    return { title: i > 0 && isHeadline(blocks, 0) ? headlineOf(blocks, 0) : first, blocks }
   })
 }
 
@@ -104,6 +104,20 @@ const FIRST_SECTION = /^[（(]?一[、)）.]/
 const LATER_SECTION = /^[（(]?[二三四五六七八九十][、)）.]/
 // A closing byline: the author's note under an article, （作者系…）.
 const CLOSING_BYLINE = /^[（(]作者/
+// A headline's second line: ——湘潭经开区2022年产业发展巡礼.
+const SUBTITLE = /^[—─]{2}/
+
+/** A heading that a subtitle (——…) or a byline follows: an article's headline. */
+function isHeadline(blocks: readonly Block[], i: number): boolean {
+  const next = blocks[i + 1]
+  return blocks[i]?.kind === 'heading' && ((next?.kind === 'byline' && !CLOSING_BYLINE.test(next.text)) || (next?.kind === 'heading' && SUBTITLE.test(next.text)))
+}
+
+/** The headline with its subtitle. */
+function headlineOf(blocks: readonly Block[], i: number): string {
+  const subtitle = blocks[i + 1]
+  return subtitle?.kind === 'heading' && SUBTITLE.test(subtitle.text) ? blocks[i]!.text + subtitle.text : blocks[i]!.text
+}
 
 /**
  * Where the articles of a file without metadata begin (block indices): at a headline followed by
@@ -116,7 +130,7 @@ function articleStarts(blocks: readonly Block[]): number[] {
   let laterSection = false
   let closed = false
   blocks.forEach((block, i) => {
-    const headlineWithByline = block.kind === 'heading' && blocks[i + 1]?.kind === 'byline' && !CLOSING_BYLINE.test(blocks[i + 1]!.text)
+    const headlineWithByline = isHeadline(blocks, i)
     const restart = block.kind === 'heading' && FIRST_SECTION.test(block.text) && laterSection
     if (bodySeen && (headlineWithByline || restart || (closed && block.kind !== 'byline'))) {
       if (starts.at(-1) !== i) starts.push(i)
@@ -132,13 +146,12 @@ function articleStarts(blocks: readonly Block[]): number[] {
 }
 
 /** The first real heading (not a 【column tag】), with a "——" subtitle when one follows it. */
-function deriveTitle(doc: SourceDocument, cleaned: CleanedDocument): string {
-  const blocks = cleaned.blocks
-  const index = blocks.findIndex((b) => b.kind === 'heading' && !/^【.*】$/.test(b.text) && b.text.length >= 4)
-  if (index >= 0) {
-    const subtitle = blocks[index + 1]
-    return subtitle?.kind === 'heading' && subtitle.text.startsWith('——') ? blocks[index]!.text + subtitle.text : blocks[index]!.text
-  }
+function deriveTitle(doc: SourceDocument, blocks: readonly Block[]): string {
+  const candidate = (b: Block) => b.kind === 'heading' && !/^【.*】$/.test(b.text) && !SUBTITLE.test(b.text) && b.text.length >= 4
+  // A headline is the heading its subtitle or byline stands under; else the first heading.
+  const headline = blocks.findIndex((b, i) => candidate(b) && isHeadline(blocks, i))
+  const index = headline >= 0 ? headline : blocks.findIndex(candidate)
+  if (index >= 0) return headlineOf(blocks, index)
   const first = blocks.find((b) => b.kind === 'paragraph')?.text
   return first ? first.slice(0, 30) : doc.source.replace(/\.[^.]+$/, '')
 }

@@ -63,10 +63,21 @@ interface Line {
   blankBefore: boolean
 }
 
+/** A reporters' line, the paper's name in front: 株洲日报全媒体记者 谭雅文 通讯员 刘振宇. */
+const REPORTERS = /记者|通讯员/
+
 function isByline(line: Line): boolean {
   const raw = line.raw.trim()
-  return BYLINE.test(raw) || NAMES_LINE.test(raw) || (raw.length <= MAX_ASIDE_CHARS && TITLE_AND_NAME.test(raw))
+  return (
+    BYLINE.test(raw) ||
+    NAMES_LINE.test(raw) ||
+    (raw.length <= MAX_ASIDE_CHARS && TITLE_AND_NAME.test(raw)) ||
+    (charLength(line.text) <= MAX_ASIDE_CHARS && REPORTERS.test(line.text) && !CLAUSE_END.test(line.text) && !SUBTITLE.test(line.text))
+  )
 }
+
+/** A headline's second line: ——株洲高新区推进高质量发展观察. */
+const SUBTITLE = /^[—─]{2}/
 
 function isCaptionLike(line: Line): boolean {
   return PHOTO_CREDIT.test(line.raw.trim())
@@ -87,12 +98,31 @@ function joinPieces(left: string, right: string): string {
   return /[A-Za-z]$/.test(left) && /^[A-Za-z]/.test(right) ? `${left} ${right}` : left + right
 }
 
+/** A short line repeated on many pages is a running header or footer (株洲日报 2022年12月5日 第3版). */
+const RUNNING_LINE_MIN_REPEATS = 3
+const RUNNING_LINE_MAX_CHARS = 40
+
+function runningLines(rawLines: readonly string[]): Set<string> {
+  const counts = new Map<string, number>()
+  for (const rawLine of rawLines) {
+    const text = compactSpaces(rawLine)
+    if (text !== '' && charLength(text) <= RUNNING_LINE_MAX_CHARS) counts.set(text, (counts.get(text) ?? 0) + 1)
+  }
+  return new Set([...counts].filter(([, n]) => n >= RUNNING_LINE_MIN_REPEATS).map(([text]) => text))
+}
+
 export function cleanText(raw: string): CleanedDocument {
   const rawLines = raw.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n')
   const lines: Line[] = []
   let blankBefore = true
+  const seen = new Set<string>()
+  const running = runningLines(rawLines)
   for (const rawLine of rawLines) {
     const text = compactSpaces(rawLine)
+    // A page's running header or footer: kept once (it may date the paper), dropped where it
+    // cuts into the text on every page.
+    if (running.has(text) && seen.has(text)) continue
+    seen.add(text)
     if (text === '') {
       blankBefore = true
       continue
@@ -140,6 +170,18 @@ export function cleanText(raw: string): CleanedDocument {
 
   lines.forEach((line, index) => {
     const length = charLength(line.text)
+    if (running.has(line.text)) {
+      // The one running header kept stands alone (it dates the paper; it is no headline).
+      closeOpen()
+      blocks.push({ kind: 'caption', text: line.text })
+      return
+    }
+    if (SUBTITLE.test(line.text) && length <= MAX_ASIDE_CHARS) {
+      // A subtitle ends the headline above it, whatever the line lengths of the page.
+      closeOpen()
+      blocks.push({ kind: 'heading', text: line.text })
+      return
+    }
     const previous = blocks[blocks.length - 1]
     const byline =
       isByline(line) || (open === undefined && LONE_NAME.test(line.text) && previous?.kind === 'heading' && previous.text.startsWith('——'))

@@ -7,6 +7,8 @@ const clausesSchema = table({
   reasonCues: wordList(),
   listJoiners: wordList(),
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
+  plans: wordList(),
+  planQuestions: wordList(),
 })
 
 export interface ClauseCues {
@@ -16,6 +18,10 @@ export interface ClauseCues {
   list: RegExp
   /** A clause that completes the figure before it: (同比)增长5.2%. */
   growth: RegExp
+  /** A plan or target (力争, 目标 …), not a result. */
+  plan: RegExp
+  /** A question that asks about plans. */
+  asksPlan: RegExp
 }
 
 export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
@@ -24,6 +30,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     reason: new RegExp(alternation(data.reasonCues)),
     list: new RegExp(alternation(data.listJoiners)),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
+    plan: new RegExp(alternation(data.plans)),
+    asksPlan: new RegExp(alternation(data.planQuestions)),
   }
 }
 

@@ -31,6 +31,8 @@ export interface TimeRules {
   relativeYears: ReadonlyArray<{ word: string; offset: number }>
   /** Every period word or month range (global). */
   period: RegExp
+  /** Where the first year, period or relative year (今年) of a text is, if any. */
+  firstTimeWord(text: string): number | undefined
   /** One match of `period` as it is compared: 1至6月 → 上半年, 1季度 → 一季度, 1-10月 → 1-10月. */
   normalizePeriod(match: string): string
   fullYear: string
@@ -47,6 +49,10 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
   return {
     yearsWritten: (text) => (text.match(/(?<!\d)\d{4}(?!\d)/g) ?? []).filter((y) => Number(y) >= data.years.first && Number(y) <= data.years.last),
+    firstTimeWord: (text) => {
+      const found = [text.search(/(?<!\d)\d{4}\s*年/), text.search(period), ...Object.keys(data.relativeYears).map((word) => text.indexOf(word))].filter((at) => at >= 0)
+      return found.length > 0 ? Math.min(...found) : undefined
+    },
     relativeYears: Object.entries(data.relativeYears).map(([word, offset]) => ({ word, offset })),
     period,
     normalizePeriod(match) {

@@ -12,14 +12,15 @@ export const evalItemSchema = z
     id: z.string().min(1),
     question: z.string().trim().min(1),
     answers: z.array(z.string().min(1)),
-    source: z.string().min(1).optional(),
+    // An unanswerable item may give null for both (nothing tempts) or leave them out.
+    source: z.string().min(1).nullish(),
     sources: z.array(z.string().min(1)).min(1).optional(),
-    evidence: z.union([evidenceString, z.array(evidenceString).min(1)]).optional(),
+    evidence: z.union([evidenceString, z.array(evidenceString).min(1)]).nullish(),
     type: z.enum(EVAL_TYPES),
   })
-  .refine((item) => item.source !== undefined || item.sources !== undefined, 'needs source or sources')
+  .refine((item) => item.source != null || item.sources !== undefined || item.type === 'unanswerable', 'needs source or sources')
   .refine((item) => item.answers.length > 0 || item.type === 'unanswerable', 'answers is empty but type is not unanswerable')
-  .refine((item) => item.answers.length === 0 || item.evidence !== undefined, 'an answerable item needs evidence')
+  .refine((item) => item.answers.length === 0 || item.evidence != null, 'an answerable item needs evidence')
 
 export type EvalItem = z.infer<typeof evalItemSchema>
 
@@ -39,7 +40,7 @@ export function sourcesOf(item: EvalItem): string[] {
 }
 
 export function evidenceOf(item: EvalItem): string[] {
-  return item.evidence === undefined ? [] : Array.isArray(item.evidence) ? item.evidence : [item.evidence]
+  return item.evidence == null ? [] : Array.isArray(item.evidence) ? item.evidence : [item.evidence]
 }
 
 /** Parses a JSONL dataset; a malformed line is reported with its number and the rest still load. */

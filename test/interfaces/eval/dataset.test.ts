@@ -51,3 +51,13 @@ describe('readDataset', () => {
     expect(problems.some((p) => p.includes('occurs in the question'))).toBe(true)
   })
 })
+
+describe('unanswerable items without a tempting passage', () => {
+  it('accept source and evidence as null or absent (the contract allows both)', async () => {
+    const file = path.join(await tempDir(), 'nulls.jsonl')
+    const base = { id: 'u', question: '郴州高新区2020年工业总产值是多少？', answers: [], type: 'unanswerable' }
+    await fs.writeFile(file, [JSON.stringify({ ...base, source: null, evidence: null }), JSON.stringify({ ...base, id: 'v' })].join('\n'))
+    const lines = await readDataset(file)
+    expect(lines.map((l) => l.error)).toEqual([undefined, undefined])
+  })
+})
