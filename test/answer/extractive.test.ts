@@ -21,7 +21,7 @@ describe('extractAnswer', () => {
 
   it('quotes the clause that answers, verbatim, with the growth clause that completes its figure', () => {
     const result = extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [review], vocabulary())
-    expect(result).toEqual({ found: true, quotes: [{ n: 1, text: '湘西高新区完成工业总产值23.05亿元，增长4.26%', label: undefined }] })
+    expect(result).toEqual({ found: true, quotes: [{ n: 1, text: '2020年，湘西高新区完成工业总产值23.05亿元，增长4.26%', label: undefined }] })
     expect(review.text).toContain(result.quotes[0]!.text)
   })
 
@@ -40,7 +40,7 @@ describe('extractAnswer', () => {
   it('refuses when the passages give another measure only', () => {
     const scale = xiangxi('2020年，湘西高新区完成规模工业总产值21.42亿元。')
     expect(quotes('湘西高新区2020年工业总产值是多少？', [scale])).toEqual([])
-    expect(quotes('湘西高新区2020年规模工业总产值是多少？', [scale])).toEqual(['湘西高新区完成规模工业总产值21.42亿元'])
+    expect(quotes('湘西高新区2020年规模工业总产值是多少？', [scale])).toEqual(['2020年，湘西高新区完成规模工业总产值21.42亿元'])
   })
 
   it('refuses when too few of the question’s words are there', () => {
@@ -49,13 +49,13 @@ describe('extractAnswer', () => {
 
   it('puts the park in front of a quote that does not name it, and only then', () => {
     const unnamed = xiangxi('2020年，园区完成工业总产值23.05亿元。')
-    expect(extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [unnamed], vocabulary()).quotes).toEqual([{ n: 1, text: '园区完成工业总产值23.05亿元', label: '湘西高新区' }])
+    expect(extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [unnamed], vocabulary()).quotes).toEqual([{ n: 1, text: '2020年，园区完成工业总产值23.05亿元', label: '湘西高新区' }])
     expect(extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [review], vocabulary()).quotes[0]!.label).toBeUndefined()
   })
 
   it('gives a question about two parks a quote for each', () => {
     const huaihua = passage('2020年，怀化高新区完成工业总产值31.2亿元。', { park: '怀化高新区', title: '怀化高新区2020年发展综述' })
-    expect(quotes('2020年湘西高新区和怀化高新区的工业总产值各是多少？', [review, huaihua])).toEqual(['湘西高新区完成工业总产值23.05亿元，增长4.26%', '怀化高新区完成工业总产值31.2亿元'])
+    expect(quotes('2020年湘西高新区和怀化高新区的工业总产值各是多少？', [review, huaihua])).toEqual(['2020年，湘西高新区完成工业总产值23.05亿元，增长4.26%', '2020年，怀化高新区完成工业总产值31.2亿元'])
   })
 
   it('says the documents do not say when the question names only a park they never mention', () => {
@@ -85,36 +85,36 @@ describe('rule: kind fit', () => {
   it('a count question rejects a money figure', () => {
     const question = '湘西高新区2020年引进项目多少个？'
     expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12亿元。')])).toEqual([])
-    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目12个。')])).toEqual(['湘西高新区引进项目12个'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目12个。')])).toEqual(['2020年，湘西高新区引进项目12个'])
   })
 
   it('a money question rejects a count', () => {
     const question = '湘西高新区2020年引进项目投资多少？'
     expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12个。')])).toEqual([])
-    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12亿元。')])).toEqual(['湘西高新区引进项目投资12亿元'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进项目投资12亿元。')])).toEqual(['2020年，湘西高新区引进项目投资12亿元'])
   })
 
   it('a question that counts something wants a count even when it names money', () => {
-    expect(quotes('湘西高新区2020年引进投资项目多少个？', [xiangxi('2020年，湘西高新区引进投资项目12个。')])).toEqual(['湘西高新区引进投资项目12个'])
+    expect(quotes('湘西高新区2020年引进投资项目多少个？', [xiangxi('2020年，湘西高新区引进投资项目12个。')])).toEqual(['2020年，湘西高新区引进投资项目12个'])
   })
 
   it('a figure the question states is no answer', () => {
     const question = '湘西高新区2020年引进的12个项目里有多少个开工？'
     expect(quotes(question, [xiangxi('2020年，湘西高新区引进的12个项目全部开工。')])).toEqual([])
-    expect(quotes(question, [xiangxi('2020年，湘西高新区引进的12个项目有8个开工。')])).toEqual(['湘西高新区引进的12个项目有8个开工'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区引进的12个项目有8个开工。')])).toEqual(['2020年，湘西高新区引进的12个项目有8个开工'])
   })
 
   it('a figure asked by measure must follow the measure in its clause, or count it', () => {
     const question = '湘西高新区2020年有多少家高新技术企业？'
     expect(quotes(question, [xiangxi('2020年，湘西高新区培育科技企业15家，认定高新技术企业。')])).toEqual([])
-    expect(quotes(question, [xiangxi('2020年，湘西高新区认定高新技术企业15家。')])).toEqual(['湘西高新区认定高新技术企业15家'])
-    expect(quotes(question, [xiangxi('2020年，湘西高新区有15家高新技术企业。')])).toEqual(['湘西高新区有15家高新技术企业'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区认定高新技术企业15家。')])).toEqual(['2020年，湘西高新区认定高新技术企业15家'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区有15家高新技术企业。')])).toEqual(['2020年，湘西高新区有15家高新技术企业'])
   })
 
   it('a percentage question needs a percentage', () => {
     const question = '湘西高新区2020年工业总产值增速是多少？'
     expect(quotes(question, [xiangxi('2020年，湘西高新区工业总产值增速加快，达到23.05亿元。')])).toEqual([])
-    expect(quotes(question, [xiangxi('2020年，湘西高新区工业总产值增速为4.26%。')])).toEqual(['湘西高新区工业总产值增速为4.26%'])
+    expect(quotes(question, [xiangxi('2020年，湘西高新区工业总产值增速为4.26%。')])).toEqual(['2020年，湘西高新区工业总产值增速为4.26%'])
   })
 
   it('a reason question prefers the clause that tells how', () => {
@@ -166,5 +166,24 @@ describe('rule: focus words', () => {
   it('a frame word (总额, 年底 …) is never required', () => {
     const answer = xiangxi('2020年，湘西高新区完成外贸进出口9530.07万美元。')
     expect(answers('湘西高新区2020年外贸进出口总额是多少？', [answer], vocabulary(['总额']))).toBe(true)
+  })
+})
+
+describe('rule: a quote keeps its time qualifier', () => {
+  it('starts early enough to keep the year or period its sentence gives', () => {
+    const partYear = xiangxi('今年1-10月，湘西高新区签约项目26个，总投资80亿元。')
+    expect(quotes('湘西高新区2021年1-10月签约了多少个项目？', [partYear])).toEqual(['今年1-10月，湘西高新区签约项目26个'])
+  })
+
+  it('leaves a quote that already names its time as it is', () => {
+    expect(quotes('湘西高新区2020年引进了多少个项目？', [xiangxi('湘西高新区2020年引进项目12个。')])).toEqual(['湘西高新区2020年引进项目12个'])
+  })
+})
+
+describe('rule: a plan is no result', () => {
+  it('a target does not answer what a year achieved, but answers a question about the plan', () => {
+    const target = xiangxi('2021年，湘西高新区力争引进项目20个。')
+    expect(quotes('湘西高新区2021年引进了多少个项目？', [target])).toEqual([])
+    expect(quotes('湘西高新区2021年力争引进多少个项目？', [target])).toEqual(['2021年，湘西高新区力争引进项目20个'])
   })
 })
