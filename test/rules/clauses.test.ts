@@ -27,10 +27,10 @@ describe('rule: clause cues', () => {
     for (const comparison of ['', ...table.growth.comparisons]) {
       for (const change of table.growth.changes) {
         const clause = `${comparison}${change}较多`
-        expect(quote(question, `2020年，湘西高新区完成工业总产值23.05亿元，${clause}，其中规模工业较快。`), clause).toBe(`湘西高新区完成工业总产值23.05亿元，${clause}`)
+        expect(quote(question, `2020年，湘西高新区完成工业总产值23.05亿元，${clause}，其中规模工业较快。`), clause).toBe(`2020年，湘西高新区完成工业总产值23.05亿元，${clause}`)
       }
     }
     // Any other clause is not part of the answer.
-    expect(quote(question, '2020年，湘西高新区完成工业总产值23.05亿元，其中规模工业较快。')).toBe('湘西高新区完成工业总产值23.05亿元')
+    expect(quote(question, '2020年，湘西高新区完成工业总产值23.05亿元，其中规模工业较快。')).toBe('2020年，湘西高新区完成工业总产值23.05亿元')
   })
 })
