@@ -232,7 +232,7 @@ function withTimeQualifier(text: string, span: Span): Span {
   const quote = text.slice(span.start, span.end)
   const before = text.slice(sentence.start, span.start)
   const first = timeRules.firstTimeWord(before)
-  if (first === undefined || timeRules.firstTimeWord(quote) !== undefined) return span
+  if (first === undefined || timeRules.firstTimeWord(quote.replace(clauseCues.comparison, '')) !== undefined) return span
   // From the start of the phrase that holds the time word.
   const phraseStart = Math.max(...[...before.slice(0, first).matchAll(/[，,：:；;]/g)].map((m) => m.index + 1), 0)
   const start = sentence.start + phraseStart

@@ -18,6 +18,8 @@ export interface ClauseCues {
   list: RegExp
   /** A clause that completes the figure before it: (同比)增长5.2%. */
   growth: RegExp
+  /** A comparison with another year (同比, 比上年 …; global): it dates nothing itself. */
+  comparison: RegExp
   /** A plan or target (力争, 目标 …), not a result. */
   plan: RegExp
   /** A question that asks about plans. */
@@ -30,6 +32,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     reason: new RegExp(alternation(data.reasonCues)),
     list: new RegExp(alternation(data.listJoiners)),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
+    comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     plan: new RegExp(alternation(data.plans)),
     asksPlan: new RegExp(alternation(data.planQuestions)),
   }
