@@ -59,6 +59,8 @@ interface Asked {
   /** "多少个", "how many": the figure must count something; "多少钱", "产值": it must be money. */
   count: boolean
   money: boolean
+  /** A which/who question: what the answering clause must name. */
+  entity?: ReturnType<typeof clauseCues.entityTarget>
   /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
   asksResult: boolean
   focus: Focus
@@ -73,6 +75,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     money: !count && figureRules.asksMoney.test(q.text),
+    entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && q.years.length + q.periods.length > 0 && !clauseCues.asksPlan.test(q.text),
     focus: focusWords(q, vocabulary),
   }
@@ -96,6 +99,12 @@ function kindFit(a: Asked, text: string): number {
       return clauseCues.list.test(text) ? 1 : 0
     case 'reason':
       return clauseCues.reason.test(text) ? 1 : 0
+    case 'entity': {
+      const target = a.entity
+      if (!target) return 0
+      // A which/who question is answered only by a clause that names such a thing.
+      return ('holds' in target ? target.holds.test(text) : clauseCues.personsIn(text).some((name) => !a.stated.includes(name))) ? 1 : -1
+    }
     default:
       return 0
   }
@@ -249,16 +258,18 @@ function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote
 }
 
 /**
- * The question names a park the documents never mention (长沙高新区) and none they do: whatever
- * figure the passages hold belongs to another park, so the answer is that the documents do not say.
+ * The question names a park the documents never name (长沙高新区, or 湘潭高新区 where they name only
+ * 湘潭经开区) and none they do: whatever figure the passages hold belongs to another park, so the
+ * answer is that the documents do not say. Every park the passages name is in the catalog (from
+ * documents.json, or read from the text at ingest), so a park name outside it is unknown.
  */
-export function onlyUnknownParks(q: Question, vocabulary: Vocabulary): boolean {
-  return q.parks.length === 0 && q.foreignParks.some((p) => vocabulary.passagesWith(p.place) === 0)
+export function onlyUnknownParks(q: Question): boolean {
+  return q.parks.length === 0 && q.foreignParks.length > 0
 }
 
 export function extractAnswer(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
-  if (onlyUnknownParks(q, vocabulary)) return { found: false, quotes: [] }
+  if (onlyUnknownParks(q)) return { found: false, quotes: [] }
   const question = asked(q, vocabulary)
   const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)

@@ -218,7 +218,7 @@ export function createPipeline(deps: PipelineDeps): Runnable<PipelineInput, Synt
 
   async function* synthesize(input: Synthesis, config: RunnableConfig): AsyncGenerator<SynthesisChunk> {
     const extractive = () => extractiveResponse(input, vocabulary, deps.minCoverage)
-    if (answerChain && worthAsking(input, vocabulary)) {
+    if (answerChain && worthAsking(input)) {
       const response = yield* modelAnswer(input, config)
       if (response) {
         yield { done: response }

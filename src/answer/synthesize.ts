@@ -41,6 +41,6 @@ export function modelResponse(synthesis: Synthesis, raw: string): AnswerResponse
 }
 
 /** No passages, or a question only about parks the documents never name: nothing to ask a model. */
-export function worthAsking({ question, passages }: Synthesis, vocabulary: Vocabulary): boolean {
-  return passages.length > 0 && !onlyUnknownParks(question, vocabulary)
+export function worthAsking({ question, passages }: Synthesis): boolean {
+  return passages.length > 0 && !onlyUnknownParks(question)
 }

@@ -9,6 +9,9 @@ const clausesSchema = table({
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
   plans: wordList(),
   planQuestions: wordList(),
+  personTitles: wordList(),
+  personNames: wordList(),
+  entities: z.array(z.strictObject({ asks: wordList(), holds: wordList().optional(), person: z.literal(true).optional() }).refine((e) => (e.holds === undefined) !== (e.person === undefined), 'needs holds or person, not both')),
 })
 
 export interface ClauseCues {
@@ -24,10 +27,16 @@ export interface ClauseCues {
   plan: RegExp
   /** A question that asks about plans. */
   asksPlan: RegExp
+  /** Person names in a text: two or three characters right after a title (董事长刘一鸣). */
+  personsIn(text: string): string[]
+  /** What a clause must name to answer a which/who question (undefined: the question asks no such thing). */
+  entityTarget(question: string): { holds: RegExp } | { person: true } | undefined
 }
 
 export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
   const data = readTable(file, clausesSchema)
+  const person = new RegExp(`(?:${alternation(data.personTitles)})([\\u4e00-\\u9fff]{2,3})`, 'g')
+  const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
     list: new RegExp(alternation(data.listJoiners)),
@@ -35,6 +44,13 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     plan: new RegExp(alternation(data.plans)),
     asksPlan: new RegExp(alternation(data.planQuestions)),
+    personsIn: (text) => [...text.matchAll(person)].map((m) => m[1]!),
+    entityTarget: (question) => {
+      if (askedPerson.test(question)) return { person: true }
+      const entity = data.entities.find((e) => e.asks.some((word) => question.includes(word)))
+      if (!entity) return undefined
+      return entity.holds ? { holds: new RegExp(alternation(entity.holds)) } : { person: true }
+    },
   }
 }
 
