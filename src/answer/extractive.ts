@@ -1,7 +1,7 @@
 import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, type Question } from '../retrieve/query.js'
-import { coverage } from '../retrieve/coverage.js'
+import { coverage, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
@@ -74,7 +74,8 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     stated: q.normalized.replace(/\s+/g, ''),
     figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
-    money: !count && figureRules.asksMoney.test(q.text),
+    // "GDP同比增长了多少" asks for a rate, not an amount of money.
+    money: !count && figureRules.asksMoney.test(q.text) && !clauseCues.change.test(q.text),
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && q.years.length + q.periods.length > 0 && !clauseCues.asksPlan.test(q.text),
     focus: focusWords(q, vocabulary),
@@ -195,7 +196,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
     const fit = kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
-    const focused = focus.required.filter((w) => !lowerText.includes(w)).length <= focus.mayMiss
+    // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
+    const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     const planned = a.asksResult && clauseCues.plan.test(quote)
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'

@@ -19,6 +19,11 @@ export function coverage(q: Question, text: string, weight: (word: string) => nu
   return total === 0 ? 0 : found / total
 }
 
+/** Does a text hold a word of three or more characters nearly (two thirds of its character pairs)? */
+export function nearlyHolds(term: string, text: string): boolean {
+  return bigramShare(term, text) > 0
+}
+
 /**
  * Partial credit for a word of three or more characters the text does not hold verbatim but
  * nearly does (标准厂房 in 标准化厂房, 新建 vs 新盖 gets nothing): the share of its character pairs

@@ -21,6 +21,8 @@ export interface ClauseCues {
   list: RegExp
   /** A clause that completes the figure before it: (同比)增长5.2%. */
   growth: RegExp
+  /** A change (增长, 下降 …) anywhere in a text: a question naming one asks for a rate or a difference. */
+  change: RegExp
   /** A comparison with another year (同比, 比上年 …; global): it dates nothing itself. */
   comparison: RegExp
   /** A plan or target (力争, 目标 …), not a result. */
@@ -42,6 +44,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     list: new RegExp(alternation(data.listJoiners)),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
+    change: new RegExp(alternation(data.growth.changes)),
     plan: new RegExp(alternation(data.plans)),
     asksPlan: new RegExp(alternation(data.planQuestions)),
     personsIn: (text) => [...text.matchAll(person)].map((m) => m[1]!),

@@ -186,3 +186,19 @@ describe('rule: a plan is no result', () => {
     expect(quotes('湘西高新区2021年力争引进多少个项目？', [target])).toEqual(['2021年，湘西高新区力争引进项目20个'])
   })
 })
+
+describe('rule: near forms of focus words', () => {
+  it('a rare question word counts when the passage holds two thirds of its character pairs (招工难 ~ 用工难 … 招工)', () => {
+    const vocab = vocabulary(['招工难'])
+    const measures = xiangxi('针对企业用工难的问题，湘西高新区建立企业用工服务站，帮助企业招工1万人次。')
+    expect(answers('针对企业招工难，湘西高新区是怎么做的？', [measures], vocab)).toBe(true)
+  })
+})
+
+describe('rule: money or a rate', () => {
+  it('a question naming a money measure wants an amount, unless it asks how it changed', () => {
+    const gdp = xiangxi('2020年，湘西高新区地区生产总值年均增长10.6%；地区生产总值达到84.6亿元。')
+    expect(quotes('湘西高新区2020年地区生产总值是多少？', [gdp])).toEqual(['地区生产总值达到84.6亿元'])
+    expect(quotes('湘西高新区2020年地区生产总值涨了多少？', [gdp])[0]).toContain('10.6%')
+  })
+})
