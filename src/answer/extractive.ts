@@ -75,7 +75,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
-    money: !count && figureRules.asksMoney.test(q.text) && !clauseCues.change.test(q.text),
+    money: !count && figureRules.asksMoney.test(q.text) && !clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized)),
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && q.years.length + q.periods.length > 0 && !clauseCues.asksPlan.test(q.text),
     focus: focusWords(q, vocabulary),
@@ -199,7 +199,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
-    const planned = a.asksResult && clauseCues.plan.test(quote)
+    const planned = a.asksResult && clauseCues.plan.test(text.slice(sentence.start, span.end))
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length

@@ -37,14 +37,14 @@ describe('question analysis', () => {
     expect(yearsIn('2月4日启动复工复产', '2021', '2020')).toEqual(['2020'])
     expect(yearsIn('12380个')).toEqual([])
     expect(periodsIn('1至10月、1-6月、1季度')).toEqual(['1-10月', '上半年', '一季度'])
-    expect(measuresIn('规模工业总产值21.42亿元')).toEqual([['规模工业总产值', '规上工业总产值']])
+    expect(measuresIn('规模工业总产值21.42亿元')).toEqual([['规模工业总产值', '规上工业总产值', '规模以上工业总产值']])
     expect(measuresIn('完成工业总产值23.05亿元')).toEqual([['工业总产值']])
   })
 
   it('expands short forms and English terms, and tells the kind of answer wanted', () => {
     const short = analyzeQuestion('常德高新区上半年规工总产值多少？', catalog)
     expect(short).toMatchObject({ parks: ['常德高新区'], periods: ['上半年'], kind: 'number' })
-    expect(short.measures).toEqual([['规模工业总产值', '规上工业总产值']])
+    expect(short.measures).toEqual([['规模工业总产值', '规上工业总产值', '规模以上工业总产值']])
     const english = analyzeQuestion('What was the GDP of Xiangxi in 2022?', catalog)
     expect(english).toMatchObject({ english: true, parks: ['湘西高新区'], years: ['2022'], kind: 'number' })
     expect(english.searchText).toContain('地区生产总值')
