@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from '../../errors.js'
 import { RETRIEVER_MODES, type RetrieverMode } from '../../retrieve/retriever.js'
 
-export const USAGE = `Usage: npm run eval -- --dataset PATH [--corpus DIR] [--json OUT] [--md OUT]
+export const USAGE = `Usage: npm run eval -- --dataset PATH [--corpus DIR] [--json OUT] [--md OUT [--section NAME]]
                         [--mode extractive|llm] [--retriever hybrid|bm25|dense] [--k N]
                         [--gate FILE [--ratchet]]
 
@@ -14,6 +14,7 @@ prints hit@1/hit@5/MRR, answer and refusal accuracy, citation precision and late
   --json OUT        write {summary, by_type, items, ...} to OUT
   --md OUT          write Markdown comparing hybrid, BM25-only and dense-only retrieval, per type;
                     when OUT holds <!-- eval:begin --> … <!-- eval:end --> only that part is replaced
+  --section NAME    with --md: the markers to fill, <!-- NAME:begin --> … <!-- NAME:end --> (default eval)
   --mode M          extractive, or llm (needs OPENAI_BASE_URL or OPENAI_API_KEY); default: llm
                     when a model is configured, else extractive
   --retriever R     retrieval for the run and its JSON report (default hybrid)
@@ -28,6 +29,8 @@ export interface EvalOptions {
   corpus?: string
   json?: string
   md?: string
+  /** The marked section of `md` to fill. */
+  section: string
   /** undefined: llm when a model is configured, else extractive (decided with the config). */
   mode?: 'extractive' | 'llm'
   retriever: RetrieverMode
@@ -47,6 +50,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
         corpus: { type: 'string' },
         json: { type: 'string' },
         md: { type: 'string' },
+        section: { type: 'string', default: 'eval' },
         mode: { type: 'string' },
         retriever: { type: 'string', default: 'hybrid' },
         k: { type: 'string', default: '5' },
@@ -58,7 +62,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${USAGE}`)
   }
-  if (values.help) return { help: true, dataset: '', retriever: 'hybrid', k: 5, ratchet: false }
+  if (values.help) return { help: true, dataset: '', section: 'eval', retriever: 'hybrid', k: 5, ratchet: false }
   if (!values.dataset) throw new ConfigError(`--dataset is required.\n${USAGE}`)
   const retriever = values.retriever as RetrieverMode
   if (!RETRIEVER_MODES.includes(retriever)) throw new ConfigError(`--retriever must be one of ${RETRIEVER_MODES.join(', ')}`)
@@ -67,5 +71,6 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   if (values.mode !== undefined && values.mode !== 'extractive' && values.mode !== 'llm') throw new ConfigError('--mode must be extractive or llm')
   if (values.ratchet && !values.gate) throw new ConfigError('--ratchet needs --gate FILE')
   if (values.corpus?.trim() === '') throw new ConfigError('--corpus needs a directory')
-  return { help: false, dataset: values.dataset, corpus: values.corpus, json: values.json, md: values.md, mode: values.mode, retriever, k, gate: values.gate, ratchet: values.ratchet }
+  if (!/^[a-z][a-z0-9-]*$/.test(values.section)) throw new ConfigError('--section must be lower-case letters, digits and -, starting with a letter')
+  return { help: false, dataset: values.dataset, corpus: values.corpus, json: values.json, md: values.md, section: values.section, mode: values.mode, retriever, k, gate: values.gate, ratchet: values.ratchet }
 }

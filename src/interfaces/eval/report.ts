@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises'
+import { ConfigError } from '../../errors.js'
 import { EVAL_TYPES, type EvalItem } from './dataset.js'
 import type { EvalReport, Summary } from './run.js'
 
@@ -107,6 +108,8 @@ export function markedSection(text: string, name = 'eval'): string | undefined {
 export async function writeMarkdown(file: string, markdown: string, name = 'eval'): Promise<void> {
   const existing = await fs.readFile(file, 'utf8').catch(() => undefined)
   const span = existing === undefined ? undefined : markedSpan(existing, name)
-  if (existing !== undefined && span) await fs.writeFile(file, `${existing.slice(0, span.start)}\n${markdown}\n${existing.slice(span.end)}`)
-  else await fs.writeFile(file, markdown + '\n')
+  if (existing === undefined) await fs.writeFile(file, markdown + '\n')
+  else if (span) await fs.writeFile(file, `${existing.slice(0, span.start)}\n${markdown}\n${existing.slice(span.end)}`)
+  // An existing file without the markers is someone's document, not a report to overwrite.
+  else throw new ConfigError(`${file} exists but holds no <!-- ${name}:begin --> and <!-- ${name}:end --> lines: add them where the table belongs, or write to a new file`)
 }

@@ -4,20 +4,27 @@ import { describe, expect, it } from 'vitest'
 import { checkAgainstCorpus, readDataset } from '../../../src/interfaces/eval/dataset.js'
 import { ROOT, SEED_CORPUS, tempDir } from '../../helpers.js'
 
-async function rawCorpus(): Promise<Map<string, string>> {
+async function rawCorpus(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>()
-  for (const name of await fs.readdir(SEED_CORPUS)) if (/\.(txt|md)$/.test(name)) files.set(name, await fs.readFile(path.join(SEED_CORPUS, name), 'utf8'))
+  for (const name of await fs.readdir(dir)) if (/\.(txt|md)$/.test(name)) files.set(name, await fs.readFile(path.join(dir, name), 'utf8'))
   return files
 }
 
-describe('evals/*.jsonl', () => {
-  it('every line of every dataset is valid and agrees with the corpus', async () => {
-    const corpus = await rawCorpus()
-    const files = (await fs.readdir(path.join(ROOT, 'evals'))).filter((f) => f.endsWith('.jsonl'))
-    expect(files).toContain('smoke.jsonl')
+/** Each eval set and the fixture corpus its items are written about. */
+const SETS = [
+  { dir: 'evals', corpus: SEED_CORPUS, mustHold: 'smoke.jsonl' },
+  { dir: 'evals/new-dev', corpus: path.join(ROOT, 'evals/corpus/new-dev'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout', corpus: path.join(ROOT, 'evals/corpus/new-heldout'), mustHold: 'questions.jsonl' },
+]
+
+describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {
+  it('every line is valid and agrees with its corpus, ids unique', async () => {
+    const corpus = await rawCorpus(corpusDir)
+    const files = (await fs.readdir(path.join(ROOT, dir))).filter((f) => f.endsWith('.jsonl'))
+    expect(files).toContain(mustHold)
     const ids = new Set<string>()
     for (const file of files) {
-      for (const { line, item, error } of await readDataset(path.join(ROOT, 'evals', file))) {
+      for (const { line, item, error } of await readDataset(path.join(ROOT, dir, file))) {
         expect(error, `${file}:${line}`).toBeUndefined()
         expect(checkAgainstCorpus(item!, corpus), `${file}:${line}`).toEqual([])
         expect(ids.has(item!.id), `${file}:${line} repeats id ${item!.id}`).toBe(false)
@@ -44,7 +51,7 @@ describe('readDataset', () => {
   })
 
   it('flags evidence that is not in the source and answers given away by the question', async () => {
-    const corpus = await rawCorpus()
+    const corpus = await rawCorpus(SEED_CORPUS)
     const item = { id: 'x', question: '23.05亿元是哪一年的工业总产值？', answers: ['23.05亿元'], source: '000_ef3de33d80b76fbe.txt', evidence: '完成工业总产值99.99亿元', type: 'numeric' as const }
     const problems = checkAgainstCorpus(item, corpus)
     expect(problems.some((p) => p.includes('not an exact substring'))).toBe(true)

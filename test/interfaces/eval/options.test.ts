@@ -4,12 +4,13 @@ import { parseEvalArgs, USAGE } from '../../../src/interfaces/eval/options.js'
 
 describe('npm run eval options', () => {
   it('reads the documented options with their defaults', () => {
-    expect(parseEvalArgs(['--dataset', 'evals'])).toEqual({ help: false, dataset: 'evals', json: undefined, md: undefined, mode: undefined, retriever: 'hybrid', k: 5, gate: undefined, ratchet: false })
+    expect(parseEvalArgs(['--dataset', 'evals'])).toEqual({ help: false, dataset: 'evals', json: undefined, md: undefined, section: 'eval', mode: undefined, retriever: 'hybrid', k: 5, gate: undefined, ratchet: false })
     expect(parseEvalArgs(['--dataset', 'x.jsonl', '--json', 'o.json', '--md', 'o.md', '--mode', 'llm', '--retriever', 'bm25', '--k', '3', '--gate', 't.json', '--ratchet'])).toEqual({
       help: false,
       dataset: 'x.jsonl',
       json: 'o.json',
       md: 'o.md',
+      section: 'eval',
       mode: 'llm',
       retriever: 'bm25',
       k: 3,
@@ -37,5 +38,12 @@ describe('npm run eval options', () => {
   ])('%j is a config error saying what is wrong', (argv, message) => {
     expect(() => parseEvalArgs(argv)).toThrow(ConfigError)
     expect(() => parseEvalArgs(argv)).toThrow(message)
+  })
+})
+
+describe('--section', () => {
+  it('names the marked section of --md to fill, and must be a plain name', () => {
+    expect(parseEvalArgs(['--dataset', 'evals/new-dev', '--md', 'README.md', '--section', 'eval-new-dev']).section).toBe('eval-new-dev')
+    expect(() => parseEvalArgs(['--dataset', 'evals', '--section', 'no spaces'])).toThrow(/--section/)
   })
 })
