@@ -217,7 +217,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   })
 }
 
-/** Adds the clause that completes a figure (…23.05亿元 → …，增长4.26%). */
+/** Adds the clause that completes a figure (…12.3亿元 → …，增长5.1%). */
 function extend(candidate: Candidate): Span {
   const text = candidate.citation.text
   let { start, end } = candidate.span
@@ -260,8 +260,8 @@ function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote
 }
 
 /**
- * The question names a park the documents never name (长沙高新区, or 湘潭高新区 where they name only
- * 湘潭经开区) and none they do: whatever figure the passages hold belongs to another park, so the
+ * The question names a park the documents never name (合肥高新区, or 无锡高新区 where they name only
+ * 无锡经开区) and none they do: whatever figure the passages hold belongs to another park, so the
  * answer is that the documents do not say. Every park the passages name is in the catalog (from
  * documents.json, or read from the text at ingest), so a park name outside it is unknown.
  */

@@ -5,8 +5,8 @@ import type { Turn } from './types.js'
 
 /**
  * Rule-based rewriting of a follow-up into a standalone question (the offline path; the LLM path
- * uses prompts/condense-follow-up.md). "那2019年呢？" after "张家界高新区2020年工业总产值是多少？"
- * becomes "张家界高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
+ * uses prompts/condense-follow-up.md). "那2019年呢？" after "南通高新区2020年工业总产值是多少？"
+ * becomes "南通高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
  */
 
 function isElliptical(question: string, catalog: ParkCatalog): boolean {

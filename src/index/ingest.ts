@@ -49,7 +49,7 @@ function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
 }
 
 /**
- * The metadata's parks, plus every other park the passages name (株洲高新区, 株洲市) with the ways
+ * The metadata's parks, plus every other park the passages name (苏州高新区, 苏州市) with the ways
  * they write it and English names from its pinyin — what a question may call it.
  */
 async function indexedParks(metadata: CorpusMetadata, passages: Passage[]): Promise<Park[]> {

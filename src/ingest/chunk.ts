@@ -104,7 +104,7 @@ const FIRST_SECTION = /^[（(]?一[、)）.]/
 const LATER_SECTION = /^[（(]?[二三四五六七八九十][、)）.]/
 // A closing byline: the author's note under an article, （作者系…）.
 const CLOSING_BYLINE = /^[（(]作者/
-// A headline's second line: ——湘潭经开区2022年产业发展巡礼.
+// A headline's second line: ——无锡经开区2022年产业发展巡礼.
 const SUBTITLE = /^[—─]{2}/
 
 /** A heading that a subtitle (——…) or a byline follows: an article's headline. */

@@ -34,7 +34,7 @@ const PHOTO_CREDIT = /(?:^|\s)(?:摄|摄影|供图)$|^图[为：:]/
 const NAMES_LINE = /^[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3}){2,}$/
 /** A lone 2–3 character name right under a "——…" subtitle is the author. */
 const LONE_NAME = /^[\u4e00-\u9fff]{2,3}$/
-/** A job title followed by a name, as in "湘西高新区党工委书记 向恒林". */
+/** A job title followed by a name, as in "延边高新区党工委书记 王明". */
 const TITLE_AND_NAME = /(?:书记|主任|局长|区长|市长|记者|主席)\s+[\u4e00-\u9fff]{2,3}$/
 
 /** Below this median line length a document is treated as hard-wrapped. */
@@ -63,7 +63,7 @@ interface Line {
   blankBefore: boolean
 }
 
-/** A reporters' line, the paper's name in front: 株洲日报全媒体记者 谭雅文 通讯员 刘振宇. */
+/** A reporters' line, the paper's name in front: 苏州日报全媒体记者 李明 通讯员 张华. */
 const REPORTERS = /记者|通讯员/
 
 function isByline(line: Line): boolean {
@@ -76,7 +76,7 @@ function isByline(line: Line): boolean {
   )
 }
 
-/** A headline's second line: ——株洲高新区推进高质量发展观察. */
+/** A headline's second line: ——苏州高新区推进高质量发展观察. */
 const SUBTITLE = /^[—─]{2}/
 
 function isCaptionLike(line: Line): boolean {
@@ -98,7 +98,7 @@ function joinPieces(left: string, right: string): string {
   return /[A-Za-z]$/.test(left) && /^[A-Za-z]/.test(right) ? `${left} ${right}` : left + right
 }
 
-/** A short line repeated on many pages is a running header or footer (株洲日报 2022年12月5日 第3版). */
+/** A short line repeated on many pages is a running header or footer (苏州日报 2022年12月5日 第3版). */
 const RUNNING_LINE_MIN_REPEATS = 3
 const RUNNING_LINE_MAX_CHARS = 40
 

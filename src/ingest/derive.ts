@@ -6,14 +6,14 @@ import type { Park } from './metadata.js'
 
 /*
  * What documents.json would say, read from the text when it says nothing: which parks a text
- * names (a known place, then a park word: 株洲国家高新区 is 株洲高新区; a city, then 市), and the
+ * names (a known place, then a park word: 苏州国家高新区 is 苏州高新区; a city, then 市), and the
  * year a document's 今年 means. documents.json still overrides all of it.
  */
 
 export interface ParkMention {
-  /** The name the park is filed under (株洲高新区, 株洲市). */
+  /** The name the park is filed under (苏州高新区, 苏州市). */
   name: string
-  /** As the text writes it (株洲国家高新技术产业开发区). */
+  /** As the text writes it (苏州国家高新技术产业开发区). */
   surface: string
   at: number
 }
@@ -38,7 +38,7 @@ export function parkMentions(text: string): ParkMention[] {
     if (!place?.city) continue
     const surface = place.surface.endsWith(CITY) ? place.surface : place.surface + CITY
     const at = i + 1 - surface.length
-    // 株洲市高新区 names the zone, not the city.
+    // 苏州市高新区 names the zone, not the city.
     if (zoneStarts.has(at)) continue
     mentions.push({ name: place.short + CITY, surface, at })
   }
@@ -68,7 +68,7 @@ export function publicationYear(text: string): string | undefined {
   return String(comparedWithThisYear ? latest + 1 : latest)
 }
 
-/** Latin letters of a place's name in pinyin, capitalised (株洲 → Zhuzhou). */
+/** Latin letters of a place's name in pinyin, capitalised (苏州 → Suzhou). */
 export type Romanize = (chinese: string) => string
 
 const ENGLISH_KINDS: Record<string, readonly string[]> = {
@@ -84,7 +84,7 @@ export function derivedPark(name: string, surfaces: Iterable<string>, romanize: 
   const city = name.endsWith(CITY)
   const kind = city ? CITY : Object.keys(ENGLISH_KINDS).find((k) => name.endsWith(k))
   const place = kind ? name.slice(0, -kind.length) : name
-  // A city is not also filed under its bare place name: 株洲 must still read as unknown in 株洲高新区.
+  // A city is not also filed under its bare place name: 苏州 must still read as unknown in 苏州高新区.
   const longForms = kind === '高新区' ? [`${place}国家高新区`, `${place}高新技术产业开发区`, `${place}国家高新技术产业开发区`] : kind === '经开区' ? [`${place}经济技术开发区`, `${place}国家经济技术开发区`, `${place}经济开发区`] : []
   const aliases = [...new Set([...surfaces, ...longForms])].filter((alias) => alias !== name)
   const latin = romanize(place)

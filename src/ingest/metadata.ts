@@ -70,8 +70,8 @@ export async function loadMetadata(corpusDir: string): Promise<CorpusMetadata> {
 }
 
 /**
- * Finds which parks a text is about by counting mentions, longest name first so that 张家界高新区
- * does not also count as 张家界市. Known parks come from metadata; other "XX高新区/XX经开区" names
+ * Finds which parks a text is about by counting mentions, longest name first so that 南通高新区
+ * does not also count as 南通市. Known parks come from metadata; other "XX高新区/XX经开区" names
  * are counted too, so that documents about new parks still get one.
  */
 export function countParkMentions(text: string, parks: Park[]): Map<string, number> {

@@ -6,14 +6,14 @@ import { tagged } from '../text/tokenize.js'
 
 export interface ForeignPark {
   name: string
-  /** The place part of the name (长沙 of 长沙高新区). */
+  /** The place part of the name (合肥 of 合肥高新区). */
   place: string
 }
 
 /**
  * The parks the index knows (from the corpus metadata, stored in the manifest) and how a question
- * names them: full name, alias or English name. Matching is longest-first, so that 常德高新区 is
- * not also read as 常德 (the city).
+ * names them: full name, alias or English name. Matching is longest-first, so that 扬州高新区 is
+ * not also read as 扬州 (the city).
  */
 export class ParkCatalog {
   private readonly names: Array<{ surface: string; park: string; latin: boolean }>
@@ -53,8 +53,8 @@ export class ParkCatalog {
 
   /**
    * Parks a question names that are none of the catalog's: a place name (as jieba tags it) right
-   * before a park word (长沙高新区, 岳阳经开区, 中关村科技园), or an English "X High-tech Zone".
-   * A place that is itself a known park or city (常德市高新区) does not count; generic words
+   * before a park word (合肥高新区, 常州经开区, 中关村科技园), or an English "X High-tech Zone".
+   * A place that is itself a known park or city (扬州市高新区) does not count; generic words
    * (国家级高新区, 区县和高新区) are not place names.
    */
   foreignParks(text: string): ForeignPark[] {

@@ -21,7 +21,7 @@ export interface Question {
   /** The question with short forms and English terms replaced by the documents' words. */
   normalized: string
   parks: string[]
-  /** Parks named that the catalog does not know (长沙高新区). */
+  /** Parks named that the catalog does not know (合肥高新区). */
   foreignParks: ForeignPark[]
   years: string[]
   periods: string[]

@@ -2,8 +2,8 @@ import { readTable, table, wordList } from '../text/table.js'
 
 /**
  * `places.json`: China's provinces, cities and counties, so that ingest can tell a place before a
- * park word (株洲高新区, 湘西高新区) from ordinary words that happen to stand there (个区县和高新区,
- * 计划贡献高新区), and a city (株洲市) from a word that ends in 市.
+ * park word (苏州高新区, 延边高新区) from ordinary words that happen to stand there (个区县和高新区,
+ * 计划贡献高新区), and a city (苏州市) from a word that ends in 市.
  */
 
 const placesSchema = table({
@@ -14,9 +14,9 @@ const placesSchema = table({
 })
 
 export interface Place {
-  /** As the text writes it (株洲市, 株洲, 湘西土家族苗族自治州, 湘西). */
+  /** As the text writes it (苏州市, 苏州, 延边朝鲜族自治州, 延边). */
   surface: string
-  /** The short name a park is filed under (株洲, 湘西). */
+  /** The short name a park is filed under (苏州, 延边). */
   short: string
   /** A prefecture-level city (or its short name): "XX市" then names a city. */
   city: boolean
