@@ -237,7 +237,7 @@ const MAX_QUALIFIED_CHARS = 150
  * Starts a quote early enough to keep the year or period its sentence gives (1-10月，…签约项目26个;
  * 2022年，…11.5亿元): a partial-year or old figure must not read as the current one.
  */
-function withTimeQualifier(text: string, span: Span): Span {
+export function withTimeQualifier(text: string, span: Span): Span {
   const sentence = sentencesOf(text).find((s) => s.start <= span.start && s.end >= span.end)
   if (!sentence) return span
   const quote = text.slice(span.start, span.end)
@@ -250,8 +250,24 @@ function withTimeQualifier(text: string, span: Span): Span {
   return span.end - start <= MAX_QUALIFIED_CHARS ? trimmed(text, { start, end: span.end }) : span
 }
 
+/**
+ * For a how/why question, starts the quote at the measure its sentence names before the result
+ * (园区推行“拿地即开工”改革，将…压缩至45天): the measure is the answer, the result its evidence.
+ */
+export function withMeasure(text: string, span: Span): Span {
+  const sentence = sentencesOf(text).find((s) => s.start <= span.start && s.end >= span.end)
+  if (!sentence) return span
+  const before = text.slice(sentence.start, span.start)
+  const cue = before.search(clauseCues.reason)
+  if (cue < 0) return span
+  const phraseStart = Math.max(...[...before.slice(0, cue).matchAll(/[，,：:；;]/g)].map((m) => m.index + 1), 0)
+  const start = sentence.start + phraseStart
+  return span.end - start <= MAX_QUALIFIED_CHARS ? trimmed(text, { start, end: span.end }) : span
+}
+
 function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote {
-  const span = withTimeQualifier(candidate.citation.text, extend(candidate))
+  const extended = extend(candidate)
+  const span = withTimeQualifier(candidate.citation.text, q.kind === 'reason' ? withMeasure(candidate.citation.text, extended) : extended)
   const text = candidate.citation.text.slice(span.start, span.end)
   const named = catalog.mentioned(text)
   const park = candidate.citation.park

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { extractAnswer, onlyUnknownParks, renderQuotes, verifyQuotes } from '../../src/answer/extractive.js'
+import { extractAnswer, onlyUnknownParks, renderQuotes, verifyQuotes, withMeasure } from '../../src/answer/extractive.js'
 import type { NumberedPassage as Passage } from '../../src/answer/types.js'
 import { ask, passage, vocabulary } from '../rule-fixtures.js'
 
@@ -202,5 +202,16 @@ describe('rule: money or a rate', () => {
     const rate = xiangxi('2020年，湘西高新区地区生产总值增长10.6%。')
     expect(quotes('湘西高新区2020年地区生产总值是多少？', [rate])).toEqual([])
     expect(quotes('湘西高新区2020年地区生产总值涨了多少？', [rate])[0]).toContain('10.6%')
+  })
+})
+
+describe('rule: a how/why answer starts at the measure', () => {
+  it('quotes the measure its sentence names before the result', () => {
+    const text = '湘西高新区推行“拿地即开工”改革，将项目用时压缩至45天。'
+    const result = { start: text.indexOf('将项目'), end: text.indexOf('。') }
+    expect(text.slice(...Object.values(withMeasure(text, result)))).toBe('湘西高新区推行“拿地即开工”改革，将项目用时压缩至45天')
+    // A sentence that names no measure before the result leaves the quote as it is.
+    const plain = '园区将项目用时压缩至45天。'
+    expect(withMeasure(plain, { start: 2, end: plain.indexOf('。') })).toEqual({ start: 2, end: plain.indexOf('。') })
   })
 })

@@ -11,6 +11,7 @@ const isLiteral = (cue: string) => !/[\\[\]().*+?|^$]/.test(cue)
 const examples: Record<string, string> = {
   '采取了?什么': '采取了什么',
   '采取了?哪些': '采取哪些',
+  '哪些(举措|措施|办法|做法|改革)': '园区靠哪些办法提速',
   '什么(举措|措施|办法|做法)': '有什么做法',
   '(举措|措施|办法|做法)(有|是)': '主要举措是',
   '[^\\d]率(是|有|为)?多少': '利用率为多少',
@@ -27,6 +28,9 @@ const examples: Record<string, string> = {
   '\\bpercent\\b': 'by what percent did it grow',
   'growth rate': 'what was the growth rate',
   '\\bhow fast\\b': 'how fast did it grow',
+  '\\bwhat\\b.*\\brate\\b': 'what local supporting rate had the zone reached',
+  '\\bshare\\b': 'what share of output came from exports',
+  '\\bproportion\\b': 'what proportion of firms are high-tech',
   '\\bhow (many|much|big|large)\\b': 'how many firms are there',
   '\\bratio\\b': 'what is the ratio',
   '\\bwhat (was|is|were)\\b.*\\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure)\\b': 'what was the output',
