@@ -98,9 +98,26 @@ export function yearAgreement(q: Question, c: TextContext): number {
   const own = yearsIn(c.text, c.documentYear, scene.length === 1 ? scene[0] : c.documentYear)
   if (own.some((y) => q.years.includes(y))) return 1
   if (own.length > 0) return -1
+  // An article of 2023 may report on 2022, but a figure it dates only by its document (no year of
+  // its own, or a period such as 上半年 that opens a new scene) is not about 2012.
+  const far = c.documentYear !== undefined && q.years.every((y) => Math.abs(Number(y) - Number(c.documentYear)) >= FAR_YEARS)
+  if (far && (periodsIn(c.text).length > 0 || periodOpensScene(c))) return -1
   if (scene.some((y) => q.years.includes(y))) return 1
-  return scene.length > 0 ? -1 : 0
+  if (scene.length > 0) return -1
+  return far ? -1 : 0
 }
+
+/** Does a period (上半年) name the scene before any year does, looking back from the text? */
+function periodOpensScene(c: TextContext): boolean {
+  for (let i = c.earlier.length - 1; i >= 0; i--) {
+    if (yearsIn(c.earlier[i]!, c.documentYear).length > 0) return false
+    if (periodsIn(c.earlier[i]!).length > 0) return true
+  }
+  return false
+}
+
+/** Years between a question's year and a document's from which an undated text is another year's. */
+const FAR_YEARS = 2
 
 /**
  * Period words like 上半年 or 1-10月; a question naming none accepts any (the answer quotes it).

@@ -129,3 +129,18 @@ describe('rule: the earlier text that dates a span', () => {
     }
   })
 })
+
+describe('rule: an undated text is its document’s year, give or take one', () => {
+  it('is not about a year two or more years from its document’s', () => {
+    const q = ask('2012年高新技术企业有多少家？')
+    expect(yearAgreement(q, context('园区新申报高新技术企业95家', { documentYear: '2023' }))).toBe(-1)
+    // A review printed in 2021 may well report on 2020 without naming it.
+    expect(yearAgreement(ask('2020年高新技术企业有多少家？'), context('园区新申报高新技术企业95家', { documentYear: '2021' }))).toBe(0)
+  })
+
+  it('a period (上半年) opens a scene of the document’s year, even after an older year', () => {
+    const q = ask('2012年高新技术企业有多少家？')
+    const earlier = splitSentences('而在2012年，这一数字只有28家。上半年，')
+    expect(yearAgreement(q, context('园区新申报高新技术企业95家', { earlier, documentYear: '2023' }))).toBe(-1)
+  })
+})
