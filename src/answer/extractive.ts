@@ -1,6 +1,6 @@
 import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
-import { escapeRegExp, type Question } from '../retrieve/query.js'
+import { escapeRegExp, measuresIn, type Question } from '../retrieve/query.js'
 import { coverage, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
@@ -28,6 +28,8 @@ export interface Quote {
 export interface ExtractiveResult {
   found: boolean
   quotes: Quote[]
+  /** Measures a two-part question asks that no passage gives (said in the answer, not guessed). */
+  missing: string[]
 }
 
 // Phrases inside a sentence; 、 stays inside (it separates list items, not clauses).
@@ -47,6 +49,8 @@ interface Candidate {
   agreement: Agreement
   score: number
   accepted: boolean
+  /** Agrees on everything and names one of the question's measures: it may answer that part. */
+  answersAPart: boolean
 }
 
 /** What is worked out once per question, not once per candidate clause. */
@@ -203,7 +207,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length
-    const accepted =
+    const agreesOnAll =
       agrees.park >= 0 &&
       agrees.year >= 0 &&
       agrees.period >= 0 &&
@@ -211,9 +215,11 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       fit >= 0 &&
       focused &&
       !planned &&
-      (q.parks.length === 0 || agrees.park > 0) &&
-      Math.max(own, wide) >= minCoverage
-    return { citation, rank, span, text: quote, agreement: agrees, score, accepted }
+      (q.parks.length === 0 || agrees.park > 0)
+    const accepted = agreesOnAll && Math.max(own, wide) >= minCoverage
+    // One part of a two-part question covers only its own half of the question's words.
+    const answersAPart = agreesOnAll && agrees.measure > 0
+    return { citation, rank, span, text: quote, agreement: agrees, score, accepted, answersAPart }
   })
 }
 
@@ -287,12 +293,12 @@ export function onlyUnknownParks(q: Question): boolean {
 
 export function extractAnswer(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
-  if (onlyUnknownParks(q)) return { found: false, quotes: [] }
+  if (onlyUnknownParks(q)) return { found: false, quotes: [], missing: [] }
   const question = asked(q, vocabulary)
   const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)
   const best = candidates.find((c) => c.accepted)
-  if (!best) return { found: false, quotes: [] }
+  if (!best) return { found: false, quotes: [], missing: [] }
   const chosen = [best]
   // A question about two parks gets the best quote for each.
   for (const park of q.parks) {
@@ -300,8 +306,22 @@ export function extractAnswer(q: Question, citations: readonly NumberedPassage[]
     const other = candidates.find((c) => c.accepted && (c.citation.park === park || catalog.mentioned(c.text).includes(park)))
     if (other) chosen.push(other)
   }
-  return { found: true, quotes: chosen.map((c) => toQuote(c, q, catalog)) }
+  // A question about two measures (工业总产值和固定资产投资) gets a quote for each, or says which the
+  // documents do not give.
+  const missing: string[] = []
+  if (q.measures.length > 1) {
+    for (const measure of q.measures) {
+      const names = (c: Candidate) => measuresOf(c.text).includes(measure)
+      if (chosen.some(names)) continue
+      const other = candidates.find((c) => c.answersAPart && names(c))
+      if (other) chosen.push(other)
+      else missing.push(measure[0]!)
+    }
+  }
+  return { found: true, quotes: chosen.map((c) => toQuote(c, q, catalog)), missing }
 }
+
+const measuresOf = memoizeByText(measuresIn)
 
 /** Renders quotes as `label：text[n]`, joined; throws if a quote is not verbatim in its passage. */
 export function renderQuotes(quotes: Quote[], citations: readonly NumberedPassage[]): string {

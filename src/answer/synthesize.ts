@@ -29,7 +29,9 @@ export function extractiveResponse(synthesis: Synthesis, vocabulary: Vocabulary,
   if (!extractive.found) return refusal(synthesis, 'extractive')
   const quoted = renderQuotes(extractive.quotes, passages)
   const cited = [...new Set(extractive.quotes.map((quote) => quote.n))]
-  return { answer: question.english ? `From the documents: ${quoted}` : quoted, found: true, mode: 'extractive', cited, citations: passages.map(toCitation) }
+  const missing = extractive.missing.length === 0 ? '' : question.english ? `; the documents do not give ${extractive.missing.join(', ')}` : `；文档中没有找到${extractive.missing.join('、')}`
+  const answer = question.english ? `From the documents: ${quoted}${missing}` : `${quoted}${missing}`
+  return { answer, found: true, mode: 'extractive', cited, citations: passages.map(toCitation) }
 }
 
 /** What the model wrote, validated; undefined when unusable (the caller falls back to extractive). */

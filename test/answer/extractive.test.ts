@@ -21,7 +21,7 @@ describe('extractAnswer', () => {
 
   it('quotes the clause that answers, verbatim, with the growth clause that completes its figure', () => {
     const result = extractAnswer(ask('湘西高新区2020年工业总产值是多少？'), [review], vocabulary())
-    expect(result).toEqual({ found: true, quotes: [{ n: 1, text: '2020年，湘西高新区完成工业总产值23.05亿元，增长4.26%', label: undefined }] })
+    expect(result).toEqual({ found: true, quotes: [{ n: 1, text: '2020年，湘西高新区完成工业总产值23.05亿元，增长4.26%', label: undefined }], missing: [] })
     expect(review.text).toContain(result.quotes[0]!.text)
   })
 
@@ -61,7 +61,7 @@ describe('extractAnswer', () => {
   it('says the documents do not say when the question names only a park they never name', () => {
     const q = ask('长沙高新区2020年工业总产值是多少？')
     expect(onlyUnknownParks(q)).toBe(true)
-    expect(extractAnswer(q, [review], vocabulary())).toEqual({ found: false, quotes: [] })
+    expect(extractAnswer(q, [review], vocabulary())).toEqual({ found: false, quotes: [], missing: [] })
     // A park the catalog knows is not unknown, even beside one it does not.
     expect(onlyUnknownParks(ask('湘西高新区和长沙高新区2020年工业总产值各是多少？'))).toBe(false)
   })
@@ -213,5 +213,16 @@ describe('rule: a how/why answer starts at the measure', () => {
     // A sentence that names no measure before the result leaves the quote as it is.
     const plain = '园区将项目用时压缩至45天。'
     expect(withMeasure(plain, { start: 2, end: plain.indexOf('。') })).toEqual({ start: 2, end: plain.indexOf('。') })
+  })
+})
+
+describe('rule: a two-part question', () => {
+  it('gets a quote for each measure it asks, or says which one the documents do not give', () => {
+    const both = xiangxi('2020年，湘西高新区完成工业总产值23.05亿元；完成固定资产投资19.27亿元。')
+    const result = extractAnswer(ask('湘西高新区2020年工业总产值和固定资产投资各是多少？'), [both], vocabulary())
+    expect(result.quotes.map((quote) => quote.text).join('|')).toMatch(/23\.05亿元.*\|.*19\.27亿元|19\.27亿元.*\|.*23\.05亿元/)
+    expect(result.missing).toEqual([])
+    const one = xiangxi('2020年，湘西高新区完成工业总产值23.05亿元。')
+    expect(extractAnswer(ask('湘西高新区2020年工业总产值和固定资产投资各是多少？'), [one], vocabulary()).missing).toEqual(['固定资产投资'])
   })
 })
