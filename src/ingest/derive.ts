@@ -54,6 +54,10 @@ const THIS_YEAR = '今年'
  * sentence sets 今年 beside that year (由2020年的13家增至今年21家).
  */
 export function publicationYear(text: string): string | undefined {
+  // A page header on the first line dates the paper: 衡阳日报·园区经济 2023年7月21日 星期五.
+  const firstLine = text.trimStart().split('\n', 1)[0] ?? ''
+  const header = /((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/.exec(firstLine)
+  if (header) return header[1]
   const reported: number[] = []
   for (const match of text.matchAll(YEAR)) {
     const before = text.slice(Math.max(0, match.index - 30), match.index)
@@ -64,7 +68,7 @@ export function publicationYear(text: string): string | undefined {
   if (reported.length === 0) return undefined
   const latest = Math.max(...reported)
   const sentences = spans(text, SENTENCE).map((s) => text.slice(s.start, s.end))
-  const comparedWithThisYear = sentences.some((s) => s.includes(THIS_YEAR) && new RegExp(`${latest}\\s*年`).test(s))
+  const comparedWithThisYear = sentences.some((s) => s.includes(THIS_YEAR) && new RegExp(`${latest}\\s*年`).test(s) && datingRules.compares(s))
   return String(comparedWithThisYear ? latest + 1 : latest)
 }
 

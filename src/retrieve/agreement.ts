@@ -94,8 +94,10 @@ export function parkAgreement(q: Question, c: TextContext): number {
 export function yearAgreement(q: Question, c: TextContext): number {
   if (q.years.length === 0) return 0
   const scene = sceneOf(c, (text) => yearsIn(text, c.documentYear))
-  // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed.
-  const own = yearsIn(c.text, c.documentYear, scene.length === 1 ? scene[0] : c.documentYear)
+  // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
+  // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
+  const near = (year: string) => c.documentYear === undefined || Math.abs(Number(year) - Number(c.documentYear)) < FAR_YEARS
+  const own = yearsIn(c.text, c.documentYear, scene.length === 1 && near(scene[0]!) ? scene[0] : c.documentYear)
   if (own.some((y) => q.years.includes(y))) return 1
   if (own.length > 0) return -1
   // An article of 2023 may report on 2022, but a figure it dates only by its document (no year of
@@ -132,7 +134,21 @@ export function periodAgreement(q: Question, c: TextContext): number {
   }
   if (own.some((p) => asked.includes(p))) return 1
   if (own.length > 0) return -1
-  return sceneOf(c, periodsIn).some((p) => asked.includes(p)) ? 1 : -1
+  return periodScene(c).some((p) => asked.includes(p)) ? 1 : -1
+}
+
+/**
+ * The period of the scene a text is in, looking back: a year named on the way (回望去年，…)
+ * starts another scene, so the 上半年 of the sentences before it does not reach the text.
+ */
+function periodScene(c: TextContext): readonly string[] {
+  if (yearsIn(c.text, c.documentYear).length > 0) return []
+  for (let i = c.earlier.length - 1; i >= 0; i--) {
+    const periods = periodsIn(c.earlier[i]!)
+    if (periods.length > 0) return periods
+    if (yearsIn(c.earlier[i]!, c.documentYear).length > 0) return []
+  }
+  return periodsIn(c.heading)
 }
 
 export function measureAgreement(q: Question, c: TextContext): number {

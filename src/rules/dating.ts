@@ -6,6 +6,7 @@ const datingSchema = table({
   datelineCues: wordList(),
   targetBefore: wordList(),
   targetAfter: wordList(),
+  comparisons: wordList(),
 })
 
 export type DatingRules = ReturnType<typeof loadDatingRules>
@@ -15,6 +16,8 @@ export function loadDatingRules(file: URL = new URL('./dating.json', import.meta
   return {
     /** Does text just before a year open a dateline? */
     opensDateline: (before: string) => data.datelineCues.some((cue) => before.replace(/[（(][^）)]*[）)]\s*$/, '').trimEnd().endsWith(cue)),
+    /** Does a sentence compare two years (由…增至, 比 …)? */
+    compares: (sentence: string) => data.comparisons.some((cue) => sentence.includes(cue)),
     /** Is the year between `before` and `after` a target or a deadline? */
     isTarget: (before: string, after: string) => data.targetBefore.some((cue) => before.endsWith(cue)) || data.targetAfter.some((cue) => after.startsWith(cue)),
   }

@@ -34,8 +34,14 @@ describe('rule: the year a document’s 今年 means (dating.json)', () => {
     expect(publicationYear('2020年，园区完成产值10亿元。力争到2025年产值翻番，2023年前建成平台。')).toBe('2020')
   })
 
-  it('one later when a sentence sets 今年 beside that year', () => {
+  it('one later when a sentence compares 今年 with that year', () => {
     expect(publicationYear('高新技术企业由2020年的13家增至今年21家。')).toBe('2021')
+    // Named together without a comparison they are the same year.
+    expect(publicationYear('记者从2023年上半年经济运行分析会上获悉，今年上半年园区增长8%。')).toBe('2023')
+  })
+
+  it('a full date on the first line is the page header that dates the paper', () => {
+    expect(publicationYear('某日报·园区经济 2023年7月21日 星期五 第2版\n而在2012年，这一数字只有28家。')).toBe('2023')
   })
 
   it('no year at all: unknown', () => {

@@ -144,3 +144,18 @@ describe('rule: an undated text is its document’s year, give or take one', () 
     expect(yearAgreement(q, context('园区新申报高新技术企业95家', { earlier, documentYear: '2023' }))).toBe(-1)
   })
 })
+
+describe('rule: a year on the way back starts another scene', () => {
+  it('the 上半年 of earlier sentences does not reach a text after 去年', () => {
+    const q = ask('2022年上半年生产总值是多少？')
+    const earlier = splitSentences('今年上半年，园区生产总值增长8%。回望去年，')
+    expect(periodAgreement(q, context('园区实现生产总值432.1亿元', { earlier, documentYear: '2023' }))).toBe(-1)
+    expect(periodAgreement(ask('2023年上半年生产总值是多少？'), context('园区生产总值增长8%', { earlier: splitSentences('今年上半年，'), documentYear: '2023' }))).toBe(1)
+  })
+
+  it('a bare date is not put in a year far from its document’s (而在2012年 is a comparison)', () => {
+    const q = ask('2023年6月园区和哪所高校共建了基地？')
+    const earlier = splitSentences('而在2012年，这一数字只有28家。')
+    expect(yearAgreement(q, context('6月18日，园区与南华大学共建基地揭牌', { earlier, documentYear: '2023' }))).toBe(1)
+  })
+})
