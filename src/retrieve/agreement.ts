@@ -129,7 +129,7 @@ export function periodAgreement(q: Question, c: TextContext): number {
   const asked = q.periods.filter((p) => p !== FULL_YEAR)
   const own = periodsIn(c.text).filter((p) => p !== FULL_YEAR)
   if (asked.length === 0) {
-    const partYear = own.length > 0 || sceneOf(c, periodsIn).some((p) => p !== FULL_YEAR)
+    const partYear = own.length > 0 || periodScene(c).some((p) => p !== FULL_YEAR)
     return q.periods.includes(FULL_YEAR) && partYear ? -1 : 0
   }
   if (own.some((p) => asked.includes(p))) return 1

@@ -1,6 +1,7 @@
 import type { Park } from '../ingest/metadata.js'
 import { RequestError } from '../errors.js'
 import { parkWords } from '../rules/park-words.js'
+import { places } from '../rules/places.js'
 import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 
@@ -61,9 +62,12 @@ export class ParkCatalog {
     const out: ForeignPark[] = []
     const normalized = text.normalize('NFKC')
     for (const match of normalized.matchAll(parkWords.word)) {
-      const before = tagged(normalized.slice(Math.max(0, match.index - 8), match.index))
+      const preceding = normalized.slice(Math.max(0, match.index - 8), match.index)
+      const before = tagged(preceding)
       let place = ''
       for (let i = before.length - 1; i >= 0 && parkWords.placeTags.has(before[i]!.tag); i--) place = before[i]!.word + place
+      // A place jieba does not tag (涟源, 怀化) is still a place when China's place list names it.
+      if (place.length < 2) place = places.endingAt(preceding)?.surface ?? ''
       if (place.length >= 2 && this.mentioned(place + match[0]).length === 0) out.push({ name: place + match[0], place })
     }
     for (const match of normalized.matchAll(parkWords.english)) {

@@ -159,3 +159,11 @@ describe('rule: a year on the way back starts another scene', () => {
     expect(yearAgreement(q, context('6月18日，园区与南华大学共建基地揭牌', { earlier, documentYear: '2023' }))).toBe(1)
   })
 })
+
+describe('rule: a full-year question and an earlier period', () => {
+  it('a figure after 去年 is not part-year because the sentences before it spoke of 上半年', () => {
+    const q = ask('2022年全年的技工贸总收入是多少？')
+    const earlier = splitSentences('今年上半年，园区增长8%。去年，')
+    expect(periodAgreement(q, context('园区完成技工贸总收入892.7亿元', { earlier, documentYear: '2023' }))).toBe(0)
+  })
+})

@@ -64,3 +64,9 @@ describe('rule: park words', () => {
     }
   })
 })
+
+describe('rule: a place jieba does not tag still names a park a question may ask about', () => {
+  it('a county-level city from places.json before a park word is a park the catalog does not know', () => {
+    expect(catalog.foreignParks('涟源高新区2022年规上工业总产值是多少？')).toEqual([{ name: '涟源高新区', place: '涟源' }])
+  })
+})

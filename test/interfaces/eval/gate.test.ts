@@ -30,6 +30,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals', corpus: 'evals/corpus/seed', section: 'eval', minItems: 100 },
   { dataset: 'evals/new-dev', corpus: 'evals/corpus/new-dev', section: 'eval-new-dev', minItems: 50 },
   { dataset: 'evals/new-heldout', corpus: 'evals/corpus/new-heldout', section: 'eval-new-heldout', minItems: 25 },
+  { dataset: 'evals/new-dev2', corpus: 'evals/corpus/new-dev2', section: 'eval-new-dev2', minItems: 35 },
+  { dataset: 'evals/new-heldout2', corpus: 'evals/corpus/new-heldout2', section: 'eval-new-heldout2', minItems: 25 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
