@@ -201,6 +201,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const fit = kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
+    // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.
+    const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
     const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     const planned = a.asksResult && clauseCues.plan.test(text.slice(sentence.start, span.end))
@@ -214,6 +216,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       agrees.measure >= 0 &&
       fit >= 0 &&
       focused &&
+      placed &&
       !planned &&
       (q.parks.length === 0 || agrees.park > 0)
     const accepted = agreesOnAll && Math.max(own, wide) >= minCoverage

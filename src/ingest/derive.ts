@@ -88,8 +88,8 @@ export function derivedPark(name: string, surfaces: Iterable<string>, romanize: 
   const city = name.endsWith(CITY)
   const kind = city ? CITY : Object.keys(ENGLISH_KINDS).find((k) => name.endsWith(k))
   const place = kind ? name.slice(0, -kind.length) : name
-  // A city is not also filed under its bare place name: 苏州 must still read as unknown in 苏州高新区.
-  const longForms = kind === '高新区' ? [`${place}国家高新区`, `${place}高新技术产业开发区`, `${place}国家高新技术产业开发区`] : kind === '经开区' ? [`${place}经济技术开发区`, `${place}国家经济技术开发区`, `${place}经济开发区`] : []
+  // A city is also its bare place name (苏州); the catalog does not read 苏州 in 苏州高新区 as the city.
+  const longForms = kind === '高新区' ? [`${place}国家高新区`, `${place}高新技术产业开发区`, `${place}国家高新技术产业开发区`] : kind === '经开区' ? [`${place}经济技术开发区`, `${place}国家经济技术开发区`, `${place}经济开发区`] : city ? [place] : []
   const aliases = [...new Set([...surfaces, ...longForms])].filter((alias) => alias !== name)
   const latin = romanize(place)
   const english = city ? [`${latin} City`] : kind ? ENGLISH_KINDS[kind]!.map((k) => `${latin} ${k}`) : []

@@ -11,6 +11,9 @@ export interface ForeignPark {
   place: string
 }
 
+/** A park word (after an optional 国家) right at the start of a text. */
+const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
+
 /**
  * The parks the index knows (from the corpus metadata, stored in the manifest) and how a question
  * names them: full name, alias or English name. Matching is longest-first, so that 扬州高新区 is
@@ -40,8 +43,9 @@ export class ParkCatalog {
       let at = rest.indexOf(surface)
       while (at >= 0) {
         const end = at + surface.length
-        // "Changde" must not match inside another Latin word.
-        const whole = !latin || (!/[a-z]/.test(rest[at - 1] ?? '') && !/[a-z]/.test(rest[end] ?? ''))
+        // "Changde" must not match inside another Latin word; a city's bare name (株洲) right
+        // before a park word names that zone (株洲高新区), not the city.
+        const whole = latin ? !/[a-z]/.test(rest[at - 1] ?? '') && !/[a-z]/.test(rest[end] ?? '') : !ZONE_AHEAD.test(rest.slice(end, end + 12))
         if (whole) {
           hits.push({ park, at })
           rest = rest.slice(0, at) + '\u0000'.repeat(surface.length) + rest.slice(end)

@@ -1,4 +1,5 @@
 import { glossary } from '../rules/glossary.js'
+import { places } from '../rules/places.js'
 import { kindCues, type AnswerKind } from '../rules/kinds.js'
 import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
@@ -23,6 +24,8 @@ export interface Question {
   parks: string[]
   /** Parks named that the catalog does not know (合肥高新区). */
   foreignParks: ForeignPark[]
+  /** Places named outside any park name (合肥 in 合肥2022年的投资): the answer must be about them. */
+  places: string[]
   years: string[]
   periods: string[]
   /** Measure groups (synonyms) the question names, most specific only. */
@@ -141,6 +144,18 @@ export function measuresIn(text: string): string[][] {
   return [...new Set(kept.map((h) => h.group))]
 }
 
+/** Places (from places.json) a text names, longest first at each position, each once. */
+function placesIn(text: string): string[] {
+  const found: string[] = []
+  for (let end = text.length; end >= 2; end--) {
+    const place = places.endingAt(text.slice(Math.max(0, end - 12), end))
+    if (!place) continue
+    if (!found.includes(place.short)) found.push(place.short)
+    end -= place.surface.length - 1
+  }
+  return found
+}
+
 /** English when, outside parentheses (which may hold a Chinese name), there is no Chinese and some Latin. */
 export function isEnglish(text: string): boolean {
   return !/[\u4e00-\u9fff]/.test(text.replace(/[（(][^）)]*[）)]/g, '')) && /[A-Za-z]/.test(text)
@@ -154,6 +169,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const { replaced, extra } = expandShortForms(translated, groups)
   const normalized = replaced
   const mentioned = [...parks.mentioned(normalized)]
+  const foreignParks = parks.foreignParks(english ? text : normalized)
   const years = yearsIn(normalized)
   const periods = [...periodsIn(normalized)]
   const measures = measuresIn(normalized)
@@ -170,7 +186,9 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     english,
     normalized,
     parks: mentioned,
-    foreignParks: parks.foreignParks(english ? text : normalized),
+    foreignParks,
+    // The place of a park the catalog does not know is that park's (长沙 of 长沙高新区), not a place asked about.
+    places: english ? [] : placesIn(parks.withoutNames(normalized)).filter((place) => !foreignParks.some((p) => p.name.includes(place))),
     years,
     periods,
     measures,

@@ -226,3 +226,12 @@ describe('rule: a two-part question', () => {
     expect(extractAnswer(ask('湘西高新区2020年工业总产值和固定资产投资各是多少？'), [one], vocabulary()).missing).toEqual(['固定资产投资'])
   })
 })
+
+describe('rule: a place the question names outside any park', () => {
+  it('must be the passage’s: another park’s figure does not answer a question about a city the catalog does not hold', () => {
+    const q = ask('苏州2022年完成了多少投资？')
+    expect(q.places).toEqual(['苏州'])
+    expect(quotes('苏州2022年完成了多少投资？', [xiangxi('2022年，湘西高新区完成投资12亿元。')])).toEqual([])
+    expect(quotes('苏州2022年完成了多少投资？', [xiangxi('2022年，苏州完成投资12亿元。', { park: '' })])).toEqual(['2022年，苏州完成投资12亿元'])
+  })
+})

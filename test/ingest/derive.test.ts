@@ -3,6 +3,7 @@ import { chunkDocument } from '../../src/ingest/chunk.js'
 import { sha256 } from '../../src/ingest/corpus.js'
 import { derivedPark, parkMentions, publicationYear } from '../../src/ingest/derive.js'
 import { places } from '../../src/rules/places.js'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
 
 const romanize = (chinese: string) => ({ 株洲: 'Zhuzhou', 岳阳: 'Yueyang' })[chinese] ?? chinese
 
@@ -57,10 +58,14 @@ describe('rule: derived park names', () => {
     expect(derivedPark('岳阳经开区', [], romanize).english).toContain('Yueyang Economic and Technological Development Zone')
   })
 
-  it('a city is not filed under its bare place name (株洲 in 株洲高新区 stays a different park)', () => {
+  it('a city is also its bare place name, but the catalog does not read that name inside a zone’s (株洲高新区)', () => {
     const city = derivedPark('株洲市', ['株洲市'], romanize)
-    expect(city.aliases).not.toContain('株洲')
+    expect(city.aliases).toContain('株洲')
     expect(city.english).toEqual(['Zhuzhou City'])
+    const catalog = new ParkCatalog([city])
+    expect(catalog.mentioned('株洲2022年工业总产值是多少？')).toEqual(['株洲市'])
+    expect(catalog.mentioned('株洲高新区2022年工业总产值是多少？')).toEqual([])
+    expect(catalog.foreignParks('株洲高新区2022年工业总产值是多少？').map((p) => p.name)).toEqual(['株洲高新区'])
   })
 })
 
