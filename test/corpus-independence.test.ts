@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { loadCorpus } from '../src/ingest/corpus.js'
 import { loadIndex } from '../src/index/search-index.js'
 import { evalCommand } from '../src/interfaces/eval/command.js'
@@ -11,11 +12,11 @@ import { copyCorpus, localConfig, ROOT, SEED_CORPUS, SEED_EF, tempDir } from './
 import { commandEnv } from './interfaces/process.js'
 
 /**
- * `npm test` must stay green when a user adds a document to corpus/, as the README tells them to:
- * the eval sets, the gate's thresholds and the README's Quality table are about the five seed
- * documents, which the tests keep in evals/corpus/seed. Two halves: no test reads corpus/ (the
- * sources say where every test's documents come from), and the gate's inputs come from the
- * fixture even when CORPUS_DIR holds a document that would break the gate.
+ * `npm test` must stay green when users add a document to their documents folder, as the README
+ * tells them to: the eval sets, the gate's thresholds and the README's Quality table are about the
+ * five seed documents, which the tests keep in evals/corpus/seed. Two halves: no test reads the
+ * user’s documents (the sources say where every test's documents come from), and the gate's inputs
+ * come from the fixture even when CORPUS_DIR holds a document that would break the gate.
  */
 
 const SELF = 'test/corpus-independence.test.ts'
@@ -28,16 +29,22 @@ async function testSources(): Promise<Map<string, string>> {
 }
 
 /**
- * Ways a test source can reach the user's documents: corpus/ joined to ROOT, as a path relative to
- * the working directory (the package root, for vitest and for the commands the tests start), as a
- * relative CORPUS_DIR, or CORPUS_DIR taken from the environment.
+ * The user's documents: the folder the configuration reads when CORPUS_DIR is not set. Its name is
+ * taken from there, not spelled here, so that this file does not itself look like a test reading it.
+ */
+const USER_DIR = path.basename(loadConfig({ CORPUS_DIR: '' }, ROOT).corpusDir)
+
+/**
+ * Ways a test source can reach the user's documents: the folder joined to ROOT, as a path relative
+ * to the working directory (the package root, for vitest and for the commands the tests start), as
+ * a relative CORPUS_DIR, or CORPUS_DIR taken from the environment.
  */
 const USER_CORPUS = [
-  /\bROOT\b[^\n)]*?['"`](?:\.\/)?corpus\b/,
-  /\(\s*['"`](?:\.\.?\/)*corpus(?:\/[^'"`]*)?['"`]/,
-  /['"`](?:\.\.?\/)+corpus\b/,
-  /['"`]corpus\//,
-  /CORPUS_DIR['"`]?\s*[:=]\s*['"`](?:\.\/)?corpus\b/,
+  new RegExp(`\\bROOT\\b[^\\n)]*?['"\`](?:\\./)?${USER_DIR}\\b`),
+  new RegExp(`\\(\\s*['"\`](?:\\.\\.?/)*${USER_DIR}(?:/[^'"\`]*)?['"\`]`),
+  new RegExp(`['"\`](?:\\.\\.?/)+${USER_DIR}\\b`),
+  new RegExp(`['"\`]${USER_DIR}/`),
+  new RegExp(`CORPUS_DIR['"\`]?\\s*[:=]\\s*['"\`](?:\\./)?${USER_DIR}\\b`),
   /process\.env(?:\.CORPUS_DIR|\[\s*['"`]CORPUS_DIR)/,
 ]
 const readsUserCorpus = (source: string) => source.split('\n').filter((line) => USER_CORPUS.some((pattern) => pattern.test(line)))
@@ -58,24 +65,24 @@ function callArguments(source: string, name: string): string[] {
   return calls
 }
 
-describe('no test reads corpus/', () => {
+describe('no test reads the user’s documents folder', () => {
   it('recognises the ways of reaching it (so that the next check can fail)', () => {
     const named = [
-      "export const CORPUS_DIR = path.join(ROOT, 'corpus')",
-      "await fs.readdir(path.join(ROOT, 'corpus', SEED.xiangxi))",
-      "loadCorpus('corpus', silentLogger)",
-      "const dir = path.resolve('./corpus')",
-      "fs.readFile('corpus/documents.json', 'utf8')",
-      "new URL('../../corpus/', import.meta.url)",
-      "runCommand('src/interfaces/cli/ask.ts', { CORPUS_DIR: 'corpus', INDEX_DIR: indexDir }, args)",
+      `export const CORPUS_DIR = path.join(ROOT, '${USER_DIR}')`,
+      `await fs.readdir(path.join(ROOT, '${USER_DIR}', SEED.xiangxi))`,
+      `loadCorpus('${USER_DIR}', silentLogger)`,
+      `const dir = path.resolve('./${USER_DIR}')`,
+      `fs.readFile('${USER_DIR}/documents.json', 'utf8')`,
+      `new URL('../../${USER_DIR}/', import.meta.url)`,
+      `runCommand('src/interfaces/cli/ask.ts', { CORPUS_DIR: '${USER_DIR}', INDEX_DIR: indexDir }, args)`,
       'const corpusDir = process.env.CORPUS_DIR ?? SEED_CORPUS',
     ]
     for (const line of named) expect(readsUserCorpus(line), line).toEqual([line])
-    const others = ["path.join(ROOT, 'evals/corpus/seed')", "const target = path.join(await tempDir(), 'corpus')", 'const corpus = await copyCorpus()']
+    const others = [`path.join(ROOT, 'evals/${USER_DIR}/seed')`, `const target = path.join(await tempDir(), '${USER_DIR}')`, 'const corpus = await copyCorpus()']
     for (const line of others) expect(readsUserCorpus(line), line).toEqual([])
   })
 
-  it('no test source names the repository’s corpus/ directory or the environment’s CORPUS_DIR', async () => {
+  it('no test source names the repository’s documents folder or the environment’s CORPUS_DIR', async () => {
     const found: string[] = []
     for (const [file, source] of await testSources()) {
       // This file spells those ways out above, as examples.
@@ -84,7 +91,7 @@ describe('no test reads corpus/', () => {
     expect(found).toEqual([])
   })
 
-  it('every configuration a test builds names its CORPUS_DIR (the default is corpus/)', async () => {
+  it('every configuration a test builds names its CORPUS_DIR (the default is the user’s documents folder)', async () => {
     const unnamed: string[] = []
     for (const [file, source] of await testSources()) {
       // config.test.ts checks how values are parsed and reads no documents.
@@ -103,7 +110,8 @@ describe('no test reads corpus/', () => {
     expect(processes.match(/\benv: commandEnv\(env\)/g)).toHaveLength(2)
 
     const previous = process.env.CORPUS_DIR
-    process.env.CORPUS_DIR = path.join(ROOT, 'corpus')
+    // A user's documents named by the environment: the command still gets the fixture.
+    process.env.CORPUS_DIR = await tempDir()
     try {
       expect(commandEnv({ INDEX_DIR: '/tmp/x' })).toEqual({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR: SEED_CORPUS, INDEX_DIR: '/tmp/x' })
     } finally {

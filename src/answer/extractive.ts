@@ -246,7 +246,7 @@ const MAX_QUALIFIED_CHARS = 150
  * Starts a quote early enough to keep the year or period its sentence gives (1-10月，…签约项目26个;
  * 2022年，…11.5亿元): a partial-year or old figure must not read as the current one.
  */
-export function withTimeQualifier(text: string, span: Span): Span {
+function withTimeQualifier(text: string, span: Span): Span {
   const sentence = sentencesOf(text).find((s) => s.start <= span.start && s.end >= span.end)
   if (!sentence) return span
   const quote = text.slice(span.start, span.end)

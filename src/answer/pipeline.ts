@@ -204,7 +204,7 @@ export function createPipeline(deps: PipelineDeps): Runnable<PipelineInput, Synt
   const analyseStage = stage('analyse', (input: Condensed): Analysed => ({ ...input, question: analyzeQuestion(input.standalone, catalog) }))
 
   const retrieveStage = stage('retrieve', async (input: Analysed, config: RunnableConfig): Promise<Retrieved> => {
-    const retriever = new ParkRetriever({ index, k: candidatePool(input.request.k), park: input.park, mode: deps.retriever })
+    const retriever = new ParkRetriever({ index, catalog, k: candidatePool(input.request.k), park: input.park, mode: deps.retriever })
     return { ...input, documents: await retriever.invoke(input.question.searchText || input.question.text, config) }
   })
 

@@ -68,7 +68,8 @@ export function publicationYear(text: string): string | undefined {
   if (reported.length === 0) return undefined
   const latest = Math.max(...reported)
   const sentences = spans(text, SENTENCE).map((s) => text.slice(s.start, s.end))
-  const comparedWithThisYear = sentences.some((s) => s.includes(THIS_YEAR) && new RegExp(`${latest}\\s*年`).test(s) && datingRules.compares(s))
+  const latestYear = new RegExp(`${latest}\\s*年`)
+  const comparedWithThisYear = sentences.some((s) => s.includes(THIS_YEAR) && latestYear.test(s) && datingRules.compares(s))
   return String(comparedWithThisYear ? latest + 1 : latest)
 }
 

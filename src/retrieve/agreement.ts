@@ -111,11 +111,18 @@ export function yearAgreement(q: Question, c: TextContext): number {
 
 /** Does a period (上半年) name the scene before any year does, looking back from the text? */
 function periodOpensScene(c: TextContext): boolean {
+  const nearest = nearestTime(c)
+  return nearest !== undefined && nearest.years.length === 0
+}
+
+/** The years and periods of the nearest earlier sentence of the passage that names either. */
+function nearestTime(c: TextContext): { years: readonly string[]; periods: readonly string[] } | undefined {
   for (let i = c.earlier.length - 1; i >= 0; i--) {
-    if (yearsIn(c.earlier[i]!, c.documentYear).length > 0) return false
-    if (periodsIn(c.earlier[i]!).length > 0) return true
+    const years = yearsIn(c.earlier[i]!, c.documentYear)
+    const periods = periodsIn(c.earlier[i]!)
+    if (years.length > 0 || periods.length > 0) return { years, periods }
   }
-  return false
+  return undefined
 }
 
 /** Years between a question's year and a document's from which an undated text is another year's. */
@@ -143,12 +150,7 @@ export function periodAgreement(q: Question, c: TextContext): number {
  */
 function periodScene(c: TextContext): readonly string[] {
   if (yearsIn(c.text, c.documentYear).length > 0) return []
-  for (let i = c.earlier.length - 1; i >= 0; i--) {
-    const periods = periodsIn(c.earlier[i]!)
-    if (periods.length > 0) return periods
-    if (yearsIn(c.earlier[i]!, c.documentYear).length > 0) return []
-  }
-  return periodsIn(c.heading)
+  return nearestTime(c)?.periods ?? periodsIn(c.heading)
 }
 
 export function measureAgreement(q: Question, c: TextContext): number {

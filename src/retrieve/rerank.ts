@@ -62,6 +62,6 @@ export interface RetrieveOptions {
 
 /** Retrieve then re-rank, outside the answer pipeline (benchmarks, and callers that need passages only). */
 export async function retrieve(index: SearchIndex, catalog: ParkCatalog, q: Question, options: RetrieveOptions): Promise<PassageDocument[]> {
-  const candidates = await new ParkRetriever({ index, k: candidatePool(options.k), park: options.park, mode: options.mode }).invoke(q.searchText || q.text)
+  const candidates = await new ParkRetriever({ index, catalog, k: candidatePool(options.k), park: options.park, mode: options.mode }).invoke(q.searchText || q.text)
   return new AgreementReranker({ index, catalog, k: options.k }).rerank(candidates, q)
 }

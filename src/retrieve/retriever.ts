@@ -55,6 +55,8 @@ export interface ParkRetrieverInput extends BaseRetrieverInput {
   k: number
   /** Strict filter: only this park's passages (any name of it the index knows). */
   park?: string
+  /** The catalog that resolves `park`, when the caller has one (else one is built from the index). */
+  catalog?: ParkCatalog
   mode?: RetrieverMode
 }
 
@@ -73,11 +75,11 @@ export class ParkRetriever extends BaseRetriever<ScoredPassage> {
   private readonly park?: string
   private readonly mode: RetrieverMode
 
-  constructor({ index, k, park, mode, ...rest }: ParkRetrieverInput) {
+  constructor({ index, k, park, mode, catalog, ...rest }: ParkRetrieverInput) {
     super(rest)
     this.index = index
     this.k = k
-    this.park = park === undefined ? undefined : new ParkCatalog([...index.parks]).resolve(park)
+    this.park = park === undefined ? undefined : (catalog ?? new ParkCatalog([...index.parks])).resolve(park)
     this.mode = mode ?? 'hybrid'
   }
 

@@ -38,6 +38,8 @@ export interface ClauseCues {
 export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
   const data = readTable(file, clausesSchema)
   const person = new RegExp(`(?:${alternation(data.personTitles)})([\\u4e00-\\u9fff]{2,3})`, 'g')
+  // Compiled once: a which/who question must not pay for building its pattern.
+  const entities = data.entities.map((e) => ({ asks: e.asks, target: e.holds ? { holds: new RegExp(alternation(e.holds)) } : ({ person: true } as const) }))
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
@@ -50,9 +52,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     personsIn: (text) => [...text.matchAll(person)].map((m) => m[1]!),
     entityTarget: (question) => {
       if (askedPerson.test(question)) return { person: true }
-      const entity = data.entities.find((e) => e.asks.some((word) => question.includes(word)))
-      if (!entity) return undefined
-      return entity.holds ? { holds: new RegExp(alternation(entity.holds)) } : { person: true }
+      return entities.find((e) => e.asks.some((word) => question.includes(word)))?.target
     },
   }
 }

@@ -68,7 +68,7 @@ describe('syntheticChunks', () => {
 
 describe('replicateCorpus', () => {
   it('makes distinct, loadable copies of every document with their metadata', async () => {
-    const target = path.join(await tempDir(), 'corpus')
+    const target = path.join(await tempDir(), 'replicated')
     const copies = await copiesFor(SEED_CORPUS, 200 * 1024)
     expect(copies).toBeGreaterThan(1)
     const bytes = await replicateCorpus(SEED_CORPUS, target, copies)
