@@ -6,6 +6,7 @@ import { analyzeQuestion } from '../src/retrieve/query.js'
 import { retrieve } from '../src/retrieve/rerank.js'
 import type { RetrieverMode } from '../src/retrieve/retriever.js'
 import { summarize, timeEach, type LatencySummary } from './stats.js'
+import { benchWorst, type WorstCase } from './worst.js'
 
 export interface LatencyResult {
   questions: number
@@ -15,13 +16,15 @@ export interface LatencyResult {
   hybrid: LatencySummary
   /** retrieval, then the extractive answer with its citations: what /ask does per request */
   answer: LatencySummary
+  /** The most expensive valid requests against normal questions (issue 18: ≤ 10×). */
+  worst: WorstCase[]
 }
 
 /**
  * Per-question latency in process, over every eval question, `passes` times after one warm-up
  * pass. Each retriever is timed from the question text (analysis included) to its top 5.
  */
-export async function benchLatency(index: SearchIndex, questions: readonly string[], passes = 3): Promise<LatencyResult> {
+export async function benchLatency(index: SearchIndex, questions: readonly string[], corpusText: string, passes = 3): Promise<LatencyResult> {
   const catalog = new ParkCatalog([...index.parks])
   const answerer = createAnswerer({ index, logger: silentLogger })
   const retriever = (mode: RetrieverMode) => (question: string) => retrieve(index, catalog, analyzeQuestion(question, catalog), { k: 5, mode })
@@ -45,5 +48,6 @@ export async function benchLatency(index: SearchIndex, questions: readonly strin
     bm25: summarize(samples.bm25),
     hybrid: summarize(samples.hybrid),
     answer: summarize(samples.answer),
+    worst: await benchWorst(answerer, questions, corpusText),
   }
 }

@@ -98,7 +98,9 @@ runCli(async () => {
     }
     const index = await loadIndex({ indexDir: seedIndex, config, ef: config.hnswEf })
     if (o.only.has('latency')) {
-      results.latency = await benchLatency(index, questions)
+      const names = (await fs.readdir(config.corpusDir)).filter((f) => f.endsWith('.txt')).sort()
+      const corpusText = (await Promise.all(names.map((f) => fs.readFile(path.join(config.corpusDir, f), 'utf8')))).join('\n')
+      results.latency = await benchLatency(index, questions, corpusText)
       log(`latency: ${JSON.stringify(results.latency)}`)
     }
     if (o.only.has('http')) {

@@ -44,6 +44,7 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Targ
     add('/ask p99 (ms)', r.http.ask.p99Ms, '≤ 25', r.http.ask.p99Ms <= 25)
     add('/ask + /healthz errors', r.http.ask.errors + r.http.healthz.errors, '0', r.http.ask.errors + r.http.healthz.errors === 0)
   }
+  for (const w of r.latency?.worst ?? []) add(`worst request ÷ normal question, k ${w.k}`, w.ratio, '≤ 10×', w.ratio <= 10)
   if (r.ingest) add('ingest MB/s (local embedder)', r.ingest.mbPerS, '≥ 1', r.ingest.mbPerS >= 1)
   if (r.coldStart) {
     const cold = r.coldStart.loadMs + r.coldStart.firstAnswerMs
@@ -84,6 +85,7 @@ export function renderMarkdown(r: BenchResults): string {
     for (const [name, s] of [['dense (HNSW)', l.dense], ['BM25', l.bm25], ['hybrid', l.hybrid], ['whole extractive answer', l.answer]] as const) {
       lines.push(`| ${name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.mean, 2)} |`)
     }
+    for (const w of l.worst) lines.push('', `**Worst request, k ${w.k}**: “${w.worst}” ${fmt(w.worstMs, 1)} ms (median) against ${fmt(w.normalMs, 2)} ms for a normal question: **${fmt(w.ratio, 1)}×**.`)
   }
   if (r.scale) {
     const s = r.scale

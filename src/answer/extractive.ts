@@ -9,6 +9,7 @@ import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { stopwords } from '../text/stopwords.js'
 import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
+import { work } from '../text/work.js'
 import type { NumberedPassage } from './types.js'
 
 /**
@@ -174,6 +175,7 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
 }
 
 function novelty(q: Question, text: string): number {
+  work.termChecks += q.terms.length
   let covered = text.toLowerCase()
   for (const group of q.terms) for (const term of group) covered = covered.split(term).join('')
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)

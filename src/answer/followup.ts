@@ -1,6 +1,7 @@
 import type { ParkCatalog } from '../retrieve/parks.js'
-import { analyzeQuestion, periodsIn, yearsIn } from '../retrieve/query.js'
+import { analyzeQuestion, periodsIn, yearsIn, type Question } from '../retrieve/query.js'
 import { followupWords } from '../rules/followup.js'
+import { MAX_QUESTION_CHARS } from './request.js'
 import type { Turn } from './types.js'
 
 /**
@@ -9,8 +10,7 @@ import type { Turn } from './types.js'
  * becomes "南通高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
  */
 
-function isElliptical(question: string, catalog: ParkCatalog): boolean {
-  const q = analyzeQuestion(question, catalog)
+function isElliptical(question: string, q: Question): boolean {
   const contentTerms = q.terms.map((g) => g[0]!).filter((t) => !yearsIn(t).length && !periodsIn(t).length)
   return contentTerms.length === 0 || (followupWords.ellipticalOpener.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
 }
@@ -22,11 +22,11 @@ function replaceAll(text: string, from: readonly string[], to: string): string {
 }
 
 /** One step: the follow-up read against the previous standalone question. */
-export function condenseOne(question: string, previous: string, catalog: ParkCatalog): string {
-  const q = analyzeQuestion(question, catalog)
-  const p = analyzeQuestion(previous, catalog)
+export function condenseOne(question: string, previous: string, catalog: ParkCatalog, analyse = (text: string) => analyzeQuestion(text, catalog)): string {
+  const q = analyse(question)
+  const p = analyse(previous)
   if (q.english !== p.english) return question
-  if (isElliptical(question, catalog)) {
+  if (isElliptical(question, q)) {
     let out = previous
     if (q.years.length > 0) {
       out = p.years.length > 0 ? replaceAll(out, p.years, q.years[0]!) : `${q.years[0]}年${out}`
@@ -54,11 +54,25 @@ export function condenseOne(question: string, previous: string, catalog: ParkCat
   return question
 }
 
-/** Folds the user turns of the history, oldest first, then the question. */
+/** How many earlier questions a follow-up is read against: a chain of ellipses rarely runs longer. */
+export const FOLDED_TURNS = 3
+
+/**
+ * Folds the user turns of the history, oldest first, then the question. A turn longer than a
+ * question may be was not one, and a rewrite that would grow past that limit keeps the question
+ * as asked: the work per question stays bounded whatever the history holds.
+ */
 export function condense(question: string, history: Turn[], catalog: ParkCatalog): string {
-  const asked = history.filter((turn) => turn.role === 'user').map((turn) => turn.content)
+  const asked = history
+    .filter((turn) => turn.role === 'user' && turn.content.trim().length > 0 && turn.content.length <= MAX_QUESTION_CHARS)
+    .map((turn) => turn.content)
+    .slice(-FOLDED_TURNS)
   if (asked.length === 0) return question
+  const within = (rewritten: string, asIs: string): string => (rewritten.length <= MAX_QUESTION_CHARS ? rewritten : asIs)
+  // A turn read as the follow-up is often the next step's standalone question: analysed once.
+  const analysed = new Map<string, Question>()
+  const analyse = (text: string): Question => analysed.get(text) ?? analysed.set(text, analyzeQuestion(text, catalog)).get(text)!
   let standalone = asked[0]!
-  for (const turn of asked.slice(1)) standalone = condenseOne(turn, standalone, catalog)
-  return condenseOne(question, standalone, catalog)
+  for (const turn of asked.slice(1)) standalone = within(condenseOne(turn, standalone, catalog, analyse), turn)
+  return within(condenseOne(question, standalone, catalog, analyse), question)
 }

@@ -100,7 +100,16 @@ class Stage<I, O> extends Runnable<I, O> {
   }
 
   override invoke(input: I, options?: RunnableConfig): Promise<O> {
-    return this._callWithConfig(async (value: I, config?: RunnableConfig, run?: CallbackManagerForChainRun) => this.fn(value, patchConfig(config ?? {}, { callbacks: run?.getChild() })), input, options)
+    return this._callWithConfig(
+      async (value: I, config?: RunnableConfig, run?: CallbackManagerForChainRun) => {
+        // A turn of the event loop before each stage: other requests (and /healthz) get in between
+        // the stages of a heavy question instead of waiting for all of it.
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        return this.fn(value, patchConfig(config ?? {}, { callbacks: run?.getChild() }))
+      },
+      input,
+      options,
+    )
   }
 }
 

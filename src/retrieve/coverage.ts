@@ -1,4 +1,5 @@
 import { memoizeByText } from '../text/memo.js'
+import { work } from '../text/work.js'
 import type { Question } from './query.js'
 
 // The same passages and clauses are covered question after question: normalise each once.
@@ -7,6 +8,7 @@ const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
 /** Share of the question's words (weighted by IDF) found in a text. */
 export function coverage(q: Question, text: string, weight: (word: string) => number): number {
   if (q.terms.length === 0) return 0
+  work.termChecks += q.terms.length
   const lower = folded(text)
   let total = 0
   let found = 0

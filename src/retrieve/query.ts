@@ -6,6 +6,7 @@ import { memoizeByText } from '../text/memo.js'
 import { stopwords } from '../text/stopwords.js'
 import { escapeRegExp } from '../text/table.js'
 import { words } from '../text/tokenize.js'
+import { work } from '../text/work.js'
 import type { ForeignPark, ParkCatalog } from './parks.js'
 
 /**
@@ -38,6 +39,14 @@ export interface Question {
 }
 
 export const FULL_YEAR = timeRules.fullYear
+
+/**
+ * Bounds on what one question may ask about. A real question names a few things; a question of
+ * 2,000 distinct characters would otherwise cost (terms × candidate windows) of synchronous work.
+ */
+export const MAX_QUESTION_TERMS = 20
+/** Parks, places, years, periods and measures each. */
+export const MAX_NAMED = 6
 
 /** Periods written in a text (上半年, 1-10月 …), normalised. Callers must not change the array. */
 export const periodsIn: (text: string) => readonly string[] = memoizeByText((text) => [...new Set((text.normalize('NFKC').match(timeRules.period) ?? []).map(timeRules.normalizePeriod))])
@@ -163,6 +172,7 @@ export function isEnglish(text: string): boolean {
 
 export function analyzeQuestion(question: string, parks: ParkCatalog): Question {
   const text = question.trim()
+  work.analysedChars += text.length
   const english = isEnglish(text)
   const groups: string[][] = []
   const translated = english ? englishToChinese(text, parks, groups) : text.normalize('NFKC')
@@ -179,19 +189,22 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const single = [...new Set(words(topic))]
     .filter((w) => !stopwords.answerWords.has(w) && !/^[\d.\-]+$/.test(w))
     .filter((w) => !groups.some((g) => g.some((t) => t.includes(w) || w.includes(t))))
-  const terms = [...single.map((w) => [w]), ...groups.filter((g, i) => groups.findIndex((o) => o.join() === g.join()) === i)]
-  const searchParts = english ? [stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' '), ...extra] : [stripped, ...extra]
+  const distinctGroups = groups.filter((g, i) => groups.findIndex((o) => o.join() === g.join()) === i)
+  const allTerms = [...distinctGroups, ...single.map((w) => [w])]
+  // Work per passage grows with the terms: a pasted page is read for its first MAX_QUESTION_TERMS.
+  const terms = allTerms.slice(0, MAX_QUESTION_TERMS)
+  const searchParts = allTerms.length > terms.length ? [...mentioned, ...years, ...periods, ...terms.map((g) => g[0]!)] : english ? [stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' '), ...extra] : [stripped, ...extra]
   return {
     text,
     english,
     normalized,
-    parks: mentioned,
-    foreignParks,
+    parks: mentioned.slice(0, MAX_NAMED),
+    foreignParks: foreignParks.slice(0, MAX_NAMED),
     // The place of a park the catalog does not know is that park's (长沙 of 长沙高新区), not a place asked about.
-    places: english ? [] : placesIn(parks.withoutNames(normalized)).filter((place) => !foreignParks.some((p) => p.name.includes(place))),
-    years,
-    periods,
-    measures,
+    places: english ? [] : placesIn(parks.withoutNames(normalized)).filter((place) => !foreignParks.some((p) => p.name.includes(place))).slice(0, MAX_NAMED),
+    years: years.slice(0, MAX_NAMED),
+    periods: periods.slice(0, MAX_NAMED),
+    measures: measures.slice(0, MAX_NAMED),
     kind: kindCues.kindOf(english ? text : normalized, english),
     terms,
     searchText: searchParts.join(' ').replace(/\s+/g, ' ').trim(),

@@ -51,9 +51,12 @@ export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)
   for (const name of data.counties) add(name, false)
   for (const name of data.cities) add(name, true)
   const longest = Math.max(...[...known.keys()].map((name) => name.length))
+  // Most characters end no place name: one set lookup spares the slices for each length.
+  const finals = new Set([...known.keys()].map((name) => name.at(-1)!))
   return {
     shortName,
     endingAt(text) {
+      if (!finals.has(text.at(-1) ?? '')) return undefined
       for (let length = Math.min(longest, text.length); length >= 2; length--) {
         const place = known.get(text.slice(text.length - length))
         if (place) return place

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { condense, condenseOne } from '../../src/answer/followup.js'
+import { condense, condenseOne, FOLDED_TURNS } from '../../src/answer/followup.js'
+import { MAX_QUESTION_CHARS } from '../../src/answer/request.js'
 import type { Turn } from '../../src/answer/types.js'
 import { catalog } from '../rule-fixtures.js'
 
@@ -49,5 +50,23 @@ describe('condense', () => {
     expect(condense('它的研发投入呢？', history, catalog)).toBe('湘西高新区2019年研发投入呢？')
     expect(condense('那上半年呢？', history, catalog)).toBe('湘西高新区2019年上半年工业总产值是多少？')
     expect(condense(previous, [], catalog)).toBe(previous)
+  })
+})
+
+describe('the rewrite stays a question a request could ask', () => {
+  const page = '工业总产值'.repeat(399)
+
+  it('never grows past the question limit: a rewrite that would keeps the follow-up as asked', () => {
+    // 那2019年呢？ against a 1,995-character question would have been 2,000 + characters.
+    const previousLong = `湘西高新区2020年${page}是多少？`.slice(0, MAX_QUESTION_CHARS)
+    expect(condense('那2019年上半年呢？', [user(previousLong)], catalog).length).toBeLessThanOrEqual(MAX_QUESTION_CHARS)
+    expect(condense('那2019年上半年呢？', [user(`${previousLong}${page}`)], catalog)).toBe('那2019年上半年呢？')
+  })
+
+  it('reads a follow-up against the last FOLDED_TURNS questions, skipping turns longer than a question', () => {
+    const turns = [user(previous), ...Array.from({ length: FOLDED_TURNS }, () => user('它的研发投入呢？'))]
+    // The park of the first turn is out of reach: the last FOLDED_TURNS carry no park.
+    expect(condense('那2019年呢？', turns, catalog)).not.toContain('湘西')
+    expect(condense('它的研发投入呢？', [user(previous), user('x'.repeat(MAX_QUESTION_CHARS + 1))], catalog)).toBe('湘西高新区2020年研发投入呢？')
   })
 })

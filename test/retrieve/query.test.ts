@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ParkCatalog } from '../../src/retrieve/parks.js'
-import { analyzeQuestion, measuresIn, periodsIn, yearsIn } from '../../src/retrieve/query.js'
+import { analyzeQuestion, MAX_NAMED, MAX_QUESTION_TERMS, measuresIn, periodsIn, yearsIn } from '../../src/retrieve/query.js'
 
 const catalog = new ParkCatalog([
   { name: '常德市', aliases: ['常德'], english: ['Changde'] },
@@ -52,5 +52,23 @@ describe('question analysis', () => {
     expect(analyzeQuestion('什么时候开工的？', catalog).kind).toBe('date')
     expect(analyzeQuestion('是怎么做到的？', catalog).kind).toBe('reason')
     expect(analyzeQuestion('增速是百分之多少？', catalog).kind).toBe('percent')
+  })
+})
+
+describe('the bounds on what one question asks about', () => {
+  it('reads at most MAX_QUESTION_TERMS terms and MAX_NAMED years, periods and places, and searches with those alone', () => {
+    const distinct = Array.from({ length: 2000 }, (_, i) => String.fromCodePoint(0x4e00 + 3000 + 7 * i)).join('')
+    const long = analyzeQuestion(distinct, catalog)
+    expect(long.terms).toHaveLength(MAX_QUESTION_TERMS)
+    expect(long.searchText.replace(/\s/g, '').length).toBeLessThan(500)
+    const named = analyzeQuestion(Array.from({ length: 50 }, (_, i) => `${1950 + i}年上半年郴州${i}月`).join(''), catalog)
+    for (const list of [named.years, named.periods, named.places]) expect(list.length).toBeLessThanOrEqual(MAX_NAMED)
+    expect(named.years).toHaveLength(MAX_NAMED)
+  })
+
+  it('leaves a question of ordinary length as it was asked', () => {
+    const q = analyzeQuestion('疫情期间继源科技、畅想农业这些企业买防疫物资难、融资难，常德高新区是怎么帮他们解决的？', catalog)
+    expect(q.terms.length).toBeLessThan(MAX_QUESTION_TERMS)
+    expect(q.searchText).toContain('防疫物资难')
   })
 })

@@ -166,6 +166,29 @@ describe('bad input: each gets its status and code, and nothing else', () => {
   })
 })
 
+describe('heavy questions do not starve /healthz', () => {
+  it('answers /healthz between the stages of questions already running, not after them', async () => {
+    const page = index.passages().map((p) => p.text).join('').replace(/\s/g, '').slice(0, MAX_QUESTION_CHARS)
+    const finished: string[] = []
+    const asks = Array.from({ length: 6 }, (_, i) =>
+      server.post('/ask', { question: page.slice(i), k: 20 }).then(async (r) => {
+        expect(r.status).toBe(200)
+        await r.arrayBuffer()
+        finished.push(`ask ${i}`)
+      }),
+    )
+    // Sent once every question is on its way: it must not wait for all of them.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const health = fetch(server.url + '/healthz').then(async (r) => {
+      expect(r.status).toBe(200)
+      await r.arrayBuffer()
+      finished.push('healthz')
+    })
+    await Promise.all([...asks, health])
+    expect(finished.indexOf('healthz'), finished.join(', ')).toBeLessThan(asks.length)
+  })
+})
+
 describe('GET /healthz and /openapi.json', () => {
   it('healthz reports the index being served', async () => {
     const response = await fetch(server.url + '/healthz')
