@@ -174,6 +174,13 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
+/** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
+function leadOf(earlier: readonly string[], quote: string): string {
+  const opening = earlier.at(-1) ?? ''
+  const figure = quote.search(/\d/)
+  return (/[。！？!?；;\n]$/.test(opening) ? '' : opening) + (figure < 0 ? quote : quote.slice(0, figure))
+}
+
 function novelty(q: Question, text: string): number {
   work.termChecks += q.terms.length
   let covered = text.toLowerCase()
@@ -196,7 +203,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     let mentions = mentionsUpTo.get(span.end)
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
-    const agrees = agreement(q, { text: quote, earlier: earlier.at(span.start), heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear })
+    const before = earlier.at(span.start)
+    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: catalog.scopeOf(leadOf(before, quote)) })
     const own = coverage(q, quote, weight)
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))

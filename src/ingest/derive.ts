@@ -1,6 +1,7 @@
 import { datingRules } from '../rules/dating.js'
 import { parkWords } from '../rules/park-words.js'
 import { places } from '../rules/places.js'
+import { timeRules } from '../rules/time.js'
 import { SENTENCE, spans } from '../text/sentences.js'
 import type { Park } from './metadata.js'
 
@@ -70,7 +71,32 @@ export function publicationYear(text: string): string | undefined {
   const sentences = spans(text, SENTENCE).map((s) => text.slice(s.start, s.end))
   const latestYear = new RegExp(`${latest}\\s*年`)
   const comparedWithThisYear = sentences.some((s) => s.includes(THIS_YEAR) && latestYear.test(s) && datingRules.compares(s))
-  return String(comparedWithThisYear ? latest + 1 : latest)
+  return String(comparedWithThisYear || lastYearIs(latest, text, sentences) ? latest + 1 : latest)
+}
+
+const LAST_YEAR = '去年'
+
+/**
+ * Does the text say that `year` was last year? 去年（2023年）; 去年 in the sentence just before
+ * one that opens with the year (…是在去年高基数上取得的。2023年，园区…); or 今年 told in part
+ * (今年一季度) beside the year told only whole: a year's results are reported after it ends.
+ */
+function lastYearIs(year: number, text: string, sentences: readonly string[]): boolean {
+  if (new RegExp(`${LAST_YEAR}\\s*[（(]\\s*${year}\\s*年`).test(text)) return true
+  if (sentences.some((s, i) => s.includes(LAST_YEAR) && sentences[i + 1]?.trimStart().startsWith(`${year}年`))) return true
+  const partial = (after: string) => [...after.matchAll(timeRules.period)].some((m) => m.index === 0 && timeRules.normalizePeriod(m[0]) !== timeRules.fullYear)
+  // Opening its clause (…了解到，今年一季度，园区实现…), not a deadline inside one (订单排到了今年二季度).
+  const opensClause = (at: number) => at === 0 || /[，,。；;：:、\n]/.test(text.slice(0, at).trimEnd().at(-1) ?? '\n')
+  // …and telling results, not a forecast (今年一季度园区预计有14个项目开工).
+  const forecast = (at: number) => datingRules.forecasts(text.slice(at, at + 40).split(/[，,。；;\n]/, 1)[0]!)
+  const partOfThisYear = [...text.matchAll(new RegExp(THIS_YEAR, 'g'))].some(
+    (m) => opensClause(m.index) && partial(text.slice(m.index + THIS_YEAR.length, m.index + THIS_YEAR.length + 8).trimStart()) && !forecast(m.index),
+  )
+  if (!partOfThisYear) return false
+  const yearMentions = [...text.matchAll(new RegExp(`${year}\\s*年`, 'g'))]
+  // A month of the year (2020年2月) tells it in part too.
+  const inPart = (after: string) => partial(after) || /^\d{1,2}\s*月/.test(after)
+  return yearMentions.every((m) => !inPart(text.slice(m.index + m[0].length, m.index + m[0].length + 8).trimStart()))
 }
 
 /** Latin letters of a place's name in pinyin, capitalised (苏州 → Suzhou). */

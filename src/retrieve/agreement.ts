@@ -1,4 +1,5 @@
 import { memoizeByText } from '../text/memo.js'
+import type { ClauseScope } from './parks.js'
 import { FULL_YEAR, measuresIn, periodsIn, yearsIn, type Question } from './query.js'
 
 // Every quoted span of every passage is checked for its measure, question after question.
@@ -34,6 +35,8 @@ export interface TextContext {
   mentions: readonly string[]
   /** Publication year of the document (resolves 今年/去年). */
   documentYear?: string
+  /** Whom the text's clause is about, up to its figure (ParkCatalog.scopeOf), when it says. */
+  scope?: ClauseScope
 }
 
 const SENTENCE_END = /(?<=[。！？!?；;\n])/
@@ -86,6 +89,13 @@ function sceneOf(c: TextContext, names: (text: string) => readonly string[]): re
 }
 
 export function parkAgreement(q: Question, c: TextContext): number {
+  // 同期，赣州市实现地区生产总值… does not answer for the zone in that city (a company of another
+  // city, 深圳市华美兴泰…, says nothing either way), nor 园区实现… for the city.
+  if (q.scope === 'zone' && c.scope?.scope === 'city') {
+    const city = c.scope.city?.slice(0, -1)
+    if (city === undefined || q.parks.some((park) => park.startsWith(city))) return -1
+  }
+  if (q.scope === 'city' && c.scope?.scope === 'zone') return -1
   if (q.parks.length === 0) return 0
   if (q.parks.includes(c.park) || c.mentions.some((m) => q.parks.includes(m))) return 1
   return -1

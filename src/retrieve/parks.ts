@@ -11,6 +11,17 @@ export interface ForeignPark {
   place: string
 }
 
+/** Whom a clause is about: a whole city, or a zone in one. */
+export type Scope = 'city' | 'zone'
+
+/** A clause's scope, with the city when it names one (赣州市实现…). */
+export interface ClauseScope {
+  scope: Scope
+  city?: string
+}
+
+const CITY = '市'
+
 /** A park word (after an optional 国家) right at the start of a text. */
 const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
 
@@ -78,6 +89,49 @@ export class ParkCatalog {
       if (this.mentioned(match[0]).length === 0) out.push({ name: match[0], place: match[1]!.toLowerCase() })
     }
     return out
+  }
+
+  /**
+   * Whom a clause is about, going by the first subject named in its last part (after its last
+   * comma): a city (a catalog city by its full name, or 全市) or a zone (a catalog zone anywhere, 园区 or a park word
+   * opening the part). A name right after 占, 高于, 居 … is what a figure is compared with
+   * (贡献了全市13.3%), and 向两个园区下放 names the zone as an object: neither is the subject.
+   */
+  readonly scopeOf: (clause: string) => ClauseScope | undefined = memoizeByText((clause) => this.findScope(clause))
+
+  private findScope(clause: string): ClauseScope | undefined {
+    const part = clause.normalize('NFKC').toLowerCase().split(/[，,：:；;。]/).at(-1)!
+    const found: Array<{ at: number; scope: ClauseScope }> = []
+    for (const hit of this.scan(part).hits) {
+      // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…).
+      if (!this.isCity(hit.park)) found.push({ at: hit.at, scope: { scope: 'zone' } })
+      else if (part.startsWith(hit.park.toLowerCase(), hit.at)) found.push({ at: hit.at, scope: { scope: 'city', city: hit.park } })
+    }
+    for (const word of parkWords.scope.cityWide) for (let at = part.indexOf(word); at >= 0; at = part.indexOf(word, at + 1)) found.push({ at, scope: { scope: 'city' } })
+    const opening = part.trimStart()
+    const zoneWord = [...parkWords.scope.zone, ...parkWords.wordList].find((word) => opening.startsWith(word))
+    if (zoneWord) found.push({ at: part.length - opening.length, scope: { scope: 'zone' } })
+    const subjects = found.filter(({ at }) => !parkWords.scope.notSubject.some((cue) => part.slice(0, at).endsWith(cue)))
+    return subjects.sort((a, b) => a.at - b.at)[0]?.scope
+  }
+
+  /**
+   * Whom a question asks about: a zone when it names one (a park, a park word, 园区), else a city
+   * when it names one (or 全市); a name after 占 or 比 is a comparison, not what is asked.
+   */
+  questionScope(question: string): Scope | undefined {
+    const text = question.normalize('NFKC').toLowerCase()
+    const subject = (at: number) => !parkWords.scope.notSubject.some((cue) => text.slice(0, at).endsWith(cue) && cue !== '在')
+    const hits = this.scan(text).hits.filter((hit) => subject(hit.at))
+    const zoneWords = [...parkWords.scope.zone, ...parkWords.wordList].some((word) => text.includes(word))
+    if (zoneWords || hits.some((hit) => !this.isCity(hit.park))) return 'zone'
+    if (hits.length > 0 || parkWords.scope.cityWide.some((word) => text.includes(word))) return 'city'
+    return undefined
+  }
+
+  /** A city (its name ends in 市), as opposed to a zone within one. */
+  isCity(park: string): boolean {
+    return park.endsWith(CITY)
   }
 
   /** The park an explicit filter names (any of its names), or a typed error listing the known ones. */

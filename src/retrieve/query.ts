@@ -7,7 +7,7 @@ import { stopwords } from '../text/stopwords.js'
 import { escapeRegExp } from '../text/table.js'
 import { words } from '../text/tokenize.js'
 import { work } from '../text/work.js'
-import type { ForeignPark, ParkCatalog } from './parks.js'
+import type { ForeignPark, ParkCatalog, Scope } from './parks.js'
 
 /**
  * What a question asks for, read without a model: the parks, years and periods it is about, the
@@ -34,6 +34,8 @@ export interface Question {
   kind: AnswerKind
   /** Content words (no park names, years, question words), each with its synonyms. */
   terms: string[][]
+  /** Whether it asks about a whole city (全市, 赣州市) or a zone, when it names either. */
+  scope?: Scope
   /** Text for dense and BM25 search. */
   searchText: string
 }
@@ -207,6 +209,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     measures: measures.slice(0, MAX_NAMED),
     kind: kindCues.kindOf(english ? text : normalized, english),
     terms,
+    scope: parks.questionScope(english ? mentioned.join(' ') : normalized),
     searchText: searchParts.join(' ').replace(/\s+/g, ' ').trim(),
   }
 }

@@ -7,6 +7,7 @@ const datingSchema = table({
   targetBefore: wordList(),
   targetAfter: wordList(),
   comparisons: wordList(),
+  forecasts: wordList(),
 })
 
 export type DatingRules = ReturnType<typeof loadDatingRules>
@@ -18,6 +19,8 @@ export function loadDatingRules(file: URL = new URL('./dating.json', import.meta
     opensDateline: (before: string) => data.datelineCues.some((cue) => before.replace(/[（(][^）)]*[）)]\s*$/, '').trimEnd().endsWith(cue)),
     /** Does a sentence compare two years (由…增至, 比 …)? */
     compares: (sentence: string) => data.comparisons.some((cue) => sentence.includes(cue)),
+    /** Does a clause look ahead (预计有, 力争, 将) rather than report? */
+    forecasts: (clause: string) => [...data.targetBefore, ...data.forecasts].some((cue) => clause.includes(cue)),
     /** Is the year between `before` and `after` a target or a deadline? */
     isTarget: (before: string, after: string) => data.targetBefore.some((cue) => before.endsWith(cue)) || data.targetAfter.some((cue) => after.startsWith(cue)),
   }

@@ -21,11 +21,14 @@ const parkWordsSchema = table({
   infixes: wordList(),
   placeTags: wordList(),
   english: z.strictObject({ qualifiers: wordList(0), kinds: wordList(), fillers: wordList(0), ends: wordList() }),
+  scope: z.strictObject({ cityWide: wordList(), zone: wordList(), notSubject: wordList() }),
 })
 
 export interface ParkWords {
   /** Any park word (global). */
   word: RegExp
+  /** The park words themselves. */
+  wordList: readonly string[]
   /** An English park name (global); group 1 is its place. */
   english: RegExp
   /** jieba tags of the words a place is made of. */
@@ -34,6 +37,8 @@ export interface ParkWords {
   shortOf(word: string): string | undefined
   /** Words that may stand between a place and a park word (国家). */
   infixes: readonly string[]
+  /** Words that make a clause's subject the whole city (全市) or a zone (园区), and what makes them not its subject (占全市). */
+  scope: { cityWide: readonly string[]; zone: readonly string[]; notSubject: readonly string[] }
 }
 
 export function loadParkWords(file: URL = new URL('./park-words.json', import.meta.url)): ParkWords {
@@ -41,10 +46,12 @@ export function loadParkWords(file: URL = new URL('./park-words.json', import.me
   const short = new Map(data.words.flatMap((row) => (row.short ? [[row.word, row.short] as const] : [])))
   return {
     word: new RegExp(alternation(data.words.map((row) => row.word)), 'g'),
+    wordList: data.words.map((row) => row.word),
     english: englishParkName(data.english),
     placeTags: new Set(data.placeTags),
     shortOf: (word) => short.get(word),
     infixes: data.infixes,
+    scope: data.scope,
   }
 }
 

@@ -41,6 +41,21 @@ describe('rule: the year a document’s 今年 means (dating.json)', () => {
     expect(publicationYear('记者从2023年上半年经济运行分析会上获悉，今年上半年园区增长8%。')).toBe('2023')
   })
 
+  it('one later when the text says the year was last year: 去年（2023年）, or 去年 just before a sentence opening with it', () => {
+    expect(publicationYear('去年（2023年）园区产值增长8%。')).toBe('2024')
+    expect(publicationYear('开门红是在去年高基数上取得的。2023年，园区实现产值486亿元。')).toBe('2024')
+    expect(publicationYear('去年是不平凡的一年。园区发展很快。2023年，园区实现产值486亿元。')).toBe('2023')
+  })
+
+  it('forecasts: one later when 今年 is reported in part and the year only whole — a year is reported after it ends', () => {
+    expect(publicationYear('记者了解到，今年一季度，园区实现产值118亿元。2023年，园区实现产值486亿元。')).toBe('2024')
+    // A forecast or a deadline inside a clause reports nothing of this year.
+    expect(publicationYear('负责人表示，今年一季度园区预计有14个项目开工。2023年，园区实现产值486亿元。')).toBe('2023')
+    expect(publicationYear('订单已经排到了今年二季度。2023年，园区实现产值486亿元。')).toBe('2023')
+    // The year told in part (a month of it) is this year.
+    expect(publicationYear('2020年2月，园区复工。今年1至6月，园区实现产值86亿元。')).toBe('2020')
+  })
+
   it('a full date on the first line is the page header that dates the paper', () => {
     expect(publicationYear('某日报·园区经济 2023年7月21日 星期五 第2版\n而在2012年，这一数字只有28家。')).toBe('2023')
   })

@@ -24,6 +24,18 @@ describe('rule: park agreement', () => {
   })
 })
 
+describe('rule: scope agreement (park-words.json scope)', () => {
+  const context = (scope: TextContext['scope']): TextContext => ({ text: '实现地区生产总值4606.2亿元', earlier: [], heading: '', park: '湘西高新区', mentions: ['湘西高新区'], scope })
+  it('a figure about the zone’s own city, or the whole city, does not answer for the zone; one about a zone does not answer for the city', () => {
+    expect(parkAgreement(ask('湘西高新区的地区生产总值是多少？'), context({ scope: 'city' }))).toBe(-1)
+    expect(parkAgreement(ask('湘西高新区的地区生产总值是多少？'), context({ scope: 'city', city: '湘西市' }))).toBe(-1)
+    // Another city's name (a company's home) says nothing about this zone.
+    expect(parkAgreement(ask('湘西高新区的地区生产总值是多少？'), context({ scope: 'city', city: '深圳市' }))).toBe(1)
+    expect(parkAgreement(ask('全市的地区生产总值是多少？'), context({ scope: 'zone' }))).toBe(-1)
+    expect(parkAgreement(ask('湘西高新区的地区生产总值是多少？'), context({ scope: 'zone' }))).toBe(1)
+  })
+})
+
 describe('rule: year agreement', () => {
   const q = ask('湘西高新区2020年工业总产值是多少？')
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { countParkMentions } from '../../src/ingest/metadata.js'
 import { parkMentions } from '../../src/ingest/derive.js'
 import { tagged } from '../../src/text/tokenize.js'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
 import { catalog, tableOf } from '../rule-fixtures.js'
 
 const table = tableOf<{
@@ -9,6 +10,7 @@ const table = tableOf<{
   infixes: string[]
   placeTags: string[]
   english: { qualifiers: string[]; kinds: string[]; fillers: string[]; ends: string[] }
+  scope: { cityWide: string[]; zone: string[]; notSubject: string[] }
 }>('rules/park-words.json')
 
 /** Zone names ingest counts in a text that names no known park. */
@@ -68,5 +70,37 @@ describe('rule: park words', () => {
 describe('rule: a place jieba does not tag still names a park a question may ask about', () => {
   it('a county-level city from places.json before a park word is a park the catalog does not know', () => {
     expect(catalog.foreignParks('涟源高新区2022年规上工业总产值是多少？')).toEqual([{ name: '涟源高新区', place: '涟源' }])
+  })
+})
+
+describe('rule: scope — whom a clause or a question is about', () => {
+  const withCity = new ParkCatalog([
+    { name: '赣州经开区', aliases: ['赣州经济技术开发区'], english: [] },
+    { name: '赣州市', aliases: ['赣州'], english: [] },
+  ])
+
+  it('cityWide: a clause whose first subject is the whole city is about the city, and so is a question', () => {
+    for (const word of table.scope.cityWide) {
+      expect(withCity.scopeOf(`同期，${word}实现地区生产总值`), word).toEqual({ scope: 'city' })
+      expect(withCity.questionScope(`${word}的地区生产总值是多少？`), word).toBe('city')
+    }
+    expect(withCity.scopeOf('同期，赣州市实现地区生产总值')).toEqual({ scope: 'city', city: '赣州市' })
+    // A city's bare name is a company's first word as often as the city.
+    expect(withCity.scopeOf('赣州捷能动力电池有限公司是园区的链主企业')).toBeUndefined()
+  })
+
+  it('zone: a clause opening with a zone word, or naming a zone, is about a zone; a question naming a zone asks about it', () => {
+    for (const word of table.scope.zone) {
+      expect(withCity.scopeOf(`今年一季度，${word}实现地区生产总值`), word).toEqual({ scope: 'zone' })
+      expect(withCity.questionScope(`赣州${word}的产值？`), word).toBe('zone')
+    }
+    expect(withCity.scopeOf('其中，赣州经开区企业生产新能源汽车')).toEqual({ scope: 'zone' })
+    // Not opening its clause, 园区 is an object: 向两个国家级园区下放.
+    expect(withCity.scopeOf('向两个国家级园区下放')).toBeUndefined()
+  })
+
+  it('notSubject: a name right after one of them is what a figure is compared with', () => {
+    for (const cue of table.scope.notSubject) expect(withCity.scopeOf(`生产总值${cue}全市`), cue).toBeUndefined()
+    expect(withCity.questionScope('赣州经开区的生产总值占全市多少？')).toBe('zone')
   })
 })
