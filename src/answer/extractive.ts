@@ -198,6 +198,10 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const earlier = new EarlierText(text)
   const mentionsUpTo = new Map<number, readonly string[]>()
   const sentenceCoverage = new Map<Span, number>()
+  const pointsBack = (s: Span | undefined) => s !== undefined && clauseCues.pointsBack.test(text.slice(s.start, s.end))
+  const indexOf = (s: Span) => sentences.indexOf(s)
+  const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[indexOf(s) - 1]!.start, sentences[indexOf(s) - 1]!.end) : '')
+  const answeredByNext = (s: Span) => indexOf(s) >= 0 && pointsBack(sentences[indexOf(s) + 1])
   return windows(text, q).map((span) => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
@@ -207,8 +211,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: catalog.scopeOf(leadOf(before, quote)) })
     const own = coverage(q, quote, weight)
     let wide = sentenceCoverage.get(sentence)
-    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
-    const fit = kindFit(a, quote)
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
+    // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
+    const fit = q.kind === 'reason' && answeredByNext(sentence) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

@@ -6,6 +6,9 @@ import type { Question } from './query.js'
 const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
 
 /** Share of the question's words (weighted by IDF) found in a text. */
+/** The weight of a one-character question term against a word's. */
+export const LONE_CHARACTER = 0.35
+
 export function coverage(q: Question, text: string, weight: (word: string) => number): number {
   if (q.terms.length === 0) return 0
   work.termChecks += q.terms.length
@@ -13,7 +16,8 @@ export function coverage(q: Question, text: string, weight: (word: string) => nu
   let total = 0
   let found = 0
   for (const group of q.terms) {
-    const w = Math.max(...group.map(weight))
+    // A lone character (快 of 更快) matches inside unrelated words (加快, 快递): it counts for less.
+    const w = Math.max(...group.map(weight)) * (group.every((term) => term.length === 1) ? LONE_CHARACTER : 1)
     total += w
     if (group.some((term) => lower.includes(term))) found += w
     else found += w * Math.max(...group.map((term) => bigramShare(term, lower)))

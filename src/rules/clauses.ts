@@ -5,6 +5,7 @@ import { alternation, readTable, table, wordList } from '../text/table.js'
 
 const clausesSchema = table({
   reasonCues: wordList(),
+  backReferences: wordList(),
   listJoiners: wordList(),
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
   plans: wordList(),
@@ -17,6 +18,8 @@ const clausesSchema = table({
 export interface ClauseCues {
   /** A clause telling how or why (实施, 通过 …). */
   reason: RegExp
+  /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
+  pointsBack: RegExp
   /** A clause listing things (、, 和, 及). */
   list: RegExp
   /** A clause that completes the figure before it: (同比)增长5.2%. */
@@ -43,6 +46,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
+    pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     list: new RegExp(alternation(data.listJoiners)),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),

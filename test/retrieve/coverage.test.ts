@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { coverage } from '../../src/retrieve/coverage.js'
+import { coverage, LONE_CHARACTER } from '../../src/retrieve/coverage.js'
 import type { Question } from '../../src/retrieve/query.js'
 import { ask } from '../rule-fixtures.js'
 
@@ -26,6 +26,12 @@ describe('rule: coverage', () => {
     expect(coverage(q, '园区地区生产总值', weight)).toBe(1)
     expect(coverage(q, '园区GDP', weight)).toBe(1)
     expect(coverage(q, '地区生产总值', weight)).toBeCloseTo(5 / 6)
+  })
+
+  it('weighs a one-character term at LONE_CHARACTER of a word: it matches inside unrelated words (快 in 加快)', () => {
+    const q = withTerms(['开工'], ['快'])
+    expect(coverage(q, '加快建设', weight)).toBeCloseTo(LONE_CHARACTER / (2 + LONE_CHARACTER))
+    expect(coverage(q, '项目开工', weight)).toBeCloseTo(2 / (2 + LONE_CHARACTER))
   })
 
   it('reads the text as the question is read: NFKC and lower case', () => {

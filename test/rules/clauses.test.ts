@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -15,6 +15,15 @@ describe('rule: clause cues', () => {
   it('every reason cue makes a clause tell how or why', () => {
     for (const cue of table.reasonCues) expect(clauseCues.reason.test(`园区${cue}改革`), cue).toBe(true)
     expect(clauseCues.reason.test('园区完成投资')).toBe(false)
+  })
+
+  it('every back reference makes the sentence before it the problem of a how/why question, and lends it that sentence’s words', () => {
+    for (const cue of table.backReferences) {
+      const text = `湘西高新区可供开发的工业用地日益紧张。${cue}，园区探索“工业上楼”模式。`
+      expect(quote('湘西高新区工业用地紧张，是怎么解决的？', text), cue).toContain('工业上楼')
+    }
+    // Without one, the sentence naming the problem is all the passage says about it.
+    expect(quote('湘西高新区工业用地紧张，是怎么解决的？', '湘西高新区可供开发的工业用地日益紧张。园区探索“工业上楼”模式。')).not.toContain('工业上楼')
   })
 
   it('every list joiner makes a clause a list', () => {
