@@ -68,6 +68,8 @@ interface Asked {
   entity?: ReturnType<typeof clauseCues.entityTarget>
   /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
   asksResult: boolean
+  /** A count of all there are (总数, have) or of new ones (新增), when the question says which. */
+  tally?: 'stock' | 'additions'
   focus: Focus
 }
 
@@ -83,8 +85,27 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     money: !count && figureRules.asksMoney.test(q.text) && !clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized)),
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && q.years.length + q.periods.length > 0 && !clauseCues.asksPlan.test(q.text),
+    tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
   }
+}
+
+/**
+ * Does every figure of a quote count the other tally (新增68家 for 总数)? Each figure is read with
+ * the words since the figure or clause before it: 新增11家达到23家 holds a total too.
+ */
+function otherTally(a: Asked, quote: string): boolean {
+  if (!a.tally) return false
+  // Figures that are not years (2023年，园区新增…68家).
+  const figures = [...quote.matchAll(/\d+(?:\.\d+)?(?!\d|\.\d|\s*年)/g)]
+  if (figures.length === 0) return false
+  let from = 0
+  return figures.every((figure) => {
+    const lead = quote.slice(from, figure.index).split(/[，,；;。]/).at(-1)!
+    from = figure.index + figure[0].length
+    const tally = clauseCues.tallyOf(lead)
+    return tally !== undefined && tally !== a.tally
+  })
 }
 
 /** Has `text` a match of `pattern` (global) that the question does not already state? */
@@ -213,7 +234,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const fit = q.kind === 'reason' && answeredByNext(sentence) ? -1 : kindFit(a, quote)
+    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

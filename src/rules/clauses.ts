@@ -6,6 +6,7 @@ import { alternation, readTable, table, wordList } from '../text/table.js'
 const clausesSchema = table({
   reasonCues: wordList(),
   backReferences: wordList(),
+  tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
   listJoiners: wordList(),
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
   plans: wordList(),
@@ -18,6 +19,8 @@ const clausesSchema = table({
 export interface ClauseCues {
   /** A clause telling how or why (实施, 通过 …). */
   reason: RegExp
+  /** Which tally a text speaks of: all there are (总数, 共有) or the new ones (新增), when it says. */
+  tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
   pointsBack: RegExp
   /** A clause listing things (、, 和, 及). */
@@ -46,6 +49,12 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
+    tallyOf: (text) => {
+      const lower = text.toLowerCase()
+      const has = (words: readonly string[]) => words.some((word) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`).test(lower) : lower.includes(word)))
+      if (has(data.tallies.additions)) return 'additions'
+      return has(data.tallies.stock) ? 'stock' : undefined
+    },
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     list: new RegExp(alternation(data.listJoiners)),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),

@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; backReferences: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -24,6 +24,17 @@ describe('rule: clause cues', () => {
     }
     // Without one, the sentence naming the problem is all the passage says about it.
     expect(quote('湘西高新区工业用地紧张，是怎么解决的？', '湘西高新区可供开发的工业用地日益紧张。园区探索“工业上楼”模式。')).not.toContain('工业上楼')
+  })
+
+  it('tallies: a count of all there are is not answered by a count of new ones, nor the other way round', () => {
+    for (const word of table.tallies.stock) expect(clauseCues.tallyOf(`园区${word}`), word).toBe('stock')
+    for (const word of table.tallies.additions) expect(clauseCues.tallyOf(`园区${word}`), word).toBe('additions')
+    const text = '2023年，湘西高新区新增高新技术企业68家。截至年底，园区高新技术企业总数为512家。'
+    expect(quote('湘西高新区2023年高新技术企业总数是多少家？', text)).toContain('512家')
+    expect(quote('湘西高新区2023年新增高新技术企业多少家？', text)).toContain('68家')
+    // A quote holding both figures answers either.
+    expect(quote('湘西高新区2023年高新技术企业总数是多少家？', '2023年，湘西高新区高新技术企业新增11家达到23家。')).toContain('23家')
+    expect(quote('湘西高新区2023年高新技术企业总数是多少家？', '2023年，湘西高新区新增高新技术企业68家。')).toBeUndefined()
   })
 
   it('every list joiner makes a clause a list', () => {
