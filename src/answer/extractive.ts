@@ -96,8 +96,8 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
  */
 function otherTally(a: Asked, quote: string): boolean {
   if (!a.tally) return false
-  // Figures that are not years (2023年，园区新增…68家).
-  const figures = [...quote.matchAll(/\d+(?:\.\d+)?(?!\d|\.\d|\s*年)/g)]
+  // Figures that are not dates (2023年，园区新增…68家).
+  const figures = [...quote.matchAll(FIGURE_NOT_DATE)]
   if (figures.length === 0) return false
   let from = 0
   return figures.every((figure) => {
@@ -195,10 +195,13 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
+/** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
+const FIGURE_NOT_DATE = /\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日])/g
+
 /** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
 function leadOf(earlier: readonly string[], quote: string): string {
   const opening = earlier.at(-1) ?? ''
-  const figure = quote.search(/\d/)
+  const figure = quote.search(FIGURE_NOT_DATE)
   return (/[。！？!?；;\n]$/.test(opening) ? '' : opening) + (figure < 0 ? quote : quote.slice(0, figure))
 }
 
@@ -234,7 +237,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) ? -1 : kindFit(a, quote)
+    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

@@ -7,6 +7,7 @@ const clausesSchema = table({
   reasonCues: wordList(),
   backReferences: wordList(),
   tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
+  contrasts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
   listJoiners: wordList(),
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
   plans: wordList(),
@@ -19,6 +20,8 @@ const clausesSchema = table({
 export interface ClauseCues {
   /** A clause telling how or why (实施, 通过 …). */
   reason: RegExp
+  /** Does a quote say the opposite of a word the question names (外资 for 内资), and not that word? */
+  contradicts(question: string, quote: string): boolean
   /** Which tally a text speaks of: all there are (总数, 共有) or the new ones (新增), when it says. */
   tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
@@ -49,6 +52,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
+    contradicts: (question, quote) =>
+      data.contrasts.some((pair) => pair.some((word, i) => question.includes(word) && !question.includes(pair[1 - i]!) && quote.includes(pair[1 - i]!) && !quote.includes(word))),
     tallyOf: (text) => {
       const lower = text.toLowerCase()
       const has = (words: readonly string[]) => words.some((word) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`).test(lower) : lower.includes(word)))

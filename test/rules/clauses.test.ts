@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -35,6 +35,15 @@ describe('rule: clause cues', () => {
     // A quote holding both figures answers either.
     expect(quote('湘西高新区2023年高新技术企业总数是多少家？', '2023年，湘西高新区高新技术企业新增11家达到23家。')).toContain('23家')
     expect(quote('湘西高新区2023年高新技术企业总数是多少家？', '2023年，湘西高新区新增高新技术企业68家。')).toBeUndefined()
+  })
+
+  it('contrasts: a quote saying the opposite word of a pair the question names speaks of another figure', () => {
+    for (const [a, b] of table.contrasts) {
+      expect(clauseCues.contradicts(`园区${a}是多少？`, `园区${b}12亿元`), `${a}/${b}`).toBe(true)
+      expect(clauseCues.contradicts(`园区${b}是多少？`, `园区${a}12亿元`), `${b}/${a}`).toBe(true)
+      expect(clauseCues.contradicts(`园区${a}是多少？`, `园区${a}12亿元`), a).toBe(false)
+    }
+    expect(quote('湘西高新区2023年实际使用内资多少？', '2023年，湘西高新区实际使用外资2.36亿美元。')).toBeUndefined()
   })
 
   it('every list joiner makes a clause a list', () => {

@@ -3,7 +3,8 @@ import { countParkMentions } from '../../src/ingest/metadata.js'
 import { parkMentions } from '../../src/ingest/derive.js'
 import { tagged } from '../../src/text/tokenize.js'
 import { ParkCatalog } from '../../src/retrieve/parks.js'
-import { catalog, tableOf } from '../rule-fixtures.js'
+import { extractAnswer } from '../../src/answer/extractive.js'
+import { ask, catalog, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
 const table = tableOf<{
   words: Array<{ word: string; short?: string }>
@@ -97,6 +98,14 @@ describe('rule: scope — whom a clause or a question is about', () => {
     expect(withCity.scopeOf('其中，赣州经开区企业生产新能源汽车')).toEqual({ scope: 'zone' })
     // Not opening its clause, 园区 is an object: 向两个国家级园区下放.
     expect(withCity.scopeOf('向两个国家级园区下放')).toBeUndefined()
+  })
+
+  it('a quote’s scope is read up to its first figure that is not a date: a dateline does not hide the subject', () => {
+    const text = '4月16日，记者从会上了解到，今年一季度，园区实现地区生产总值118.6亿元。'
+    const q = ask('全市今年一季度地区生产总值是多少？')
+    expect(q.scope).toBe('city')
+    expect(extractAnswer(q, [passage(text, { park: '湘西高新区' })], vocabulary()).found).toBe(false)
+    expect(extractAnswer(ask('湘西高新区今年一季度地区生产总值是多少？'), [passage(text, { park: '湘西高新区' })], vocabulary()).found).toBe(true)
   })
 
   it('notSubject: a name right after one of them is what a figure is compared with', () => {
