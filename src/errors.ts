@@ -39,7 +39,7 @@ export class CorpusError extends AppError {
   }
 }
 
-export type IndexErrorCode = 'index_missing' | 'index_corrupt' | 'index_embedder_mismatch' | 'index_locked'
+export type IndexErrorCode = 'index_missing' | 'index_corrupt' | 'index_embedder_mismatch' | 'index_locked' | 'index_unwritable'
 
 export class IndexError extends AppError {
   constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown }) {

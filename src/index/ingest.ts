@@ -13,7 +13,7 @@ import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
 import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
-import { acquireIngestLock, newVersionName, pruneVersions, switchCurrent, syncDirectory, versionPath } from './store.js'
+import { acquireIngestLock, fileChecksums, newVersionName, pruneVersions, switchCurrent, syncDirectory, unwritableIndex, versionPath } from './store.js'
 
 export interface IngestOptions {
   corpusDir: string
@@ -120,7 +120,9 @@ async function directorySize(dir: string): Promise<number> {
 export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const started = Date.now()
   const { logger } = options
-  const release = await acquireIngestLock(options.indexDir)
+  // A full disk, a quota or a read-only INDEX_DIR becomes a typed error that names the directory.
+  const writing = <T>(work: Promise<T>): Promise<T> => work.catch((error: unknown) => Promise.reject(unwritableIndex(error, options.indexDir)))
+  const release = await writing(acquireIngestLock(options.indexDir))
   let versionDir: string | undefined
   try {
     const corpus = await loadCorpus(options.corpusDir, logger)
@@ -154,6 +156,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       ms: Date.now() - started,
     })
     if (previous && report.added.length + report.changed.length + report.removed.length === 0) {
+      // Nothing to write, but what killed ingests left behind still goes.
+      await writing(pruneVersions(options.indexDir))
       return await finish(previous.version, previous.passageCount, 0)
     }
 
@@ -187,10 +191,15 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
 
     const version = newVersionName()
     versionDir = versionPath(options.indexDir, version)
-    await fs.mkdir(versionDir, { recursive: true })
-    await store.save(versionDir)
-    await fs.writeFile(path.join(versionDir, FILES.bm25), JSON.stringify(bm25.data))
-    if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(versionDir, FILES.embedder), JSON.stringify(embeddings.state))
+    const dir = versionDir
+    await writing(
+      (async () => {
+        await fs.mkdir(dir, { recursive: true })
+        await store.save(dir)
+        await fs.writeFile(path.join(dir, FILES.bm25), JSON.stringify(bm25.data))
+        if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
+      })(),
+    )
     const manifest: Manifest = {
       format: INDEX_FORMAT,
       createdAt: new Date().toISOString(),
@@ -203,13 +212,18 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         chunks: p.chunks.length,
       })),
       parks: await indexedParks(corpus.metadata, chunks),
+      files: await fileChecksums(dir, FILES.manifest),
     }
-    // The manifest is written last: a version directory without one is incomplete by definition.
-    await fs.writeFile(path.join(versionDir, FILES.manifest), JSON.stringify(manifest, null, 2))
-    await syncDirectory(versionDir)
-    await switchCurrent(options.indexDir, version)
+    await writing(
+      (async () => {
+        // The manifest is written last: a version directory without one is incomplete by definition.
+        await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(manifest, null, 2))
+        await syncDirectory(dir)
+        await switchCurrent(options.indexDir, version)
+      })(),
+    )
     versionDir = undefined
-    await pruneVersions(options.indexDir)
+    await writing(pruneVersions(options.indexDir))
 
     return await finish(version, chunks.length, toEmbed.length)
   } finally {
