@@ -63,9 +63,9 @@ export class RequestError extends AppError {
   }
 }
 
-export type ServiceErrorCode = 'not_ready'
+export type ServiceErrorCode = 'not_ready' | 'port_in_use' | 'port_forbidden'
 
-/** The service cannot take the question now (index still loading); retry later. */
+/** The service cannot take the question now (index still loading), or cannot listen where it is told to. */
 export class ServiceError extends AppError {
   constructor(code: ServiceErrorCode, message: string) {
     super(code, message)

@@ -64,8 +64,8 @@ export function errorHandler(logger: Pino): ErrorRequestHandler {
     const failure = toHttpFailure(error)
     const requestId = res.locals.requestId as string | undefined
     if (!failure) logger.error({ reqId: requestId, err: error }, `unexpected failure on ${req.method} ${req.path}`)
-    if (res.headersSent || res.destroyed) {
-      // Nothing can be said any more (the client left, or a stream had begun).
+    if (res.headersSent || res.destroyed || req.socket.destroyed) {
+      // Nothing can be said any more (the client left or was cut off, or a stream had begun).
       res.destroy()
       return
     }
