@@ -125,6 +125,7 @@ const envSchema = z
     LLM_CONCURRENCY: intInRange(4, 1, 256),
     LLM_QUEUE: intInRange(32, 0, 10_000),
     INDEX_POLL_MS: intInRange(2000, 0, 3_600_000),
+    SHUTDOWN_GRACE_MS: intInRange(8000, 0, 600_000),
     LOG_LEVEL: z
       .string()
       .trim()
@@ -179,6 +180,11 @@ export interface Config {
   http: HttpConfig
   /** How often the server looks for a new index version; 0 = never (restart to pick one up). */
   indexPollMs: number
+  /**
+   * On SIGTERM/SIGINT, how long requests and bot answers in flight may run on before they are cut;
+   * below a supervisor's own stop timeout (docker stop: 10 s) so that they finish before SIGKILL.
+   */
+  shutdownGraceMs: number
   corpusDir: string
   indexDir: string
   embeddings: 'local' | 'openai'
@@ -268,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       llmQueue: e.LLM_QUEUE,
     },
     indexPollMs: e.INDEX_POLL_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     corpusDir: path.resolve(cwd, e.CORPUS_DIR ?? 'corpus'),
     indexDir: path.resolve(cwd, e.INDEX_DIR ?? path.join('data', 'index')),
     embeddings: e.EMBEDDINGS,

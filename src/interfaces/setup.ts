@@ -104,5 +104,6 @@ export async function liveIndexFor(config: Config, logger: Logger, choice: Answe
     modelStatus: () => (model ? model.limits.status : 'off'),
     load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
     answererFor: (index) => createAnswerer({ index, logger, model, retriever: choice.retriever }),
+    hurry: () => model?.limits.hurry(),
   })
 }

@@ -36,7 +36,10 @@ runCli(async () => {
 
   stopOnSignals(log, 'no new updates; letting answers in progress finish', async () => {
     live.stop()
-    await bot.stop()
+    // As `npm start` does: answers still waiting for the model near the end are written extractively.
+    const hurry = setTimeout(() => live.hurry(), Math.max(0, config.shutdownGraceMs - 2_000))
+    await bot.stop(config.shutdownGraceMs)
+    clearTimeout(hurry)
   })
 
   // Telegram ending the polling (a revoked token, a second poller) ends the command, with the reason.

@@ -35,11 +35,36 @@ describe('npm start', { timeout: PROCESS_TEST_MS }, () => {
       expect(await response.json()).toMatchObject({ mode: 'llm', found: true, answer: 'too late [1]' })
       expect(await service.exited).toBe(0)
       const messages = service.lines.map((l) => l.msg)
+      expect(messages).toContain('telegram bot off: TELEGRAM_BOT_TOKEN is not set')
       const signalled = messages.indexOf('SIGTERM: no new connections or updates; letting work in flight finish')
       expect(signalled).toBeGreaterThanOrEqual(0)
       // The in-flight request's own log line may land just before or after "stopped".
       expect(messages.indexOf('stopped')).toBeGreaterThan(signalled)
       await expect(fetch(url + '/healthz')).rejects.toThrow()
+    } finally {
+      service.child.kill('SIGKILL')
+    }
+  })
+
+  it('on SIGTERM with the model too slow for the grace period, answers the question in flight extractively, logs it, and exits 0', async () => {
+    const service = start({ PORT: '0', HOST: '127.0.0.1', INDEX_DIR: await copySeedIndex(), OPENAI_BASE_URL: fake.baseURL, LLM_TIMEOUT_MS: '120000', SHUTDOWN_GRACE_MS: '3000' })
+    try {
+      await expect.poll(() => service.lines.find((l) => String(l.msg).startsWith('serving index version')), { timeout: READY_MS, interval: 200 }).toBeTruthy()
+      const url = service.lines.find((l) => typeof l.url === 'string')!.url as string
+
+      fake.behaviour = { kind: 'stall', ms: 600_000 }
+      const arrived = fake.nextRequest()
+      const inFlight = fetch(url + '/ask', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'in-flight-at-sigterm' }, body: JSON.stringify({ question: '张家界高新区2020年工业总产值是多少？' }) })
+      await arrived
+      service.child.kill('SIGTERM')
+
+      const response = await inFlight
+      expect(response.status).toBe(200)
+      const body = await response.json()
+      expect(body).toMatchObject({ mode: 'extractive', found: true })
+      expect(body.answer).toContain('23.05亿元')
+      expect(await service.exited).toBe(0)
+      expect(service.lines.find((l) => l.reqId === 'in-flight-at-sigterm')).toMatchObject({ msg: 'request', path: '/ask', status: 200, completed: true })
     } finally {
       service.child.kill('SIGKILL')
     }
