@@ -20,6 +20,15 @@ export class ConfigError extends AppError {
   }
 }
 
+export type UsageErrorCode = 'invalid_usage' | 'missing_question'
+
+/** A command line the command cannot run: an unknown option, a missing argument. */
+export class UsageError extends AppError {
+  constructor(code: UsageErrorCode, message: string) {
+    super(code, message)
+  }
+}
+
 export type CorpusErrorCode =
   | 'corpus_missing'
   | 'corpus_empty'
