@@ -32,13 +32,15 @@ function defaultCwd(): string {
   return dir
 }
 
-/** `node --import tsx ENTRY`, tsx found from here rather than from the working directory. */
-const nodeArgs = (entry: string, args: string[]) => ['--import', import.meta.resolve('tsx'), path.join(ROOT, entry), ...args]
-
 export interface CommandOptions {
   /** The working directory (relative settings and .env resolve against it); default an empty one. */
   cwd?: string
+  /** Plain `node ENTRY` (compiled JavaScript, as in production) rather than through tsx. */
+  compiled?: boolean
 }
+
+/** `node --import tsx ENTRY` (tsx found from here rather than from the working directory), or plain `node ENTRY`; ENTRY relative to the repository. */
+const nodeArgs = (entry: string, args: string[], options: CommandOptions) => [...(options.compiled ? [] : ['--import', import.meta.resolve('tsx')]), path.resolve(ROOT, entry), ...args]
 
 export interface Finished {
   code: number
@@ -48,7 +50,7 @@ export interface Finished {
 
 /** A one-shot command (`npm run ask`, `ingest`, `eval`) run to its end. */
 export function runCommand(entry: string, env: Record<string, string>, args: string[] = [], options: CommandOptions = {}): Promise<Finished> {
-  return promisify(execFile)(process.execPath, nodeArgs(entry, args), { cwd: options.cwd ?? defaultCwd(), env: commandEnv(env) }).then(
+  return promisify(execFile)(process.execPath, nodeArgs(entry, args, options), { cwd: options.cwd ?? defaultCwd(), env: commandEnv(env) }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: Finished) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   )
@@ -64,7 +66,7 @@ export interface Started {
 }
 
 export function startProcess(entry: string, env: Record<string, string>, args: string[] = [], options: CommandOptions = {}): Started {
-  const child = spawn(process.execPath, nodeArgs(entry, args), { cwd: options.cwd ?? defaultCwd(), env: commandEnv(env) })
+  const child = spawn(process.execPath, nodeArgs(entry, args, options), { cwd: options.cwd ?? defaultCwd(), env: commandEnv(env) })
   const lines: Array<Record<string, unknown>> = []
   let all = ''
   let partial = ''
