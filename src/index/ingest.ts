@@ -13,7 +13,7 @@ import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
 import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
-import { acquireIngestLock, fileChecksums, newVersionName, pruneVersions, switchCurrent, syncDirectory, unwritableIndex, versionPath } from './store.js'
+import { acquireIngestLock, fileChecksums, KEEP_VERSIONS, newVersionName, pruneVersions, readCurrentVersion, switchCurrent, syncDirectory, unwritableIndex, versionPath } from './store.js'
 
 export interface IngestOptions {
   corpusDir: string
@@ -75,11 +75,16 @@ async function indexedParks(metadata: CorpusMetadata, passages: Passage[]): Prom
   return [...metadata.parks, ...[...surfaces].map(([name, written]) => derivedPark(name, written, romanize))]
 }
 
-async function previousIndex(options: IngestOptions): Promise<SearchIndex | undefined> {
+/** The current version, to reuse from; `onCorrupt` learns its name when it fails its checksums. */
+async function previousIndex(options: IngestOptions, onCorrupt: (version: string) => void): Promise<SearchIndex | undefined> {
   try {
     return await loadIndex({ indexDir: options.indexDir, config: options.config, ef: options.ef })
   } catch (error) {
     if (error instanceof AppError && error.code === 'index_missing') return undefined
+    if (error instanceof AppError && error.code === 'index_corrupt') {
+      const current = await readCurrentVersion(options.indexDir).catch(() => undefined)
+      if (current) onCorrupt(current)
+    }
     options.logger.warn(`previous index not reused (${(error as Error).message.split(':')[0]}); rebuilding everything`)
     return undefined
   }
@@ -126,7 +131,9 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   let versionDir: string | undefined
   try {
     const corpus = await loadCorpus(options.corpusDir, logger)
-    const previous = options.force ? undefined : await previousIndex(options)
+    // A corrupt current version is not kept as the previous one once a new version replaces it.
+    let corrupt: string | undefined
+    const previous = options.force ? undefined : await previousIndex(options, (version) => (corrupt = version))
 
     const report: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'reused'> = { added: [], changed: [], removed: [], reused: [] }
     const reusedVectors = new Map<string, number[]>()
@@ -223,7 +230,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       })(),
     )
     versionDir = undefined
-    await writing(pruneVersions(options.indexDir))
+    await writing(pruneVersions(options.indexDir, KEEP_VERSIONS, corrupt))
 
     return await finish(version, chunks.length, toEmbed.length)
   } finally {

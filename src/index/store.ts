@@ -259,10 +259,11 @@ export async function completeVersions(indexDir: string): Promise<string[]> {
 
 /**
  * Deletes versions other than the current one and the newest complete one before it — directories
- * left half-written by a failed or killed ingest included — and pointers a failed switch left
- * (CURRENT.<pid>.tmp). Called only while holding the ingest lock, on every ingest.
+ * left half-written by a failed or killed ingest included, and `corrupt`, a version known to fail
+ * its checksums — and pointers a failed switch left (CURRENT.<pid>.tmp). Called only while holding
+ * the ingest lock, on every ingest.
  */
-export async function pruneVersions(indexDir: string, keep: number = KEEP_VERSIONS): Promise<string[]> {
+export async function pruneVersions(indexDir: string, keep: number = KEEP_VERSIONS, corrupt?: string): Promise<string[]> {
   const current = await readCurrentVersion(indexDir)
   for (const name of await fs.readdir(indexDir).catch(() => [])) {
     if (name.startsWith(`${CURRENT_FILE}.`) && name.endsWith('.tmp')) await fs.rm(path.join(indexDir, name), { force: true })
@@ -274,7 +275,7 @@ export async function pruneVersions(indexDir: string, keep: number = KEEP_VERSIO
   } catch {
     return []
   }
-  const older = (await completeVersions(indexDir)).filter((n) => n !== current && (!current || n < current))
+  const older = (await completeVersions(indexDir)).filter((n) => n !== current && n !== corrupt && (!current || n < current))
   const kept = new Set([...(current ? [current] : []), ...older.slice(0, Math.max(0, keep - 1))])
   const removed = names.filter((n) => !kept.has(n))
   for (const name of removed) await fs.rm(path.join(root, name), { recursive: true, force: true })

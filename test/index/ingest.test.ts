@@ -262,6 +262,20 @@ describe('ingest', () => {
     expect((error as IndexError).message).toMatch(/is corrupt: args\.json does not match its checksum/)
   })
 
+  it('a corrupt current version is rebuilt from the corpus and then pruned, not kept as the previous one', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    const first = await run()
+    await fs.appendFile(path.join(corpusDir, SEED.huaihua), '\n\n怀化高新区新增一家研发中心。\n')
+    const second = await run()
+    const graph = path.join(versionPath(indexDir, second.version), 'hnswlib.index')
+    const bytes = await fs.readFile(graph)
+    bytes.fill(0x33, 100, 164)
+    await fs.writeFile(graph, bytes)
+    const third = await run()
+    expect(third.reused).toEqual([])
+    expect(await versions(indexDir)).toEqual([first.version, third.version])
+  })
+
   it('prunes on every ingest, an up-to-date one too: killed versions and stray pointers go, the current and previous complete versions stay', async () => {
     const { indexDir, run } = await setup()
     const first = await run()
