@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
@@ -125,6 +126,7 @@ const envSchema = z
     LLM_CONCURRENCY: intInRange(4, 1, 256),
     LLM_QUEUE: intInRange(32, 0, 10_000),
     INDEX_POLL_MS: intInRange(2000, 0, 3_600_000),
+    SHUTDOWN_GRACE_MS: intInRange(8000, 0, 600_000),
     LOG_LEVEL: z
       .string()
       .trim()
@@ -179,6 +181,11 @@ export interface Config {
   http: HttpConfig
   /** How often the server looks for a new index version; 0 = never (restart to pick one up). */
   indexPollMs: number
+  /**
+   * On SIGTERM/SIGINT, how long requests and bot answers in flight may run on before they are cut;
+   * below a supervisor's own stop timeout (docker stop: 10 s) so that they finish before SIGKILL.
+   */
+  shutdownGraceMs: number
   corpusDir: string
   indexDir: string
   embeddings: 'local' | 'openai'
@@ -268,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       llmQueue: e.LLM_QUEUE,
     },
     indexPollMs: e.INDEX_POLL_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     corpusDir: path.resolve(cwd, e.CORPUS_DIR ?? 'corpus'),
     indexDir: path.resolve(cwd, e.INDEX_DIR ?? path.join('data', 'index')),
     embeddings: e.EMBEDDINGS,
@@ -290,4 +298,84 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     logLevel: e.LOG_LEVEL,
   }
+}
+
+/** Every variable a setting is read from. */
+export const SETTINGS: readonly string[] = Object.keys(envSchema.shape)
+
+/**
+ * Prefixes only parkqa's settings use (TELEGRAM_, LLM_, RATE_ …), so that any other variable with
+ * one is probably meant for us. Not OPENAI_: the OpenAI and LangChain packages read more of those.
+ */
+const OUR_PREFIXES = new Set(SETTINGS.filter((name) => name.includes('_') && !name.startsWith('OPENAI_')).map((name) => name.slice(0, name.indexOf('_') + 1)))
+
+/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i]!
+      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1)
+    }
+  }
+  return d[a.length]![b.length]!
+}
+
+/**
+ * Warnings for variables that look like settings but are none: a typo (TELEGRAM_BOT_TOKN, within
+ * two edits of a setting's name; one for short names, so that HOME is not taken for HOST), a
+ * setting's name without its unit, or a name with one of our prefixes. A misspelt setting is otherwise silently ignored.
+ */
+export function unknownSettingWarnings(env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(SETTINGS)
+  const warnings: string[] = []
+  for (const name of Object.keys(env).sort()) {
+    if (known.has(name)) continue
+    const upper = name.toUpperCase()
+    let closest: string | undefined
+    let best = Infinity
+    for (const setting of SETTINGS) {
+      // LLM_TIMEOUT for LLM_TIMEOUT_MS: a unit suffix left off counts as one edit.
+      const distance = setting.startsWith(`${upper}_`) ? 1 : editDistance(upper, setting)
+      if (distance < best && distance <= (setting.length > 6 ? 2 : 1)) [closest, best] = [setting, distance]
+    }
+    const prefix = upper.includes('_') ? upper.slice(0, upper.indexOf('_') + 1) : undefined
+    if (closest) warnings.push(`${name} is not a parkqa setting and is ignored; did you mean ${closest}?`)
+    else if (prefix && OUR_PREFIXES.has(prefix)) {
+      warnings.push(`${name} is not a parkqa setting and is ignored (the ${prefix} settings are ${SETTINGS.filter((s) => s.startsWith(prefix)).join(', ')})`)
+    }
+  }
+  return warnings
+}
+
+/**
+ * `.env` in `cwd`, when there is one, read into the process environment; variables already set
+ * win (Node's process.loadEnvFile). Only the commands' entry points call this, through
+ * `configFromEnvironment`: tests pass their environment explicitly.
+ */
+export function loadDotEnv(cwd: string = process.cwd()): string | undefined {
+  const file = path.join(cwd, '.env')
+  if (!fs.existsSync(file)) return undefined
+  try {
+    process.loadEnvFile(file)
+  } catch (error) {
+    throw new ConfigError(`${file} cannot be read: ${(error as Error).message}`)
+  }
+  return file
+}
+
+/** The process environment, with `.env` read into it first. */
+export function processEnvironment(cwd: string = process.cwd()): NodeJS.ProcessEnv {
+  loadDotEnv(cwd)
+  return process.env
+}
+
+/**
+ * A command's configuration: `.env` (when present) under the environment, validated; the file it
+ * read, and warnings for its log about variables that look like settings but are none.
+ */
+export function configFromEnvironment(cwd: string = process.cwd()): { config: Config; envFile?: string; warnings: string[] } {
+  const envFile = loadDotEnv(cwd)
+  return { config: loadConfig(process.env, cwd), envFile, warnings: unknownSettingWarnings(process.env) }
 }

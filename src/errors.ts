@@ -20,6 +20,15 @@ export class ConfigError extends AppError {
   }
 }
 
+export type UsageErrorCode = 'invalid_usage' | 'missing_question'
+
+/** A command line the command cannot run: an unknown option, a missing argument. */
+export class UsageError extends AppError {
+  constructor(code: UsageErrorCode, message: string) {
+    super(code, message)
+  }
+}
+
 export type CorpusErrorCode =
   | 'corpus_missing'
   | 'corpus_empty'
@@ -39,7 +48,7 @@ export class CorpusError extends AppError {
   }
 }
 
-export type IndexErrorCode = 'index_missing' | 'index_corrupt' | 'index_embedder_mismatch' | 'index_locked'
+export type IndexErrorCode = 'index_missing' | 'index_corrupt' | 'index_embedder_mismatch' | 'index_locked' | 'index_unwritable'
 
 export class IndexError extends AppError {
   constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown }) {
@@ -63,9 +72,9 @@ export class RequestError extends AppError {
   }
 }
 
-export type ServiceErrorCode = 'not_ready'
+export type ServiceErrorCode = 'not_ready' | 'port_in_use' | 'port_forbidden'
 
-/** The service cannot take the question now (index still loading); retry later. */
+/** The service cannot take the question now (index still loading), or cannot listen where it is told to. */
 export class ServiceError extends AppError {
   constructor(code: ServiceErrorCode, message: string) {
     super(code, message)

@@ -1,7 +1,9 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
+import { loadConfig, loadDotEnv, unknownSettingWarnings } from '../src/config.js'
 import { ConfigError } from '../src/errors.js'
+import { tempDir } from './helpers.js'
 
 describe('loadConfig', () => {
   it('defaults to the offline setup with paths under the working directory', () => {
@@ -159,5 +161,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LLM_BREAKER_FAILURES: '0' })).toThrow(/LLM_BREAKER_FAILURES must be a whole number from 1 to 100, got "0"/)
     expect(() => loadConfig({ LLM_BREAKER_FAILURES: 'three' })).toThrow(/LLM_BREAKER_FAILURES must be a whole number/)
     expect(() => loadConfig({ LLM_BREAKER_COOLDOWN_MS: '999' })).toThrow(/LLM_BREAKER_COOLDOWN_MS must be a whole number from 1000 to 3600000, got "999"/)
+  })
+})
+
+describe('unknownSettingWarnings', () => {
+  it('names a misspelt setting and the one meant', () => {
+    expect(unknownSettingWarnings({ TELEGRAM_BOT_TOKN: 'x', telegram_bot_token: 'y', LLM_TIMEOUT: '5', PROT: '80' })).toEqual([
+      'LLM_TIMEOUT is not a parkqa setting and is ignored; did you mean LLM_TIMEOUT_MS?',
+      'PROT is not a parkqa setting and is ignored; did you mean PORT?',
+      'TELEGRAM_BOT_TOKN is not a parkqa setting and is ignored; did you mean TELEGRAM_BOT_TOKEN?',
+      'telegram_bot_token is not a parkqa setting and is ignored; did you mean TELEGRAM_BOT_TOKEN?',
+    ])
+  })
+
+  it('names a variable with one of our prefixes, listing the settings that have it', () => {
+    expect(unknownSettingWarnings({ RATE_LIMIT_BURST: '5' })).toEqual([
+      'RATE_LIMIT_BURST is not a parkqa setting and is ignored (the RATE_ settings are RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS)',
+    ])
+  })
+
+  it('leaves the settings themselves and other programs’ variables alone', () => {
+    const env = { PORT: '1', TELEGRAM_BOT_TOKEN: 't', HOME: '/root', HOSTNAME: 'box', PATH: '/bin', PWD: '/', NODE_ENV: 'test', OPENAI_ORG_ID: 'o', OPENAI_PROJECT_ID: 'p', LANG: 'C', TERM: 'xterm', npm_config_cache: '/c' }
+    expect(unknownSettingWarnings(env)).toEqual([])
+  })
+})
+
+describe('loadDotEnv', () => {
+  it('reads .env from the working directory when there is one; variables already set win', async () => {
+    const dir = await tempDir()
+    const names = ['PARKQA_TEST_FROM_FILE', 'PARKQA_TEST_ALREADY_SET']
+    await fs.writeFile(path.join(dir, '.env'), `# a comment\n${names[0]}=from .env\n${names[1]}=from .env\n`)
+    process.env[names[1]!] = 'from the shell'
+    try {
+      expect(loadDotEnv(await tempDir())).toBeUndefined()
+      expect(process.env[names[0]!]).toBeUndefined()
+      expect(loadDotEnv(dir)).toBe(path.join(dir, '.env'))
+      expect([process.env[names[0]!], process.env[names[1]!]]).toEqual(['from .env', 'from the shell'])
+    } finally {
+      for (const name of names) delete process.env[name]
+    }
   })
 })

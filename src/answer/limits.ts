@@ -162,8 +162,8 @@ export interface Budget {
   cancelled(): boolean
 }
 
-export function startBudget(timeoutMs: number, caller?: AbortSignal): Budget {
-  const deadline = AbortSignal.timeout(timeoutMs)
+export function startBudget(timeoutMs: number, caller?: AbortSignal, cutShort?: AbortSignal): Budget {
+  const deadline = cutShort ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cutShort]) : AbortSignal.timeout(timeoutMs)
   return { signal: caller ? AbortSignal.any([deadline, caller]) : deadline, cancelled: () => caller?.aborted ?? false }
 }
 
@@ -183,6 +183,10 @@ export interface ModelLimitsOptions {
  * and every index version.
  */
 export class ModelLimits {
+  /** A way to end each budget still running early, oldest first (so those past their deadline drop off the front). */
+  private readonly running = new Map<AbortController, number>()
+  private hurried = false
+
   constructor(readonly options: ModelLimitsOptions) {}
 
   get status(): 'ok' | 'degraded' {
@@ -190,7 +194,25 @@ export class ModelLimits {
   }
 
   budget(caller?: AbortSignal): Budget {
-    return startBudget(this.options.timeoutMs, caller)
+    const now = Date.now()
+    for (const [cut, started] of this.running) {
+      if (now - started < this.options.timeoutMs) break
+      this.running.delete(cut)
+    }
+    const cut = new AbortController()
+    if (this.hurried) cut.abort()
+    else this.running.set(cut, now)
+    return startBudget(this.options.timeoutMs, caller, cut.signal)
+  }
+
+  /**
+   * Ends every budget now, and every later one at once: model work stops and the questions are
+   * answered extractively (a shutdown whose grace period is about to end). Not the caller going away.
+   */
+  hurry(): void {
+    this.hurried = true
+    for (const cut of this.running.keys()) cut.abort()
+    this.running.clear()
   }
 
   /**

@@ -10,10 +10,14 @@ export function textOf(content: MessageContent): string {
   return content.map((part) => (typeof part === 'string' ? part : part.type === 'text' && 'text' in part ? String(part.text) : '')).join('')
 }
 
+/** A value between double quotes in a tag: a file or park name holding `"` or `>` cannot add attributes or end the tag. */
+const attribute = (value: string | number) =>
+  String(value).replace(/[&"<>\r\n]/g, (ch) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '\n': '&#10;' })[ch]!)
+
 /** Passages as delimited, numbered data (prompts/answer.md); a delimiter inside a passage cannot close the block. */
 export function formatPassages(citations: readonly Citation[]): string {
   return citations
-    .map((c) => `<passage n="${c.n}" park="${c.park}" source="${c.source}">\n${c.text.replace(/<\/?passage/gi, '‹passage')}\n</passage>`)
+    .map((c) => `<passage n="${attribute(c.n)}" park="${attribute(c.park)}" source="${attribute(c.source)}">\n${c.text.replace(/<\/?passage/gi, '‹passage')}\n</passage>`)
     .join('\n')
 }
 

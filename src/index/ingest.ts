@@ -13,7 +13,7 @@ import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
 import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
-import { acquireIngestLock, newVersionName, pruneVersions, switchCurrent, syncDirectory, versionPath } from './store.js'
+import { acquireIngestLock, fileChecksums, KEEP_VERSIONS, newVersionName, pruneVersions, readCurrentVersion, switchCurrent, syncDirectory, unwritableIndex, versionPath } from './store.js'
 
 export interface IngestOptions {
   corpusDir: string
@@ -75,11 +75,16 @@ async function indexedParks(metadata: CorpusMetadata, passages: Passage[]): Prom
   return [...metadata.parks, ...[...surfaces].map(([name, written]) => derivedPark(name, written, romanize))]
 }
 
-async function previousIndex(options: IngestOptions): Promise<SearchIndex | undefined> {
+/** The current version, to reuse from; `onCorrupt` learns its name when it fails its checksums. */
+async function previousIndex(options: IngestOptions, onCorrupt: (version: string) => void): Promise<SearchIndex | undefined> {
   try {
     return await loadIndex({ indexDir: options.indexDir, config: options.config, ef: options.ef })
   } catch (error) {
     if (error instanceof AppError && error.code === 'index_missing') return undefined
+    if (error instanceof AppError && error.code === 'index_corrupt') {
+      const current = await readCurrentVersion(options.indexDir).catch(() => undefined)
+      if (current) onCorrupt(current)
+    }
     options.logger.warn(`previous index not reused (${(error as Error).message.split(':')[0]}); rebuilding everything`)
     return undefined
   }
@@ -120,11 +125,15 @@ async function directorySize(dir: string): Promise<number> {
 export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const started = Date.now()
   const { logger } = options
-  const release = await acquireIngestLock(options.indexDir)
+  // A full disk, a quota or a read-only INDEX_DIR becomes a typed error that names the directory.
+  const writing = <T>(work: Promise<T>): Promise<T> => work.catch((error: unknown) => Promise.reject(unwritableIndex(error, options.indexDir)))
+  const release = await writing(acquireIngestLock(options.indexDir))
   let versionDir: string | undefined
   try {
     const corpus = await loadCorpus(options.corpusDir, logger)
-    const previous = options.force ? undefined : await previousIndex(options)
+    // A corrupt current version is not kept as the previous one once a new version replaces it.
+    let corrupt: string | undefined
+    const previous = options.force ? undefined : await previousIndex(options, (version) => (corrupt = version))
 
     const report: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'reused'> = { added: [], changed: [], removed: [], reused: [] }
     const reusedVectors = new Map<string, number[]>()
@@ -154,6 +163,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       ms: Date.now() - started,
     })
     if (previous && report.added.length + report.changed.length + report.removed.length === 0) {
+      // Nothing to write, but what killed ingests left behind still goes.
+      await writing(pruneVersions(options.indexDir))
       return await finish(previous.version, previous.passageCount, 0)
     }
 
@@ -187,10 +198,15 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
 
     const version = newVersionName()
     versionDir = versionPath(options.indexDir, version)
-    await fs.mkdir(versionDir, { recursive: true })
-    await store.save(versionDir)
-    await fs.writeFile(path.join(versionDir, FILES.bm25), JSON.stringify(bm25.data))
-    if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(versionDir, FILES.embedder), JSON.stringify(embeddings.state))
+    const dir = versionDir
+    await writing(
+      (async () => {
+        await fs.mkdir(dir, { recursive: true })
+        await store.save(dir)
+        await fs.writeFile(path.join(dir, FILES.bm25), JSON.stringify(bm25.data))
+        if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
+      })(),
+    )
     const manifest: Manifest = {
       format: INDEX_FORMAT,
       createdAt: new Date().toISOString(),
@@ -203,13 +219,18 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         chunks: p.chunks.length,
       })),
       parks: await indexedParks(corpus.metadata, chunks),
+      files: await fileChecksums(dir, FILES.manifest),
     }
-    // The manifest is written last: a version directory without one is incomplete by definition.
-    await fs.writeFile(path.join(versionDir, FILES.manifest), JSON.stringify(manifest, null, 2))
-    await syncDirectory(versionDir)
-    await switchCurrent(options.indexDir, version)
+    await writing(
+      (async () => {
+        // The manifest is written last: a version directory without one is incomplete by definition.
+        await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(manifest, null, 2))
+        await syncDirectory(dir)
+        await switchCurrent(options.indexDir, version)
+      })(),
+    )
     versionDir = undefined
-    await pruneVersions(options.indexDir)
+    await writing(pruneVersions(options.indexDir, KEEP_VERSIONS, corrupt))
 
     return await finish(version, chunks.length, toEmbed.length)
   } finally {

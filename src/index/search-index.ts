@@ -11,11 +11,12 @@ import { loadSegmenter } from '../text/tokenize.js'
 import { Bm25Index, type Bm25Data } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import type { LocalEmbedderState } from './local-embeddings.js'
-import { readCurrentVersion, versionPath } from './store.js'
+import { completeVersions, firstMismatch, readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
 
-export const INDEX_FORMAT = 3
+/** 4: the manifest holds a sha256 of every file of the version. */
+export const INDEX_FORMAT = 4
 
 /**
  * How the HNSW graph is built. LangChain's `addVectors` always takes hnswlib's defaults
@@ -56,6 +57,8 @@ export interface Manifest {
   documents: ManifestDocument[]
   /** Every park a passage belongs to, with the names questions may use for it. */
   parks: Park[]
+  /** sha256 of each other file of the version, checked before it is served. */
+  files: Record<string, string>
 }
 
 export interface SearchHit {
@@ -187,6 +190,11 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
   if (manifest.format !== INDEX_FORMAT) {
     throw new IndexError('index_corrupt', `Index version ${name} has format ${manifest.format}, this program reads format ${INDEX_FORMAT}: run \`npm run ingest -- --force\``)
   }
+  // Bytes changed on disk load without complaint into hnswlib and serve nothing but errors.
+  const mismatch = await firstMismatch(dir, manifest.files)
+  if (mismatch) {
+    throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} is corrupt: ${mismatch}; run \`npm run ingest -- --force\``)
+  }
   const wanted = configuredEmbedderId(config)
   if (manifest.embedder.id !== wanted) {
     throw new IndexError(
@@ -204,5 +212,31 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
   } catch (error) {
     if (error instanceof AppError) throw error
     throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} cannot be loaded (${(error as Error).message}): run \`npm run ingest -- --force\``, { cause: error })
+  }
+}
+
+export interface Fallback {
+  index: SearchIndex
+  /** The current version, when it could not be loaded and an older one was. */
+  skipped?: { version: string; reason: string }
+}
+
+/**
+ * The current version or, when it is corrupt or unreadable, the newest older complete version that
+ * loads. Nothing is written: CURRENT keeps naming the broken version until an ingest replaces it.
+ * A mismatched embedder or a missing index is no reason to fall back: those are thrown as they are.
+ */
+export async function loadNewestGood(options: Omit<LoadOptions, 'version'>): Promise<Fallback> {
+  try {
+    return { index: await loadIndex(options) }
+  } catch (error) {
+    if (!(error instanceof IndexError) || error.code !== 'index_corrupt') throw error
+    const current = await readCurrentVersion(options.indexDir)
+    for (const version of await completeVersions(options.indexDir)) {
+      if (version === current) continue
+      const index = await loadIndex({ ...options, version }).catch(() => undefined)
+      if (index) return { index, skipped: { version: current ?? '?', reason: error.message } }
+    }
+    throw error
   }
 }

@@ -20,6 +20,8 @@ export interface LiveIndexDeps {
   modelStatus?: () => ModelStatus
   load(version: string): Promise<SearchIndex>
   answererFor(index: SearchIndex): Answerer
+  /** Model work still running stops, and its questions are answered extractively (see ModelLimits.hurry). */
+  hurry?: () => void
 }
 
 /**
@@ -98,5 +100,10 @@ export class LiveIndex {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
+  }
+
+  /** At the end of a shutdown's grace period: questions in flight stop waiting for the model and answer extractively. */
+  hurry(): void {
+    this.deps.hurry?.()
   }
 }

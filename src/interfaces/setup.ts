@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { ingest } from '../index/ingest.js'
-import { loadIndex, type SearchIndex } from '../index/search-index.js'
+import { loadIndex, loadNewestGood, type SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
 import { createModelLimits } from '../answer/limits.js'
@@ -35,18 +35,27 @@ export async function openIndex(config: Config, logger: Logger, { refresh = fals
 
 /**
  * The index a service starts with: the corpus is ingested first (a no-op when nothing changed).
- * When that ingest fails (a bad file, another ingest holding the lock) but an index exists, the
- * service starts on that index rather than not at all; the failure is logged.
+ * When that ingest fails (a bad file, another ingest holding the lock, a full disk) but an index
+ * exists, the service starts on that index rather than not at all — on the newest complete version
+ * that is intact, when the current one is corrupt. Every failure is logged.
  */
 export async function openServedIndex(config: Config, logger: Logger): Promise<SearchIndex> {
   try {
     return await openIndex(config, logger, { refresh: true })
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    const existing = await loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf }).catch(() => undefined)
-    if (!existing) throw error
-    logger.warn(`the corpus could not be ingested (${error.code}: ${error.message}); serving the existing index version ${existing.version}`)
-    return existing
+    let existing
+    try {
+      existing = await loadNewestGood({ indexDir: config.indexDir, config, ef: config.hnswEf })
+    } catch (loadError) {
+      if (loadError instanceof AppError && loadError.code !== 'index_missing') logger.error(`no index version can be served: ${loadError.message}`)
+      throw error
+    }
+    if (existing.skipped) {
+      logger.warn(`index version ${existing.skipped.version} cannot be served (${existing.skipped.reason}); serving the previous complete version ${existing.index.version}`)
+    }
+    logger.warn(`the corpus could not be ingested (${error.code}: ${error.message}); serving the existing index version ${existing.index.version}`)
+    return existing.index
   }
 }
 
@@ -95,5 +104,6 @@ export async function liveIndexFor(config: Config, logger: Logger, choice: Answe
     modelStatus: () => (model ? model.limits.status : 'off'),
     load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
     answererFor: (index) => createAnswerer({ index, logger, model, retriever: choice.retriever }),
+    hurry: () => model?.limits.hurry(),
   })
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Embeddings } from '@langchain/core/embeddings'
@@ -9,7 +9,7 @@ import { loadCorpus } from '../../src/ingest/corpus.js'
 import { ingest, type IngestOptions } from '../../src/index/ingest.js'
 import { LocalHashEmbeddings } from '../../src/index/local-embeddings.js'
 import { loadIndex } from '../../src/index/search-index.js'
-import { CURRENT_FILE, LOCK_FILE, readCurrentVersion, versionPath, VERSIONS_DIR } from '../../src/index/store.js'
+import { acquireIngestLock, CURRENT_FILE, LOCK_FILE, readCurrentVersion, versionPath, VERSIONS_DIR } from '../../src/index/store.js'
 import { silentLogger } from '../../src/log.js'
 import { copyCorpus, localConfig, SEED, tempDir } from '../helpers.js'
 
@@ -205,16 +205,89 @@ describe('ingest', () => {
 
   it('refuses to run while another live ingest holds the lock, and takes over a stale one', async () => {
     const { indexDir, run } = await setup()
-    await fs.mkdir(indexDir, { recursive: true })
-    await fs.writeFile(path.join(indexDir, LOCK_FILE), JSON.stringify({ pid: process.pid, since: 'now' }))
+    const release = await acquireIngestLock(indexDir)
     const error = await rejection(run())
     expect(error).toBeInstanceOf(IndexError)
     expect((error as IndexError).code).toBe('index_locked')
     expect(await readCurrentVersion(indexDir)).toBeUndefined()
+    await release()
 
     await fs.writeFile(path.join(indexDir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, since: 'long ago' }))
     await run()
     await expect(fs.access(path.join(indexDir, LOCK_FILE))).rejects.toThrow()
+  })
+
+  it('a full disk while switching CURRENT is a typed error naming INDEX_DIR; CURRENT, the versions and no pointer are left behind', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    const first = await run()
+    await fs.appendFile(path.join(corpusDir, SEED.huaihua), '\n\n怀化高新区新增一家研发中心。\n')
+    // The kernel's own ENOSPC: every write to /dev/full fails with it.
+    await fs.symlink('/dev/full', path.join(indexDir, `${CURRENT_FILE}.${process.pid}.tmp`))
+    const error = await rejection(run())
+    expect(error).toBeInstanceOf(IndexError)
+    expect(error).toMatchObject({ code: 'index_unwritable' })
+    expect((error as IndexError).message).toBe(
+      `Cannot write the index in ${indexDir} (INDEX_DIR): the disk is full (ENOSPC). Free some space or point INDEX_DIR at a writable directory; the index already there is unchanged`,
+    )
+    expect(await readCurrentVersion(indexDir)).toBe(first.version)
+    expect(await versions(indexDir)).toEqual([first.version])
+    expect((await fs.readdir(indexDir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('writes a sha256 of every version file into the manifest, and refuses a version whose bytes changed', async () => {
+    const { indexDir, run } = await setup()
+    const { version } = await run()
+    const dir = versionPath(indexDir, version)
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'))
+    const files = (await fs.readdir(dir)).filter((name) => name !== 'manifest.json').sort()
+    expect(Object.keys(manifest.files).sort()).toEqual(files)
+    for (const name of files) expect(manifest.files[name]).toBe(createHash('sha256').update(await fs.readFile(path.join(dir, name))).digest('hex'))
+
+    // Random bytes in the middle of the graph: hnswlib itself loads it without a word.
+    const graph = path.join(dir, 'hnswlib.index')
+    const bytes = await fs.readFile(graph)
+    bytes.set(randomBytes(64), Math.floor(bytes.length / 2))
+    await fs.writeFile(graph, bytes)
+    const error = await rejection(loadIndex({ indexDir, config: localConfig, ef: 64 }))
+    expect(error).toMatchObject({ code: 'index_corrupt' })
+    expect((error as IndexError).message).toContain(`Index version ${version} in ${indexDir} is corrupt: hnswlib.index does not match its checksum`)
+  })
+
+  it('refuses a version whose args.json names another dimension', async () => {
+    const { indexDir, run } = await setup()
+    const { version } = await run()
+    const args = path.join(versionPath(indexDir, version), 'args.json')
+    await fs.writeFile(args, JSON.stringify({ ...JSON.parse(await fs.readFile(args, 'utf8')), numDimensions: 512 }))
+    const error = await rejection(loadIndex({ indexDir, config: localConfig, ef: 64 }))
+    expect((error as IndexError).message).toMatch(/is corrupt: args\.json does not match its checksum/)
+  })
+
+  it('a corrupt current version is rebuilt from the corpus and then pruned, not kept as the previous one', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    const first = await run()
+    await fs.appendFile(path.join(corpusDir, SEED.huaihua), '\n\n怀化高新区新增一家研发中心。\n')
+    const second = await run()
+    const graph = path.join(versionPath(indexDir, second.version), 'hnswlib.index')
+    const bytes = await fs.readFile(graph)
+    bytes.fill(0x33, 100, 164)
+    await fs.writeFile(graph, bytes)
+    const third = await run()
+    expect(third.reused).toEqual([])
+    expect(await versions(indexDir)).toEqual([first.version, third.version])
+  })
+
+  it('prunes on every ingest, an up-to-date one too: killed versions and stray pointers go, the current and previous complete versions stay', async () => {
+    const { indexDir, run } = await setup()
+    const first = await run()
+    const second = await run({ force: true })
+    const killed = versionPath(indexDir, 'v99999999T999999999Z-killed')
+    await fs.mkdir(killed)
+    await fs.writeFile(path.join(killed, 'hnswlib.index'), 'partial')
+    await fs.writeFile(path.join(indexDir, `${CURRENT_FILE}.4242.tmp`), '')
+    const again = await run()
+    expect(again.upToDate).toBe(true)
+    expect(await versions(indexDir)).toEqual([first.version, second.version].sort())
+    expect((await fs.readdir(indexDir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 
   it('refuses to load an index built by another embedder, saying to re-ingest', async () => {

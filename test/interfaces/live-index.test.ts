@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../src/answer/answer.js'
 import { loadIndex } from '../../src/index/search-index.js'
-import { CURRENT_FILE } from '../../src/index/store.js'
+import { CURRENT_FILE, versionPath } from '../../src/index/store.js'
 import { LiveIndex } from '../../src/interfaces/live-index.js'
 import { createLogger, silentLogger } from '../../src/log.js'
 import { copySeedIndex, localConfig } from '../helpers.js'
@@ -30,5 +30,30 @@ describe('LiveIndex', () => {
     expect(await live.refresh()).toBe(false)
     expect(live.current().index.version).toBe(served)
     expect(lines.filter((l) => l.includes('v-broken'))).toEqual([expect.stringMatching(/^error: index version v-broken cannot be served .*; still serving v/)])
+  })
+
+  it('does not hot-load a version whose bytes changed on disk: the served one stays, and the log says corrupt', async () => {
+    const indexDir = await copySeedIndex()
+    const lines: string[] = []
+    const live = new LiveIndex({
+      indexDir,
+      logger: createLogger('info', (line) => lines.push(line)),
+      mode: 'extractive',
+      load: (version) => loadIndex({ indexDir, config: localConfig, ef: 64, version }),
+      answererFor: (index) => createAnswerer({ index, logger: silentLogger }),
+    })
+    expect(await live.refresh()).toBe(true)
+    const served = live.current().index.version
+    const newer = 'v99999999T999999999Z-newer'
+    await fs.cp(versionPath(indexDir, served), versionPath(indexDir, newer), { recursive: true })
+    const graph = path.join(versionPath(indexDir, newer), 'hnswlib.index')
+    const bytes = await fs.readFile(graph)
+    bytes.fill(0xa5, Math.floor(bytes.length / 3), Math.floor(bytes.length / 3) + 128)
+    await fs.writeFile(graph, bytes)
+    await fs.writeFile(path.join(indexDir, CURRENT_FILE), newer + '\n')
+
+    expect(await live.refresh()).toBe(false)
+    expect(live.current().index.version).toBe(served)
+    expect(lines.filter((l) => l.includes(newer))).toEqual([expect.stringMatching(new RegExp(`^error: index version ${newer} cannot be served \\(.*is corrupt: hnswlib\\.index does not match its checksum.*\\); still serving ${served}$`))])
   })
 })

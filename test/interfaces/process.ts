@@ -1,6 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { inject } from 'vitest'
 import { ROOT, SEED_CORPUS } from '../helpers.js'
 
 /*
@@ -19,6 +21,27 @@ export const READY_MS = 300_000
  */
 export const commandEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CORPUS_DIR: SEED_CORPUS, ...env })
 
+/**
+ * Where commands run unless a test says otherwise: an empty directory of the run, not the
+ * repository. Commands read `.env` from their working directory, and a developer's own .env in
+ * the repository must not configure the commands under test.
+ */
+function defaultCwd(): string {
+  const dir = path.join(inject('tempRoot'), 'command-cwd')
+  fs.mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+export interface CommandOptions {
+  /** The working directory (relative settings and .env resolve against it); default an empty one. */
+  cwd?: string
+  /** Plain `node ENTRY` (compiled JavaScript, as in production) rather than through tsx. */
+  compiled?: boolean
+}
+
+/** `node --import tsx ENTRY` (tsx found from here rather than from the working directory), or plain `node ENTRY`; ENTRY relative to the repository. */
+const nodeArgs = (entry: string, args: string[], options: CommandOptions) => [...(options.compiled ? [] : ['--import', import.meta.resolve('tsx')]), path.resolve(ROOT, entry), ...args]
+
 export interface Finished {
   code: number
   stdout: string
@@ -26,8 +49,8 @@ export interface Finished {
 }
 
 /** A one-shot command (`npm run ask`, `ingest`, `eval`) run to its end. */
-export function runCommand(entry: string, env: Record<string, string>, args: string[] = []): Promise<Finished> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], { cwd: ROOT, env: commandEnv(env) }).then(
+export function runCommand(entry: string, env: Record<string, string>, args: string[] = [], options: CommandOptions = {}): Promise<Finished> {
+  return promisify(execFile)(process.execPath, nodeArgs(entry, args, options), { cwd: options.cwd ?? defaultCwd(), env: commandEnv(env) }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: Finished) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   )
@@ -42,8 +65,8 @@ export interface Started {
   exited: Promise<number | null>
 }
 
-export function startProcess(entry: string, env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: commandEnv(env) })
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = [], options: CommandOptions = {}): Started {
+  const child = spawn(process.execPath, nodeArgs(entry, args, options), { cwd: options.cwd ?? defaultCwd(), env: commandEnv(env) })
   const lines: Array<Record<string, unknown>> = []
   let all = ''
   let partial = ''

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../../config.js'
-import { ConfigError } from '../../errors.js'
+import { configFromEnvironment } from '../../config.js'
+import { UsageError } from '../../errors.js'
 import { createLogger } from '../../log.js'
 import { parseRequest } from '../../answer/request.js'
 import type { AnswerResponse } from '../../answer/types.js'
@@ -31,19 +31,21 @@ runCli(async () => {
       options: { json: { type: 'boolean', default: false }, park: { type: 'string' }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     })
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n${USAGE}`)
+    throw new UsageError('invalid_usage', `${(error as Error).message}\n${USAGE}`)
   }
   if (args.values.help) {
     process.stdout.write(USAGE + '\n')
     return
   }
   const question = args.positionals.join(' ').trim()
-  if (question === '') throw new ConfigError(`No question given.\n${USAGE}`)
+  if (question === '') throw new UsageError('missing_question', `No question given.\n${USAGE}`)
   const request = { question, k: args.values.k === undefined ? undefined : Number(args.values.k), park: args.values.park }
   // A bad request or setting is reported before the (slow) imports and the index load.
   parseRequest(request)
-  const config = loadConfig()
+  const { config, envFile, warnings } = configFromEnvironment()
   const logger = createLogger(config.logLevel)
+  if (envFile) logger.debug(`settings read from ${envFile}`)
+  for (const warning of warnings) logger.warn(warning)
   const { answererFor, openIndex } = await import('../setup.js')
   const index = await openIndex(config, logger)
   const response = await (await answererFor(config, index, logger)).answer(request)

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../../config.js'
-import { ConfigError } from '../../errors.js'
+import { configFromEnvironment } from '../../config.js'
+import { UsageError } from '../../errors.js'
 import type { IngestReport } from '../../index/ingest.js'
 import { createLogger } from '../../log.js'
 import { runCli } from './run.js'
@@ -33,14 +33,16 @@ runCli(async () => {
   try {
     args = parseArgs({ options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } })
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n${USAGE}`)
+    throw new UsageError('invalid_usage', `${(error as Error).message}\n${USAGE}`)
   }
   if (args.values.help) {
     process.stdout.write(USAGE + '\n')
     return
   }
-  const config = loadConfig()
+  const { config, envFile, warnings } = configFromEnvironment()
   const logger = createLogger(config.logLevel)
+  if (envFile) logger.debug(`settings read from ${envFile}`)
+  for (const warning of warnings) logger.warn(warning)
   // Imported once the configuration is known to be good, so that a bad setting is reported at once.
   const { ingest } = await import('../../index/ingest.js')
   logger.info(`ingest: reading ${config.corpusDir}${args.values.force ? ' (rebuilding everything)' : ''}`)

@@ -1,4 +1,5 @@
-import { AppError } from '../../errors.js'
+import { parseArgs } from 'node:util'
+import { AppError, UsageError } from '../../errors.js'
 
 /**
  * Runs a command's main function: expected failures (typed errors) print their message and exit
@@ -15,4 +16,19 @@ export function runCli(main: () => Promise<number | void>): void {
       process.exitCode = 1
     },
   )
+}
+
+/**
+ * For a command whose only option is --help (-h): true, with the usage printed, when it was asked
+ * for; an unknown option or argument is a UsageError carrying the usage.
+ */
+export function helpAsked(usage: string, argv: string[] = process.argv.slice(2)): boolean {
+  let help: boolean | undefined
+  try {
+    help = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } }).values.help
+  } catch (error) {
+    throw new UsageError('invalid_usage', `${(error as Error).message}\n${usage}`)
+  }
+  if (help) process.stdout.write(usage + '\n')
+  return help === true
 }

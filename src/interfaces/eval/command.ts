@@ -89,7 +89,7 @@ export async function evalCommand(argv: string[], io: EvalIO): Promise<number> {
     const reports = [report]
     for (const other of RETRIEVER_MODES) if (other !== options.retriever) reports.push(await run(other))
     reports.sort((a, b) => RETRIEVER_MODES.indexOf(a.run.retriever) - RETRIEVER_MODES.indexOf(b.run.retriever))
-    await writeMarkdown(options.md, renderMarkdown(reports, items), options.section)
+    await writeMarkdown(options.md, renderMarkdown(reports, items, { latency: options.latency }), options.section)
   }
 
   if (gate) {

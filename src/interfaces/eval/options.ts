@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from '../../errors.js'
 import { RETRIEVER_MODES, type RetrieverMode } from '../../retrieve/retriever.js'
 
-export const USAGE = `Usage: npm run eval -- --dataset PATH [--corpus DIR] [--json OUT] [--md OUT [--section NAME]]
+export const USAGE = `Usage: npm run eval -- --dataset PATH [--corpus DIR] [--json OUT] [--md OUT [--section NAME] [--latency]]
                         [--mode extractive|llm] [--retriever hybrid|bm25|dense] [--k N]
                         [--gate FILE [--ratchet]]
 
@@ -15,6 +15,8 @@ prints hit@1/hit@5/MRR, answer and refusal accuracy, citation precision and late
   --md OUT          write Markdown comparing hybrid, BM25-only and dense-only retrieval, per type;
                     when OUT holds <!-- eval:begin --> … <!-- eval:end --> only that part is replaced
   --section NAME    with --md: the markers to fill, <!-- NAME:begin --> … <!-- NAME:end --> (default eval)
+  --latency         with --md: add a line of p50/p95 latencies (off by default: they change on
+                    every run, and the README's tables should change only when the answers do)
   --mode M          extractive, or llm (needs OPENAI_BASE_URL or OPENAI_API_KEY); default: llm
                     when a model is configured, else extractive
   --retriever R     retrieval for the run and its JSON report (default hybrid)
@@ -31,6 +33,8 @@ export interface EvalOptions {
   md?: string
   /** The marked section of `md` to fill. */
   section: string
+  /** Latencies in the Markdown too. */
+  latency: boolean
   /** undefined: llm when a model is configured, else extractive (decided with the config). */
   mode?: 'extractive' | 'llm'
   retriever: RetrieverMode
@@ -51,6 +55,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
         json: { type: 'string' },
         md: { type: 'string' },
         section: { type: 'string', default: 'eval' },
+        latency: { type: 'boolean', default: false },
         mode: { type: 'string' },
         retriever: { type: 'string', default: 'hybrid' },
         k: { type: 'string', default: '5' },
@@ -62,7 +67,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${USAGE}`)
   }
-  if (values.help) return { help: true, dataset: '', section: 'eval', retriever: 'hybrid', k: 5, ratchet: false }
+  if (values.help) return { help: true, dataset: '', section: 'eval', latency: false, retriever: 'hybrid', k: 5, ratchet: false }
   if (!values.dataset) throw new ConfigError(`--dataset is required.\n${USAGE}`)
   const retriever = values.retriever as RetrieverMode
   if (!RETRIEVER_MODES.includes(retriever)) throw new ConfigError(`--retriever must be one of ${RETRIEVER_MODES.join(', ')}`)
@@ -72,5 +77,5 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   if (values.ratchet && !values.gate) throw new ConfigError('--ratchet needs --gate FILE')
   if (values.corpus?.trim() === '') throw new ConfigError('--corpus needs a directory')
   if (!/^[a-z][a-z0-9-]*$/.test(values.section)) throw new ConfigError('--section must be lower-case letters, digits and -, starting with a letter')
-  return { help: false, dataset: values.dataset, corpus: values.corpus, json: values.json, md: values.md, section: values.section, mode: values.mode, retriever, k, gate: values.gate, ratchet: values.ratchet }
+  return { help: false, dataset: values.dataset, corpus: values.corpus, json: values.json, md: values.md, section: values.section, latency: values.latency, mode: values.mode, retriever, k, gate: values.gate, ratchet: values.ratchet }
 }

@@ -52,10 +52,11 @@ const retrieverLabel = (r: EvalReport) => RETRIEVER_LABEL[r.run.retriever] ?? r.
 
 /**
  * Markdown comparing runs of the same dataset (one per retriever): the metric table, then answer
- * accuracy / hit@5 per type. Latencies go on their own line: they belong to the machine and the
- * moment, the tables to the code and the data.
+ * accuracy / hit@5 per type. Latencies only when asked for (`latency`): they belong to the machine
+ * and the moment, the tables to the code and the data — a README refreshed by `npm run quality`
+ * changes only when the code's answers do.
  */
-export function renderMarkdown(reports: EvalReport[], items: Map<string, EvalItem>): string {
+export function renderMarkdown(reports: EvalReport[], items: Map<string, EvalItem>, { latency = false } = {}): string {
   const first = reports[0]
   if (!first) return ''
   const { run } = first
@@ -77,7 +78,7 @@ export function renderMarkdown(reports: EvalReport[], items: Map<string, EvalIte
     })
     out.push(`| ${type} | ${n} | ${cells.join(' | ')} |`)
   }
-  out.push('', `Latency per question on the machine that made these tables (p50 / p95 ms): ${reports.map((r) => `${retrieverLabel(r)} ${r.summary.latency_ms.p50} / ${r.summary.latency_ms.p95}`).join('; ')}.`)
+  if (latency) out.push('', `Latency per question on the machine that made these tables (p50 / p95 ms): ${reports.map((r) => `${retrieverLabel(r)} ${r.summary.latency_ms.p50} / ${r.summary.latency_ms.p95}`).join('; ')}.`)
   if (first.malformed.length > 0) out.push('', `${first.malformed.length} malformed line(s) skipped: ${first.malformed.map((m) => `${m.file}:${m.line}`).join(', ')}.`)
   return out.join('\n')
 }

@@ -11,6 +11,7 @@ import { AbortedError } from '../../errors.js'
 import type { LiveIndex } from '../live-index.js'
 import { errorHandler, INTERNAL, sendFailure, toHttpFailure } from './errors.js'
 import { openApiDocument } from './openapi.js'
+import { requestTimedOut } from './server.js'
 import type { streamEventSchemas } from './schemas.js'
 
 export interface AppDeps {
@@ -82,8 +83,11 @@ function requestLog(logger: Pino): RequestHandler {
     const started = process.hrtime.bigint()
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
+      // The status the client got: Node's own 408 for a request that took too long to arrive,
+      // none (null) when the connection was cut before a response began.
+      const status = requestTimedOut(req.socket) ? 408 : res.headersSent ? res.statusCode : null
       // Method, path and outcome only: no headers, query strings or bodies (they may hold secrets).
-      logger.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, completed: res.writableFinished }, 'request')
+      logger.info({ reqId: id, method: req.method, path: req.path, status, ms: Math.round(ms * 10) / 10, completed: res.writableFinished }, 'request')
     })
     next()
   }

@@ -34,13 +34,22 @@ const BODY_ERRORS: Record<string, HttpFailure> = {
   'request.size.invalid': { status: 400, code: 'invalid_request', message: 'The body is shorter or longer than Content-Length says' },
 }
 
+/**
+ * zlib's errors, which body-parser passes on untyped when a body is not what its Content-Encoding
+ * says (gzip that is not gzip, truncated deflate, bytes that are not brotli): Z_DATA_ERROR,
+ * Z_BUF_ERROR, ERR__ERROR_FORMAT_PADDING_2 …
+ */
+const DECOMPRESSION_ERROR = /^(Z_|ERR__ERROR|ERR_BROTLI|ERR_ZSTD)/
+const BAD_ENCODING: HttpFailure = { status: 400, code: 'invalid_request', message: 'body: does not decompress as its Content-Encoding says' }
+
 export function toHttpFailure(error: unknown): HttpFailure | undefined {
   if (error instanceof AppError) {
     const known = APP_ERRORS[error.code]
     return known ? { ...known, message: error.message } : undefined
   }
-  const type = (error as { type?: unknown } | null)?.type
-  return typeof type === 'string' ? BODY_ERRORS[type] : undefined
+  const { type, code } = (error ?? {}) as { type?: unknown; code?: unknown }
+  if (typeof type === 'string') return BODY_ERRORS[type]
+  return typeof code === 'string' && DECOMPRESSION_ERROR.test(code) ? BAD_ENCODING : undefined
 }
 
 export const INTERNAL: HttpFailure = { status: 500, code: 'internal', message: 'Something went wrong on our side; the error has been logged' }
@@ -55,8 +64,8 @@ export function errorHandler(logger: Pino): ErrorRequestHandler {
     const failure = toHttpFailure(error)
     const requestId = res.locals.requestId as string | undefined
     if (!failure) logger.error({ reqId: requestId, err: error }, `unexpected failure on ${req.method} ${req.path}`)
-    if (res.headersSent || res.destroyed) {
-      // Nothing can be said any more (the client left, or a stream had begun).
+    if (res.headersSent || res.destroyed || req.socket.destroyed) {
+      // Nothing can be said any more (the client left or was cut off, or a stream had begun).
       res.destroy()
       return
     }

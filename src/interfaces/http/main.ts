@@ -1,14 +1,26 @@
 import { pino } from 'pino'
-import { loadConfig } from '../../config.js'
+import { configFromEnvironment } from '../../config.js'
 import { AppError } from '../../errors.js'
-import { runCli } from '../cli/run.js'
+import { helpAsked, runCli } from '../cli/run.js'
 import { stopOnSignals } from '../signals.js'
 
-/** `npm start`: wires the configuration, logs and signals to the HTTP service (and the Telegram bot when a token is set). */
+/** `npm start` (or `node dist/interfaces/http/main.js`): wires the configuration, logs and signals to the HTTP service (and the Telegram bot when a token is set). */
+
+const USAGE = `Usage: npm start [-- --help]
+       node dist/interfaces/http/main.js     (after npm run build: what a supervisor runs)
+
+Serves the HTTP API (POST /ask, GET /healthz, GET /openapi.json) on PORT (default 3000), and the
+Telegram bot as well when TELEGRAM_BOT_TOKEN is set. It first brings the index in INDEX_DIR up to
+date with the documents in CORPUS_DIR, and serves the existing index if that fails.
+Settings are environment variables, or lines of .env in the working directory (see .env.example).
+SIGTERM or SIGINT stops it: no new connections, requests in flight finish (SHUTDOWN_GRACE_MS).`
 
 runCli(async () => {
-  const config = loadConfig()
+  if (helpAsked(USAGE)) return
+  const { config, envFile, warnings } = configFromEnvironment()
   const log = pino({ level: config.logLevel, base: { service: 'parkqa' } })
+  if (envFile) log.info(`settings read from ${envFile} (variables already set win)`)
+  for (const warning of warnings) log.warn(warning)
 
   // Imported only once the configuration is known to be good, so that a bad setting is reported at once.
   const { startService } = await import('./service.js')

@@ -13,13 +13,20 @@ import { listen, type RunningServer } from './server.js'
 export interface Service {
   url: string
   port: number
-  /** Graceful: no new connections or updates, work in flight finishes (up to `graceMs`), the index watcher stops. */
+  /**
+   * Graceful: no new connections or updates, work in flight finishes (up to `graceMs`, default
+   * SHUTDOWN_GRACE_MS) — extractively once the grace period is about to end — and the index
+   * watcher stops.
+   */
   stop(graceMs?: number): Promise<void>
   /** Resolves once the first index is served; rejects when none can be. */
   ready: Promise<void>
   /** The Telegram bot, when TELEGRAM_BOT_TOKEN is set. */
   bot?: TelegramBot
 }
+
+/** Before a shutdown's grace period ends, the time left for answers in flight to be written extractively and sent. */
+const EXTRACTIVE_MARGIN_MS = 2_000
 
 /** How long to wait before trying to reach Telegram again when it cannot be reached at start. */
 const BOT_RETRY_MS = 10_000
@@ -60,6 +67,7 @@ export async function startService(config: Config, log: Pino): Promise<Service> 
   const { token, webhookUrl } = config.telegram
   // telegraf is loaded only for a bot: without a token the service starts that much sooner.
   const bot = token ? (await import('../telegram/bot.js')).createBot({ telegram: { ...config.telegram, token }, live, logger }) : undefined
+  if (!bot) logger.info('telegram bot off: TELEGRAM_BOT_TOKEN is not set')
   const telegramWebhook: TelegramWebhook | undefined =
     bot && webhookUrl
       ? { path: new URL(webhookUrl).pathname, secret: config.telegram.webhookSecret ?? randomBytes(32).toString('hex'), receive: (update) => bot.handleUpdate(update) }
@@ -78,10 +86,17 @@ export async function startService(config: Config, log: Pino): Promise<Service> 
     port: server.port,
     ready,
     bot,
-    async stop(graceMs) {
+    async stop(graceMs = config.shutdownGraceMs) {
       stopping.abort()
       live.stop()
-      await Promise.all([server.close(graceMs), bot?.stop(graceMs)])
+      // Answers still waiting for the model near the end would be cut with nothing; the
+      // extractive answer takes milliseconds, so they get that instead.
+      const hurry = setTimeout(() => live.hurry(), Math.max(0, graceMs - EXTRACTIVE_MARGIN_MS))
+      try {
+        await Promise.all([server.close(graceMs), bot?.stop(graceMs)])
+      } finally {
+        clearTimeout(hurry)
+      }
     },
   }
 }

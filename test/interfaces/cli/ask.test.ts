@@ -29,5 +29,8 @@ describe('npm run ask', { timeout: PROCESS_TEST_MS }, () => {
     expect(unknown.stderr).toMatch(/^error \[unknown_park\]: Unknown park "长沙高新区". Known parks: 张家界高新区、/)
     const badK = await askCli(env, ['--k', '50', '工业总产值'])
     expect(badK.stderr).toContain('error [invalid_request]: k: must be a whole number from 1 to 20')
+    const none = await askCli(env, ['--json', '  '])
+    expect(none.code).toBe(1)
+    expect(none.stderr).toMatch(/^error \[missing_question\]: No question given\.\nUsage: npm run ask/)
   })
 })

@@ -88,9 +88,7 @@ describe.each(SUITES)('quality gate: $dataset on $corpus', (suite) => {
     const runs = []
     for (const retriever of RETRIEVER_MODES) runs.push(await evaluate(suite, retriever, thresholds.k))
     const items = new Map(datasets.get(suite)!.items.map(({ item }) => [item.id, item]))
-    // Latency belongs to the machine and the moment; everything else must match exactly.
-    const withoutLatency = (md: string | undefined) => md?.split('\n').filter((line) => !line.startsWith('Latency')).join('\n')
     const readme = await fs.readFile(path.join(ROOT, 'README.md'), 'utf8')
-    expect(withoutLatency(markedSection(readme, suite.section)), 'README Quality table is stale: run `npm run quality`').toBe(withoutLatency(renderMarkdown(runs, items)))
+    expect(markedSection(readme, suite.section), 'README Quality table is stale: run `npm run quality`').toBe(renderMarkdown(runs, items))
   }, 300_000)
 })

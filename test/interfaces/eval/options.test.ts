@@ -4,13 +4,14 @@ import { parseEvalArgs, USAGE } from '../../../src/interfaces/eval/options.js'
 
 describe('npm run eval options', () => {
   it('reads the documented options with their defaults', () => {
-    expect(parseEvalArgs(['--dataset', 'evals'])).toEqual({ help: false, dataset: 'evals', json: undefined, md: undefined, section: 'eval', mode: undefined, retriever: 'hybrid', k: 5, gate: undefined, ratchet: false })
+    expect(parseEvalArgs(['--dataset', 'evals'])).toEqual({ help: false, dataset: 'evals', json: undefined, md: undefined, section: 'eval', latency: false, mode: undefined, retriever: 'hybrid', k: 5, gate: undefined, ratchet: false })
     expect(parseEvalArgs(['--dataset', 'x.jsonl', '--json', 'o.json', '--md', 'o.md', '--mode', 'llm', '--retriever', 'bm25', '--k', '3', '--gate', 't.json', '--ratchet'])).toEqual({
       help: false,
       dataset: 'x.jsonl',
       json: 'o.json',
       md: 'o.md',
       section: 'eval',
+      latency: false,
       mode: 'llm',
       retriever: 'bm25',
       k: 3,

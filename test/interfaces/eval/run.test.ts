@@ -78,6 +78,11 @@ describe('runEval', () => {
     const md = renderMarkdown([report, { ...report, run: { ...settings, retriever: 'bm25' } }], items)
     expect(md).toContain('| hybrid | 0.333 | 1.000 | 0.611 | 0.333 | 0.500 | 0.333 | 0.500 |')
     expect(md).toContain('| unanswerable | 2 | 0.500 / — | 0.500 / — |')
+    // Latencies change on every run: only asked for do they enter the Markdown, and then they change it.
+    const slower = { ...report, summary: { ...report.summary, latency_ms: { p50: 999, p95: 9999 } } }
+    expect(renderMarkdown([slower], items)).toBe(renderMarkdown([report], items))
+    expect(md).not.toMatch(/latency/i)
+    expect(renderMarkdown([slower], items, { latency: true })).toContain('\n\nLatency per question on the machine that made these tables (p50 / p95 ms): hybrid 999 / 9999.\n')
   })
 
   it('metrics with nothing to count are null', async () => {

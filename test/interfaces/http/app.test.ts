@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAnswerer, type Answerer } from '../../../src/answer/answer.js'
 import { MAX_HISTORY_TURNS, MAX_QUESTION_CHARS } from '../../../src/answer/request.js'
@@ -126,6 +127,10 @@ describe('bad input: each gets its status and code, and nothing else', () => {
     ['a JSON string', () => server.post('/ask', '"张家界"'), 400, 'invalid_request'],
     ['an empty body', () => server.post('/ask', ''), 400, 'invalid_request'],
     ['invalid UTF-8', () => server.post('/ask', Buffer.concat([Buffer.from('{"question":"'), Buffer.from([0xe5, 0xbc, 0xff, 0xfe]), Buffer.from('"}')])), 400, 'invalid_request', /UTF-8/],
+    ['gzip that is not gzip', () => server.post('/ask', JSON.stringify({ question: QUESTION }), { 'content-encoding': 'gzip' }), 400, 'invalid_request', /^body: does not decompress as its Content-Encoding says$/],
+    ['gzip cut short', () => server.post('/ask', gzipSync(JSON.stringify({ question: QUESTION })).subarray(0, 20), { 'content-encoding': 'gzip' }), 400, 'invalid_request', /Content-Encoding/],
+    ['br that is not br', () => server.post('/ask', JSON.stringify({ question: QUESTION }), { 'content-encoding': 'br' }), 400, 'invalid_request', /Content-Encoding/],
+    ['deflate that is not deflate', () => server.post('/ask', '{"question":"x"}', { 'content-encoding': 'deflate' }), 400, 'invalid_request', /Content-Encoding/],
     ['a 17 KB body', () => server.post('/ask', { question: QUESTION, history: [{ role: 'user', content: 'x'.repeat(17 * 1024) }] }), 413, 'payload_too_large'],
     ['no question', () => server.post('/ask', { k: 3 }), 400, 'invalid_request', /^question: /],
     ['a blank question', () => server.post('/ask', { question: '   ' }), 400, 'invalid_request', /^question: must not be empty$/],

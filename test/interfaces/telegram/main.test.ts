@@ -2,7 +2,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeTelegram, textMessage, user, type FakeTelegram } from '../../fakes/telegram-server.js'
 import { copySeedIndex, tempDir } from '../../helpers.js'
-import { PROCESS_TEST_MS, READY_MS, startProcess } from '../process.js'
+import { PROCESS_TEST_MS, READY_MS, runCommand, startProcess } from '../process.js'
 
 /** `npm run bot` as a real process against the fake Bot API. */
 
@@ -38,9 +38,13 @@ describe('npm run bot', { timeout: PROCESS_TEST_MS }, () => {
   })
 
   it('without a token, or with a webhook URL, stops at once saying what to do', async () => {
-    const missing = start({})
+    const missing = start({ TELEGRAM_BOT_TOKN: fake.token })
     expect(await missing.exited).toBe(1)
     expect(missing.stderr()).toMatch(/^error \[invalid_config\]: TELEGRAM_BOT_TOKEN is not set\. Create a bot with @BotFather/)
+    expect(missing.stderr()).toContain('\n  TELEGRAM_BOT_TOKN is not a parkqa setting and is ignored; did you mean TELEGRAM_BOT_TOKEN?\n')
+    const help = await runCommand('src/interfaces/telegram/main.ts', {}, ['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: npm run bot \[-- --help\]/)
     const webhook = start({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hook' })
     expect(await webhook.exited).toBe(1)
     expect(webhook.stderr()).toContain('run `npm start` instead')
