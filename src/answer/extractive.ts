@@ -1,7 +1,7 @@
 import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, measuresIn, type Question } from '../retrieve/query.js'
-import { coverage, nearlyHolds } from '../retrieve/coverage.js'
+import { coverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
@@ -233,9 +233,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
     const before = earlier.at(span.start)
     const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: catalog.scopeOf(leadOf(before, quote)) })
-    const own = coverage(q, quote, weight)
+    const own = coverage(q, quote, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
-    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight)))
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
     const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure

@@ -6,10 +6,13 @@ import type { Question } from './query.js'
 const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
 
 /** Share of the question's words (weighted by IDF) found in a text. */
-/** The weight of a one-character question term against a word's. */
+/**
+ * The weight of a one-character question term against a word's, when a quote is chosen within a
+ * passage (passages are ranked with full weight: a lone character still says which passage).
+ */
 export const LONE_CHARACTER = 0.35
 
-export function coverage(q: Question, text: string, weight: (word: string) => number): number {
+export function coverage(q: Question, text: string, weight: (word: string) => number, loneCharacter = 1): number {
   if (q.terms.length === 0) return 0
   work.termChecks += q.terms.length
   const lower = folded(text)
@@ -17,7 +20,7 @@ export function coverage(q: Question, text: string, weight: (word: string) => nu
   let found = 0
   for (const group of q.terms) {
     // A lone character (快 of 更快) matches inside unrelated words (加快, 快递): it counts for less.
-    const w = Math.max(...group.map(weight)) * (group.every((term) => term.length === 1) ? LONE_CHARACTER : 1)
+    const w = Math.max(...group.map(weight)) * (group.every((term) => term.length === 1) ? loneCharacter : 1)
     total += w
     if (group.some((term) => lower.includes(term))) found += w
     else found += w * Math.max(...group.map((term) => bigramShare(term, lower)))

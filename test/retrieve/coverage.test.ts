@@ -28,10 +28,11 @@ describe('rule: coverage', () => {
     expect(coverage(q, '地区生产总值', weight)).toBeCloseTo(5 / 6)
   })
 
-  it('weighs a one-character term at LONE_CHARACTER of a word: it matches inside unrelated words (快 in 加快)', () => {
+  it('within a passage, weighs a one-character term at LONE_CHARACTER of a word: it matches inside unrelated words (快 in 加快)', () => {
     const q = withTerms(['开工'], ['快'])
-    expect(coverage(q, '加快建设', weight)).toBeCloseTo(LONE_CHARACTER / (2 + LONE_CHARACTER))
-    expect(coverage(q, '项目开工', weight)).toBeCloseTo(2 / (2 + LONE_CHARACTER))
+    expect(coverage(q, '加快建设', weight, LONE_CHARACTER)).toBeCloseTo(LONE_CHARACTER / (2 + LONE_CHARACTER))
+    expect(coverage(q, '加快建设', weight)).toBeCloseTo(1 / 3)
+    expect(coverage(q, '项目开工', weight, LONE_CHARACTER)).toBeCloseTo(2 / (2 + LONE_CHARACTER))
   })
 
   it('reads the text as the question is read: NFKC and lower case', () => {
