@@ -28,7 +28,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 8
+export const CHUNKER_VERSION = 10
 
 interface Article {
   title: string
@@ -170,8 +170,10 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
 
   for (const article of splitArticles(doc, cleaned, meta)) {
     let section = ''
-    // Without metadata an article is about the park it names most, or else the document's.
-    const articlePark = article.park ?? mostMentionedPark(article.blocks.map((b) => b.text).join('\n'), metadata.parks) ?? documentPark
+    // Without metadata an article is about the park its headline names, or the one it names most
+    // (twice at least: a partner named once is not its subject), or else the document's.
+    const articleText = article.blocks.map((b) => b.text).join('\n')
+    const articlePark = article.park ?? mostMentionedPark(article.blocks[0]?.text ?? '', metadata.parks) ?? mostMentionedPark(articleText, metadata.parks, 2) ?? documentPark
     let sectionPark = articlePark
     let current: Unit[] = []
 
@@ -202,10 +204,11 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
         }
         section = block.text
         if (!article.park) {
-          // No metadata: the park of a section is the one its text names most.
+          // No metadata: the park of a section is the one its heading names, or else one its text
+          // names twice or more (a partner park named once, 与长寿经开区签订协议, is not its subject).
           const until = article.blocks.findIndex((b, j) => j > i && b.kind === 'heading')
           const sectionText = article.blocks.slice(i, until < 0 ? undefined : until).map((b) => b.text).join('\n')
-          sectionPark = mostMentionedPark(sectionText, metadata.parks) ?? articlePark
+          sectionPark = mostMentionedPark(block.text, metadata.parks) ?? mostMentionedPark(sectionText, metadata.parks, 2) ?? articlePark
         }
       }
       for (const unit of sentenceUnits(block, max)) {

@@ -51,7 +51,7 @@ const THIS_YEAR = '今年'
 
 /**
  * The year a document's 今年 means: the date of its dateline when it has one; else the latest
- * year it reports on (targets and deadlines such as 力争到2025年 left out), one later when a
+ * year it reports on (targets and deadlines such as 力争到2025年, and founding years, left out), one later when a
  * sentence sets 今年 beside that year (由2020年的13家增至今年21家).
  */
 export function publicationYear(text: string): string | undefined {
@@ -64,7 +64,8 @@ export function publicationYear(text: string): string | undefined {
     const before = text.slice(Math.max(0, match.index - 30), match.index)
     const after = text.slice(match.index + match[0].length, match.index + match[0].length + 4)
     if (datingRules.opensDateline(before)) return match[1]
-    if (!datingRules.isTarget(before.trimEnd(), after)) reported.push(Number(match[1]))
+    const clause = text.slice(match.index + match[0].length, match.index + match[0].length + 20)
+    if (!datingRules.isTarget(before.trimEnd(), after) && !datingRules.founds(clause)) reported.push(Number(match[1]))
   }
   if (reported.length === 0) return undefined
   const latest = Math.max(...reported)

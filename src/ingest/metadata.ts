@@ -92,9 +92,9 @@ export function countParkMentions(text: string, parks: Park[]): Map<string, numb
   return counts
 }
 
-export function mostMentionedPark(text: string, parks: Park[]): string | undefined {
+export function mostMentionedPark(text: string, parks: Park[], atLeast = 1): string | undefined {
   let best: string | undefined
-  let bestCount = 0
+  let bestCount = atLeast - 1
   for (const [park, count] of countParkMentions(text, parks)) {
     if (count > bestCount) {
       best = park

@@ -56,6 +56,11 @@ describe('rule: the year a document’s 今年 means (dating.json)', () => {
     expect(publicationYear('2020年2月，园区复工。今年1至6月，园区实现产值86亿元。')).toBe('2020')
   })
 
+  it('founding: a year whose clause tells the park was set up is history, not a year reported on', () => {
+    expect(publicationYear('园区是1992年经国务院批准设立的国家级高新区。今年前三季度，园区实现产值812亿元。')).toBeUndefined()
+    expect(publicationYear('园区成立于2010年。2023年，园区实现产值812亿元。')).toBe('2023')
+  })
+
   it('a full date on the first line is the page header that dates the paper', () => {
     expect(publicationYear('某日报·园区经济 2023年7月21日 星期五 第2版\n而在2012年，这一数字只有28家。')).toBe('2023')
   })
@@ -97,5 +102,16 @@ describe('rule: article boundaries in a file without metadata', () => {
     const passages = chunkDocument(doc(text), { parks: [], documents: [] })
     const parks = [...new Set(passages.map((p) => `${p.park}|${p.title}`))]
     expect(parks).toEqual(['株洲高新区|株洲高新区奋力争先', '岳阳经开区|岳阳经开区：乘势而上', '益阳高新区|株洲高新区奋力争先'])
+  })
+
+  it('a park named only once in a section or article (a partner, 与岳阳经开区签订协议) is not its subject; one its heading names is', () => {
+    const text = [
+      '株洲高新区奋力争先', '', body('株洲高新区'), '',
+      '二、抓开放', '', '园区主动融入城市群建设，与岳阳经开区等3个园区签订产业协作协议。' + '园区承接产业转移项目14个，开放合作水平不断提升，企业活力不断增强。'.repeat(2), '',
+      '三、岳阳经开区的经验', '', '园区学习先进经验，推动产业升级，企业活力不断增强，营商环境持续优化，发展质量稳步提高。'.repeat(2),
+    ].join('\n')
+    const parks = chunkDocument(doc(text), { parks: [], documents: [] }).map((p) => `${p.park}|${p.section}`)
+    expect(parks.find((p) => p.endsWith('二、抓开放'))).toBe('株洲高新区|二、抓开放')
+    expect(parks.find((p) => p.endsWith('三、岳阳经开区的经验'))).toBe('岳阳经开区|三、岳阳经开区的经验')
   })
 })
