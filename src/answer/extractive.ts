@@ -1,5 +1,5 @@
 import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
-import type { ParkCatalog } from '../retrieve/parks.js'
+import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, measuresIn, type Question } from '../retrieve/query.js'
 import { coverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
@@ -79,12 +79,14 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
-    figureAfterMeasure: names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
+    // The figure may follow in the next clause when that clause goes on (…突破千亿元，达到1018.6亿元).
+    figureAfterMeasure:
+      names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
     money: !count && figureRules.asksMoney.test(q.text) && !clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized)),
     entity: clauseCues.entityTarget(q.normalized),
-    asksResult: (q.kind === 'number' || q.kind === 'percent') && q.years.length + q.periods.length > 0 && !clauseCues.asksPlan.test(q.text),
+    asksResult: (q.kind === 'number' || q.kind === 'percent') && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)) && !clauseCues.asksPlan.test(q.text),
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
   }
@@ -198,11 +200,23 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
 /** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
 const FIGURE_NOT_DATE = /\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日])/g
 
+/**
+ * Whom a quote is about: the subject its sentence names before the figure; failing that, for a
+ * question about a whole city, the passage's own park (a zone's report speaks of the zone).
+ */
+function scopeOf(q: Question, catalog: ParkCatalog, citation: NumberedPassage, lead: string): ClauseScope | undefined {
+  const named = catalog.scopeOf(lead)
+  if (named || q.scope !== 'city' || !citation.park) return named
+  return catalog.isCity(citation.park) ? { scope: 'city', city: citation.park } : { scope: 'zone' }
+}
+
 /** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
 function leadOf(earlier: readonly string[], quote: string): string {
-  const opening = earlier.at(-1) ?? ''
+  // Back to the start of the sentence: its subject carries over semicolons (…芜湖经开区实现…；规模以上工业总产值…).
+  let start = earlier.length
+  while (start > 0 && !/[。！？!?\n]$/.test(earlier[start - 1]!)) start--
   const figure = quote.search(FIGURE_NOT_DATE)
-  return (/[。！？!?；;\n]$/.test(opening) ? '' : opening) + (figure < 0 ? quote : quote.slice(0, figure))
+  return earlier.slice(start).join('') + (figure < 0 ? quote : quote.slice(0, figure))
 }
 
 function novelty(q: Question, text: string): number {
@@ -211,6 +225,9 @@ function novelty(q: Question, text: string): number {
   for (const group of q.terms) for (const term of group) covered = covered.split(term).join('')
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
 }
+
+/** How many sentences before 为此 may state the problem it answers. */
+const PROBLEM_SENTENCES = 2
 
 function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
   const { q, focus } = a
@@ -224,15 +241,16 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const sentenceCoverage = new Map<Span, number>()
   const pointsBack = (s: Span | undefined) => s !== undefined && clauseCues.pointsBack.test(text.slice(s.start, s.end))
   const indexOf = (s: Span) => sentences.indexOf(s)
-  const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[indexOf(s) - 1]!.start, sentences[indexOf(s) - 1]!.end) : '')
-  const answeredByNext = (s: Span) => indexOf(s) >= 0 && pointsBack(sentences[indexOf(s) + 1])
+  // The problem may take two sentences (…供电紧张的压力。2022年夏季，企业曾被迫错峰生产。为此，…).
+  const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[Math.max(0, indexOf(s) - PROBLEM_SENTENCES)]!.start, s.start) : '')
+  const answeredByNext = (s: Span) => indexOf(s) >= 0 && sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack)
   return windows(text, q).map((span) => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     let mentions = mentionsUpTo.get(span.end)
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
     const before = earlier.at(span.start)
-    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: catalog.scopeOf(leadOf(before, quote)) })
+    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: scopeOf(q, catalog, citation, leadOf(before, quote)) })
     const own = coverage(q, quote, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))

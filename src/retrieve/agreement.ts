@@ -1,3 +1,4 @@
+import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
 import type { ClauseScope } from './parks.js'
 import { FULL_YEAR, measuresIn, periodsIn, yearsIn, type Question } from './query.js'
@@ -103,7 +104,7 @@ export function parkAgreement(q: Question, c: TextContext): number {
 
 export function yearAgreement(q: Question, c: TextContext): number {
   if (q.years.length === 0) return 0
-  const scene = sceneOf(c, (text) => yearsIn(text, c.documentYear))
+  const scene = sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear))
   // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
   // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
   const near = (year: string) => c.documentYear === undefined || Math.abs(Number(year) - Number(c.documentYear)) < FAR_YEARS

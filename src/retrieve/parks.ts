@@ -92,15 +92,24 @@ export class ParkCatalog {
   }
 
   /**
-   * Whom a clause is about, going by the first subject named in its last part (after its last
-   * comma): a city (a catalog city by its full name, or 全市) or a zone (a catalog zone anywhere, 园区 or a park word
+   * Whom a clause is about, going by the first subject named in its last part that names one
+   * (going back from its end, comma by comma): a city (a catalog city by its full name, or 全市) or a zone (a catalog zone anywhere, 园区 or a park word
    * opening the part). A name right after 占, 高于, 居 … is what a figure is compared with
    * (贡献了全市13.3%), and 向两个园区下放 names the zone as an object: neither is the subject.
    */
   readonly scopeOf: (clause: string) => ClauseScope | undefined = memoizeByText((clause) => this.findScope(clause))
 
   private findScope(clause: string): ClauseScope | undefined {
-    const part = clause.normalize('NFKC').toLowerCase().split(/[，,：:；;。]/).at(-1)!
+    // The nearest part that names a subject, going back from the figure (…芜湖经开区实现…；规模以上…).
+    const parts = clause.normalize('NFKC').toLowerCase().split(/[，,：:；;。]/)
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const scope = this.partScope(parts[i]!)
+      if (scope) return scope
+    }
+    return undefined
+  }
+
+  private partScope(part: string): ClauseScope | undefined {
     const found: Array<{ at: number; scope: ClauseScope }> = []
     for (const hit of this.scan(part).hits) {
       // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…).
@@ -117,7 +126,7 @@ export class ParkCatalog {
 
   /**
    * Whom a question asks about: a zone when it names one (a park, a park word, 园区), else a city
-   * when it names one (or 全市); a name after 占 or 比 is a comparison, not what is asked.
+   * when it names one by its full name (or says 全市); a name after 占 or 比 is a comparison, not what is asked.
    */
   questionScope(question: string): Scope | undefined {
     const text = question.normalize('NFKC').toLowerCase()
@@ -125,7 +134,9 @@ export class ParkCatalog {
     const hits = this.scan(text).hits.filter((hit) => subject(hit.at))
     const zoneWords = [...parkWords.scope.zone, ...parkWords.wordList].some((word) => text.includes(word))
     if (zoneWords || hits.some((hit) => !this.isCity(hit.park))) return 'zone'
-    if (hits.length > 0 || parkWords.scope.cityWide.some((word) => text.includes(word))) return 'city'
+    // A city's bare name is as often a modifier (首届益阳电子信息产业链对接会): only its full name or 全市 asks about the city.
+    const fullCity = hits.some((hit) => text.startsWith(hit.park.toLowerCase(), hit.at))
+    if (fullCity || parkWords.scope.cityWide.some((word) => text.includes(word))) return 'city'
     return undefined
   }
 

@@ -12,6 +12,8 @@ const clausesSchema = table({
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
   plans: wordList(),
   planQuestions: wordList(),
+  doneQuestions: wordList(),
+  continuations: wordList(),
   personTitles: wordList(),
   personNames: wordList(),
   entities: z.array(z.strictObject({ asks: wordList(), holds: wordList().optional(), person: z.literal(true).optional() }).refine((e) => (e.holds === undefined) !== (e.person === undefined), 'needs holds or person, not both')),
@@ -38,6 +40,10 @@ export interface ClauseCues {
   plan: RegExp
   /** A question that asks about plans. */
   asksPlan: RegExp
+  /** A question that asks what was done (今年新建了几座): a plan does not answer it. */
+  asksDone: RegExp
+  /** Words that carry a clause on to the figure of the clause before (，达到1018.6亿元). */
+  continuations: readonly string[]
   /** Person names in a text: two or three characters right after a title (董事长刘一鸣). */
   personsIn(text: string): string[]
   /** What a clause must name to answer a which/who question (undefined: the question asks no such thing). */
@@ -67,6 +73,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     change: new RegExp(alternation(data.growth.changes)),
     plan: new RegExp(alternation(data.plans)),
     asksPlan: new RegExp(alternation(data.planQuestions)),
+    asksDone: new RegExp(alternation(data.doneQuestions)),
+    continuations: data.continuations,
     personsIn: (text) => [...text.matchAll(person)].map((m) => m[1]!),
     entityTarget: (question) => {
       if (askedPerson.test(question)) return { person: true }

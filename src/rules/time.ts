@@ -22,6 +22,7 @@ const timeSchema = table({
     }
   }),
   englishRangeWords: wordList(),
+  baselines: wordList(),
 })
 
 export interface TimeRules {
@@ -36,6 +37,8 @@ export interface TimeRules {
   /** One match of `period` as it is compared: 1至6月 → 上半年, 1季度 → 一季度, 1-10月 → 1-10月. */
   normalizePeriod(match: string): string
   fullYear: string
+  /** The text without the years it compares with (比2022年的2730.4亿元): those set no scene. */
+  withoutBaselines(text: string): string
   /** English month ranges as the documents write them: "from January to June" → " 1-6月 ". */
   englishMonthRanges(text: string): string
 }
@@ -46,6 +49,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const digitQuarters = new Map(Object.entries(data.quarters).map(([digit, name]) => [`${digit}季度`, name]))
   const { period, range } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
+  const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?<!\\d)\\d{4}\\s*年`, 'g')
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
   return {
     yearsWritten: (text) => (text.match(/(?<!\d)\d{4}(?!\d)/g) ?? []).filter((y) => Number(y) >= data.years.first && Number(y) <= data.years.last),
@@ -64,6 +68,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
       return digitQuarters.get(match) ?? match
     },
     fullYear: data.fullYear,
+    withoutBaselines: (text) => text.replace(baseline, ' '),
     englishMonthRanges: (text) =>
       text.replace(monthRange, (whole, from: string, to: string) => {
         const [a, b] = [months.get(from.toLowerCase())!, months.get(to.toLowerCase())!]

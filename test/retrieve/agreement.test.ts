@@ -1,4 +1,6 @@
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { timeRules } from '../../src/rules/time.js'
 import { agreement, EarlierText, measureAgreement, parkAgreement, periodAgreement, splitSentences, yearAgreement, type TextContext } from '../../src/retrieve/agreement.js'
 import { ask } from '../rule-fixtures.js'
 
@@ -33,6 +35,21 @@ describe('rule: scope agreement (park-words.json scope)', () => {
     expect(parkAgreement(ask('湘西高新区的地区生产总值是多少？'), context({ scope: 'city', city: '深圳市' }))).toBe(1)
     expect(parkAgreement(ask('全市的地区生产总值是多少？'), context({ scope: 'zone' }))).toBe(-1)
     expect(parkAgreement(ask('湘西高新区的地区生产总值是多少？'), context({ scope: 'zone' }))).toBe(1)
+  })
+})
+
+describe('rule: baselines (time.json) — a year compared with sets no scene', () => {
+  it('every baseline cue takes the year after it out of the scene', () => {
+    const cues = (JSON.parse(fs.readFileSync(new URL('../../src/rules/time.json', import.meta.url), 'utf8')) as { baselines: string[] }).baselines
+    for (const cue of cues) expect(timeRules.withoutBaselines(`产值${cue}2022年增长`), cue).not.toContain('2022')
+    expect(timeRules.withoutBaselines('2022年产值增长')).toContain('2022')
+  })
+
+  it('比2022年的… in the sentence before does not date the next one', () => {
+    const text = '2023年，园区实现产值1026.8亿元；规模以上工业总产值3186.5亿元，比2022年的2730.4亿元净增456.1亿元。同期，全市实现地区生产总值4741.1亿元'
+    const earlier = new EarlierText(text).at(text.indexOf('全市实现'))
+    const c: TextContext = { text: '全市实现地区生产总值4741.1亿元', earlier, heading: '', park: '湘西高新区', mentions: [] }
+    expect(yearAgreement(ask('2023年全市地区生产总值是多少？'), c)).toBe(1)
   })
 })
 

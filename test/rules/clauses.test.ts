@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -44,6 +44,23 @@ describe('rule: clause cues', () => {
       expect(clauseCues.contradicts(`园区${a}是多少？`, `园区${a}12亿元`), a).toBe(false)
     }
     expect(quote('湘西高新区2023年实际使用内资多少？', '2023年，湘西高新区实际使用外资2.36亿美元。')).toBeUndefined()
+  })
+
+  it('doneQuestions: a figure question asking what was done is not answered by a plan, year or none', () => {
+    const text = '湘西高新区二是围绕氢能产业开展专项招商，力争新建加氢站3座。'
+    for (const word of table.doneQuestions) expect(quote(`湘西高新区${word}新建几座加氢站？`, text), word).toBeUndefined()
+    expect(quote('湘西高新区计划新建几座加氢站？', text)).toContain('3座')
+  })
+
+  it('continuations: a clause opening with one carries the measure before it to its figure', () => {
+    for (const word of table.continuations) {
+      expect(quote('湘西高新区去年的地区生产总值是多少？', `去年，湘西高新区地区生产总值首次突破千亿元，${word}1018.6亿元。`), word).toContain('1018.6亿元')
+    }
+  })
+
+  it('a back reference answers a problem told in up to two sentences', () => {
+    const text = '湘西高新区每到夏季都面临供电紧张的压力。2022年夏季，企业曾因限电错峰生产。为此，园区大力推广屋顶分布式光伏。'
+    expect(quote('湘西高新区夏天供电紧张，园区怎么应对的？', text)).toContain('分布式光伏')
   })
 
   it('every list joiner makes a clause a list', () => {

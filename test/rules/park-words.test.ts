@@ -86,6 +86,11 @@ describe('rule: scope — whom a clause or a question is about', () => {
       expect(withCity.questionScope(`${word}的地区生产总值是多少？`), word).toBe('city')
     }
     expect(withCity.scopeOf('同期，赣州市实现地区生产总值')).toEqual({ scope: 'city', city: '赣州市' })
+    // The subject carries back over commas and semicolons to the part that names it.
+    expect(withCity.scopeOf('2023年，赣州经开区实现地区生产总值612.8亿元；规模以上工业总产值')).toEqual({ scope: 'zone' })
+    // A question names the city by its full name or 全市; its bare name may be a modifier.
+    expect(withCity.questionScope('赣州市的地区生产总值是多少？')).toBe('city')
+    expect(withCity.questionScope('首届赣州电子信息产业链对接会是哪天？')).toBeUndefined()
     // A city's bare name is a company's first word as often as the city.
     expect(withCity.scopeOf('赣州捷能动力电池有限公司是园区的链主企业')).toBeUndefined()
   })
