@@ -68,6 +68,10 @@ interface Asked {
   entity?: ReturnType<typeof clauseCues.entityTarget>
   /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
   asksResult: boolean
+  /** The question names a change (增长, 多出): a figure answers only right after one. */
+  asksChange: boolean
+  /** Industries the question names (声学光电和VR产业): a quote about another answers nothing. */
+  industries: string[]
   /** A count of all there are (总数, have) or of new ones (新增), when the question says which. */
   tally?: 'stock' | 'additions'
   focus: Focus
@@ -76,6 +80,8 @@ interface Asked {
 function asked(q: Question, vocabulary: Vocabulary): Asked {
   const names = q.measures.flat().map(escapeRegExp)
   const count = figureRules.asksCount.test(q.text)
+  // "GDP同比增长了多少", "比2022年多出来多少" ask for a change, not the amount itself.
+  const asksChange = clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized))
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
@@ -84,7 +90,9 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
       names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
-    money: !count && figureRules.asksMoney.test(q.text) && !clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized)),
+    money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
+    asksChange,
+    industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(q.normalized) : [],
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)) && !clauseCues.asksPlan.test(q.text),
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
@@ -119,7 +127,7 @@ function kindFit(a: Asked, text: string): number {
   const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
   switch (a.q.kind) {
     case 'number':
-      return hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure() ? 1 : -1
+      return hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure() && (a.q.kind !== 'number' || !a.asksChange || clauseCues.changedFigure.test(text)) ? 1 : -1
     case 'percent':
       return hasNew(a, text, figureRules.percent) && figure() ? 1 : -1
     case 'date':
@@ -197,6 +205,21 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
+/** Industries a text names: the words before 产业, 产业链 or 行业 (声学光电和VR产业). */
+function industriesIn(text: string): string[] {
+  // The name runs back to the nearest word that cannot be part of one (的, 年, 哪 …).
+  return [...text.matchAll(clauseCues.industry)].map((m) => m[1]!.split(NOT_IN_NAME).at(-1)!).filter((name) => name.length >= 2)
+}
+const NOT_IN_NAME = /[的年是在对把为从了哪几么少，,。；;、\s\d]/
+
+/** Does a quote's lead name only industries the question does not (动力装备产业 for 声学光电产业)? */
+function otherIndustry(a: Asked, lead: string): boolean {
+  if (a.industries.length === 0) return false
+  const named = industriesIn(lead)
+  const shares = (x: string, y: string) => [...Array(Math.max(0, x.length - 1)).keys()].some((i) => y.includes(x.slice(i, i + 2)))
+  return named.length > 0 && !named.some((n) => a.industries.some((asked) => shares(asked, n) || shares(n, asked)))
+}
+
 /** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
 const FIGURE_NOT_DATE = /\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日])/g
 
@@ -255,7 +278,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) ? -1 : kindFit(a, quote)
+    const lead = leadOf(before, quote)
+    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

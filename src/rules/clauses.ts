@@ -14,6 +14,8 @@ const clausesSchema = table({
   planQuestions: wordList(),
   doneQuestions: wordList(),
   continuations: wordList(),
+  industryWords: wordList(),
+  industryCompounds: wordList(),
   personTitles: wordList(),
   personNames: wordList(),
   entities: z.array(z.strictObject({ asks: wordList(), holds: wordList().optional(), person: z.literal(true).optional() }).refine((e) => (e.holds === undefined) !== (e.person === undefined), 'needs holds or person, not both')),
@@ -34,6 +36,10 @@ export interface ClauseCues {
   growth: RegExp
   /** A change (增长, 下降 …) anywhere in a text: a question naming one asks for a rate or a difference. */
   change: RegExp
+  /** A figure right after a change (净增456.1亿元, 增长8%). */
+  changedFigure: RegExp
+  /** An industry named in a text (global): group 1 is its name, before 产业/产业链/行业. */
+  industry: RegExp
   /** A comparison with another year (同比, 比上年 …; global): it dates nothing itself. */
   comparison: RegExp
   /** A plan or target (力争, 目标 …), not a result. */
@@ -71,6 +77,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     change: new RegExp(alternation(data.growth.changes)),
+    changedFigure: new RegExp(`(?:${alternation(data.growth.changes)})[^，,。；;\\d]{0,4}\\d`),
+    industry: new RegExp(`([\\u4e00-\\u9fffA-Za-z]{2,10})(?:${alternation(data.industryWords)})(?!${alternation(data.industryCompounds)})`, 'g'),
     plan: new RegExp(alternation(data.plans)),
     asksPlan: new RegExp(alternation(data.planQuestions)),
     asksDone: new RegExp(alternation(data.doneQuestions)),

@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; industryWords: string[]; industryCompounds: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -61,6 +61,23 @@ describe('rule: clause cues', () => {
   it('a back reference answers a problem told in up to two sentences', () => {
     const text = '湘西高新区每到夏季都面临供电紧张的压力。2022年夏季，企业曾因限电错峰生产。为此，园区大力推广屋顶分布式光伏。'
     expect(quote('湘西高新区夏天供电紧张，园区怎么应对的？', text)).toContain('分布式光伏')
+  })
+
+  it('industryWords: a figure about another industry does not answer for the one asked; industryCompounds are not industries', () => {
+    for (const word of table.industryWords) {
+      const text = `2023年，湘西高新区动力装备${word}实现营业收入1136.2亿元。`
+      expect(quote(`湘西高新区2023年声学光电${word}营收有多少？`, text), word).toBeUndefined()
+      expect(quote(`湘西高新区2023年动力装备${word}营收有多少？`, text), word).toContain('1136.2亿元')
+    }
+    for (const compound of table.industryCompounds) {
+      expect(quote(`湘西高新区2023年的产业${compound}有多少？`, `2023年，湘西高新区设立产业${compound}6亿元。`), compound).toContain('6亿元')
+    }
+  })
+
+  it('a question naming a change is answered by the figure right after one (净增456.1亿元), not by the amount', () => {
+    const text = '2023年，湘西高新区规模以上工业总产值3186.5亿元，比2022年的2730.4亿元净增456.1亿元。'
+    expect(quote('跟2022年比，湘西高新区2023年规模以上工业总产值多出来多少？', text)).toContain('456.1亿元')
+    expect(quote('湘西高新区2023年规模以上工业总产值是多少？', text)).toContain('3186.5亿元')
   })
 
   it('every list joiner makes a clause a list', () => {
