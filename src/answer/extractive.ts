@@ -279,7 +279,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
     const lead = leadOf(before, quote)
-    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) ? -1 : kindFit(a, quote)
+    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

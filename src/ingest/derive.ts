@@ -104,8 +104,8 @@ function lastYearIs(year: number, text: string, sentences: readonly string[]): b
 export type Romanize = (chinese: string) => string
 
 const ENGLISH_KINDS: Record<string, readonly string[]> = {
-  高新区: ['High-tech Zone', 'Hi-tech Zone', 'High-tech Industrial Development Zone', 'National High-tech Zone'],
-  经开区: ['Economic Development Zone', 'Economic and Technological Development Zone', 'ETDZ'],
+  高新区: ['High-tech Zone', 'Hi-tech Zone', 'High-tech Industrial Development Zone', 'Hi-tech Industrial Development Zone', 'High-tech Development Zone', 'National High-tech Zone', 'High-tech Park', 'Gaoxinqu'],
+  经开区: ['Economic Development Zone', 'Economic and Technological Development Zone', 'Economic-Technological Development Zone', 'Economic Technological Development Zone', 'ETDZ', 'EDZ', 'Jingkaiqu'],
 }
 
 /**

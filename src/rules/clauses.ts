@@ -14,6 +14,7 @@ const clausesSchema = table({
   planQuestions: wordList(),
   doneQuestions: wordList(),
   continuations: wordList(),
+  companies: z.strictObject({ suffixes: wordList(), asks: wordList() }),
   industryWords: wordList(),
   industryCompounds: wordList(),
   personTitles: wordList(),
@@ -38,6 +39,8 @@ export interface ClauseCues {
   change: RegExp
   /** A figure right after a change (净增456.1亿元, 增长8%). */
   changedFigure: RegExp
+  /** Is a figure whose clause is `lead` a company's that `question` does not ask about? */
+  othersCompany(question: string, lead: string): boolean
   /** An industry named in a text (global): group 1 is its name, before 产业/产业链/行业. */
   industry: RegExp
   /** A comparison with another year (同比, 比上年 …; global): it dates nothing itself. */
@@ -61,6 +64,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const person = new RegExp(`(?:${alternation(data.personTitles)})([\\u4e00-\\u9fff]{2,3})`, 'g')
   // Compiled once: a which/who question must not pay for building its pattern.
   const entities = data.entities.map((e) => ({ asks: e.asks, target: e.holds ? { holds: new RegExp(alternation(e.holds)) } : ({ person: true } as const) }))
+  const companySuffix = new RegExp(alternation(data.companies.suffixes))
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
@@ -77,6 +81,17 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     change: new RegExp(alternation(data.growth.changes)),
+    othersCompany: (question, lead) => {
+      const lower = question.toLowerCase()
+      if (data.companies.asks.some((word) => lower.includes(word))) return false
+      const part = lead.split(/[，,；;。]/).at(-1)!
+      const at = companySuffix.exec(part)?.index
+      if (at === undefined) return false
+      // The company's name runs back from its suffix to a word that is no part of it (龙头企业奇瑞汽车…);
+      // a question that names it (its first two characters, the brand) asks about it.
+      const name = part.slice(0, at).split(/企业|龙头|的|是|、|\s/).at(-1)!
+      return name.length < 2 || !question.includes(name.slice(0, 2))
+    },
     changedFigure: new RegExp(`(?:${alternation(data.growth.changes)})[^，,。；;\\d]{0,4}\\d`),
     industry: new RegExp(`([\\u4e00-\\u9fffA-Za-z]{2,10})(?:${alternation(data.industryWords)})(?!${alternation(data.industryCompounds)})`, 'g'),
     plan: new RegExp(alternation(data.plans)),

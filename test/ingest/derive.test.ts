@@ -76,6 +76,12 @@ describe('rule: derived park names', () => {
     expect(park.aliases).toEqual(expect.arrayContaining(['株洲国家高新技术产业开发区', '株洲高新技术产业开发区', '株洲国家高新区']))
     expect(park.english).toEqual(expect.arrayContaining(['Zhuzhou High-tech Zone', 'Zhuzhou Hi-tech Zone']))
     expect(derivedPark('岳阳经开区', [], romanize).english).toContain('Yueyang Economic and Technological Development Zone')
+    // The forms English texts use besides: a question in any of them names the park, not a foreign one.
+    const catalog = new ParkCatalog([park, derivedPark('岳阳经开区', [], romanize)])
+    for (const name of ['Zhuzhou Hi-tech Industrial Development Zone', 'Zhuzhou High-tech Development Zone', 'Zhuzhou Gaoxinqu', 'Yueyang Jingkaiqu', 'Yueyang ETDZ']) {
+      expect(catalog.mentioned(`What did ${name} report?`), name).toHaveLength(1)
+      expect(catalog.foreignParks(`What did ${name} report?`), name).toEqual([])
+    }
   })
 
   it('a city is also its bare place name, but the catalog does not read that name inside a zone’s (株洲高新区)', () => {

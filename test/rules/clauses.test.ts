@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; industryWords: string[]; industryCompounds: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; industryWords: string[]; industryCompounds: string[]; companies: { suffixes: string[]; asks: string[] }; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -78,6 +78,15 @@ describe('rule: clause cues', () => {
     const text = '2023年，湘西高新区规模以上工业总产值3186.5亿元，比2022年的2730.4亿元净增456.1亿元。'
     expect(quote('跟2022年比，湘西高新区2023年规模以上工业总产值多出来多少？', text)).toContain('456.1亿元')
     expect(quote('湘西高新区2023年规模以上工业总产值是多少？', text)).toContain('3186.5亿元')
+  })
+
+  it('companies: a figure whose clause names a company is the company’s, unless the question asks about companies or names it', () => {
+    for (const suffix of table.companies.suffixes) {
+      const text = `2023年，湘西高新区整车出口63.8万辆。龙头企业奇瑞汽车${suffix}全年出口汽车93.7万辆。`
+      expect(quote('湘西高新区2023年出口了多少万辆汽车？', text), suffix).toContain('63.8万辆')
+      expect(quote('奇瑞汽车2023年出口了多少万辆汽车？', text.replace('63.8万辆', '很多')), suffix).toContain('93.7万辆')
+    }
+    for (const word of table.companies.asks) expect(clauseCues.othersCompany(`园区${word}出口多少？`, '奇瑞汽车有限公司全年出口汽车'), word).toBe(false)
   })
 
   it('every list joiner makes a clause a list', () => {
