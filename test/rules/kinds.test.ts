@@ -10,6 +10,8 @@ const isLiteral = (cue: string) => !/[\\[\]().*+?|^$]/.test(cue)
 // A question for each cue that is a pattern rather than a word (a literal cue is its own example).
 const examples: Record<string, string> = {
   '采取了?什么': '采取了什么',
+  '哪[两二三四五六七八九十]': '主导产业有哪三个',
+  '[两二三四五六七八九十](大|个|项|条)[^？?，,]{0,10}(是什么|是啥)': '三大主导产业是什么',
   '采取了?哪些': '采取哪些',
   '哪些(举措|措施|办法|做法|改革)': '园区靠哪些办法提速',
   '什么(举措|措施|办法|做法)': '有什么做法',
