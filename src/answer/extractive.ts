@@ -1,6 +1,6 @@
 import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
 import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
-import { escapeRegExp, measuresIn, type Question } from '../retrieve/query.js'
+import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '../retrieve/query.js'
 import { coverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
@@ -249,6 +249,9 @@ function novelty(q: Question, text: string): number {
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
 }
 
+/** What a part-year figure loses against a whole-year one when the question names only a year. */
+const PART_YEAR_PENALTY = 0.5
+
 /** How many sentences before 为此 may state the problem it answers. */
 const PROBLEM_SENTENCES = 2
 
@@ -289,7 +292,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const planned = a.asksResult && clauseCues.plan.test(text.slice(sentence.start, span.end))
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
-    const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length
+    // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
+    const partYear = q.years.length > 0 && q.periods.length === 0 && periodsIn(text.slice(sentence.start, span.end)).some((p) => p !== FULL_YEAR) ? PART_YEAR_PENALTY : 0
+    const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
     const agreesOnAll =
       agrees.park >= 0 &&
       agrees.year >= 0 &&
