@@ -238,12 +238,13 @@ describe('rule: a place the question names outside any park', () => {
 
 describe('rule: a year asked without a period wants the whole year', () => {
   it('a part-year figure loses to the year’s, and answers, with its period, only when the year’s is missing', () => {
-    const midYear = '年中时，湘西高新区规模以上工业总产值为528.7亿元，同比增长13.6%。'
-    const wholeYear = '2022年，湘西高新区规模以上工业总产值首次突破千亿元大关，达到1086.3亿元。'
+    const midYear = '2022年年中时，湘西高新区规上工业总产值为528.7亿元。'
+    const wholeYear = '面对原材料价格高位波动等多重考验，园区稳住了增长势头，2022年规模以上工业总产值首次突破千亿元大关，达到1086.3亿元。'
     const q = ask('湘西高新区2022年规模工业总产值是多少？')
     const both = extractAnswer(q, [passage(midYear + wholeYear, { park: '湘西高新区', documentYear: '2022' })], vocabulary())
     expect(both.quotes[0]!.text).toContain('1086.3亿元')
     const only = extractAnswer(q, [passage(midYear, { park: '湘西高新区', documentYear: '2022' })], vocabulary())
     expect(only.quotes[0]!.text).toContain('年中时')
+    expect(only.quotes[0]!.text).toContain('528.7亿元')
   })
 })
