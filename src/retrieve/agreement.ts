@@ -1,7 +1,7 @@
 import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
 import type { ClauseScope } from './parks.js'
-import { FULL_YEAR, measuresIn, periodsIn, yearsIn, type Question } from './query.js'
+import { FULL_YEAR, measuresIn, periodsIn, yearOffsetsIn, yearsIn, type Question } from './query.js'
 
 // Every quoted span of every passage is checked for its measure, question after question.
 const measuresOf = memoizeByText(measuresIn)
@@ -81,7 +81,7 @@ export class EarlierText {
  * its passage that names one — text runs forward in time, so an older year further up does not
  * date it — or else those of the title and section.
  */
-function sceneOf(c: TextContext, names: (text: string) => readonly string[]): readonly string[] {
+function sceneOf<T>(c: TextContext, names: (text: string) => readonly T[]): readonly T[] {
   for (let i = c.earlier.length - 1; i >= 0; i--) {
     const found = names(c.earlier[i]!)
     if (found.length > 0) return found
@@ -103,7 +103,7 @@ export function parkAgreement(q: Question, c: TextContext): number {
 }
 
 export function yearAgreement(q: Question, c: TextContext): number {
-  if (q.years.length === 0) return 0
+  if (q.years.length === 0) return relativeYearAgreement(q, c)
   const scene = sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear))
   // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
   // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
@@ -118,6 +118,19 @@ export function yearAgreement(q: Question, c: TextContext): number {
   if (scene.some((y) => q.years.includes(y))) return 1
   if (scene.length > 0) return -1
   return far ? -1 : 0
+}
+
+/**
+ * A question asking about 去年 or 今年: read against the document's year when it is known; when it
+ * is not, the text's own 去年/今年 (or its scene's) must be the same word (前年 is not 去年).
+ */
+function relativeYearAgreement(q: Question, c: TextContext): number {
+  if (q.yearOffsets.length === 0) return 0
+  if (c.documentYear !== undefined) return yearAgreement({ ...q, years: q.yearOffsets.map((o) => String(Number(c.documentYear) + o)) }, c)
+  const own = yearOffsetsIn(c.text)
+  const said = own.length > 0 ? own : sceneOf(c, yearOffsetsIn)
+  if (said.length === 0) return 0
+  return said.some((o) => q.yearOffsets.includes(o)) ? 1 : -1
 }
 
 /** Does a period (上半年) name the scene before any year does, looking back from the text? */

@@ -28,6 +28,8 @@ export interface Question {
   /** Places named outside any park name (合肥 in 合肥2022年的投资): the answer must be about them. */
   places: string[]
   years: string[]
+  /** 今年 (0), 去年 (-1) …, when it names no year: read against each document's year. */
+  yearOffsets: readonly number[]
   periods: string[]
   /** Measure groups (synonyms) the question names, most specific only. */
   measures: string[][]
@@ -69,6 +71,11 @@ const timeWordsIn = memoizeByText((text): TimeWords => {
     bareDate: /(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*日/.test(normalized),
   }
 })
+
+/** 今年 (0), 去年 (-1), 前年 (-2) …: the years a text names relative to its own. */
+export function yearOffsetsIn(text: string): readonly number[] {
+  return timeWordsIn(text).yearOffsets
+}
 
 /**
  * Years a text speaks of: four-digit years from 1990 to 2049, and — when the publication year of
@@ -205,6 +212,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     // The place of a park the catalog does not know is that park's (长沙 of 长沙高新区), not a place asked about.
     places: english ? [] : placesIn(parks.withoutNames(normalized)).filter((place) => !foreignParks.some((p) => p.name.includes(place))).slice(0, MAX_NAMED),
     years: years.slice(0, MAX_NAMED),
+    yearOffsets: years.length > 0 ? [] : yearOffsetsIn(normalized),
     periods: periods.slice(0, MAX_NAMED),
     measures: measures.slice(0, MAX_NAMED),
     kind: kindCues.kindOf(english ? text : normalized, english),

@@ -196,3 +196,18 @@ describe('rule: a full-year question and an earlier period', () => {
     expect(periodAgreement(q, context('园区完成技工贸总收入892.7亿元', { earlier, documentYear: '2023' }))).toBe(0)
   })
 })
+
+describe('rule: a question asking about 去年 or 今年', () => {
+  const context = (text: string, documentYear?: string): TextContext => ({ text, earlier: [], heading: '', park: '湘西高新区', mentions: [], documentYear })
+  it('is read against the document’s year when it is known', () => {
+    expect(yearAgreement(ask('湘西高新区去年的地区生产总值是多少？'), context('2023年，园区地区生产总值1018.6亿元', '2024'))).toBe(1)
+    expect(yearAgreement(ask('湘西高新区去年的地区生产总值是多少？'), context('2022年，园区地区生产总值1018.6亿元', '2024'))).toBe(-1)
+  })
+
+  it('without one, the text must say the same word: 前年 or 今年全年 is not 去年', () => {
+    expect(yearAgreement(ask('湘西高新区去年的地区生产总值是多少？'), context('去年，全区地区生产总值达到1018.6亿元'))).toBe(1)
+    expect(yearAgreement(ask('湘西高新区前年的地区生产总值是多少？'), context('去年，全区地区生产总值达到1018.6亿元'))).toBe(-1)
+    expect(yearAgreement(ask('湘西高新区今年的地区生产总值是多少？'), context('去年，全区地区生产总值达到1018.6亿元'))).toBe(-1)
+    expect(yearAgreement(ask('湘西高新区去年的地区生产总值是多少？'), context('全区地区生产总值达到1018.6亿元'))).toBe(0)
+  })
+})
