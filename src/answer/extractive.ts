@@ -360,13 +360,33 @@ export function withMeasure(text: string, span: Span): Span {
   return span.end - start <= MAX_QUALIFIED_CHARS ? trimmed(text, { start, end: span.end }) : span
 }
 
-function toQuote(candidate: Candidate, q: Question, catalog: ParkCatalog): Quote {
+/** Longest quote that reaches back for the company its sentence calls 这家企业 or 公司. */
+const MAX_ANTECEDENT_CHARS = 250
+
+/**
+ * For a which-company question, a quote that says only 这家企业 or 公司 starts at the nearest of
+ * the two sentences before it that names one (麦斯克电子材料股份有限公司是…。这家企业主要生产…).
+ */
+export function withAntecedent(text: string, span: Span, holds: RegExp): Span {
+  if (holds.test(clauseCues.withoutAnaphors(text.slice(span.start, span.end)))) return span
+  const sentences = sentencesOf(text)
+  const at = sentences.findIndex((s) => s.start <= span.start && s.end > span.start)
+  for (let i = at - 1; i >= Math.max(0, at - 2); i--) {
+    const sentence = sentences[i]!
+    if (holds.test(clauseCues.withoutAnaphors(text.slice(sentence.start, sentence.end)))) return span.end - sentence.start <= MAX_ANTECEDENT_CHARS ? trimmed(text, { start: sentence.start, end: span.end }) : span
+  }
+  return span
+}
+
+function toQuote(candidate: Candidate, a: Asked, catalog: ParkCatalog): Quote {
+  const { q } = a
   const extended = extend(candidate)
-  const span = withTimeQualifier(candidate.citation.text, q.kind === 'reason' ? withMeasure(candidate.citation.text, extended) : extended)
+  const named = a.entity && 'holds' in a.entity ? withAntecedent(candidate.citation.text, extended, a.entity.holds) : extended
+  const span = withTimeQualifier(candidate.citation.text, q.kind === 'reason' ? withMeasure(candidate.citation.text, named) : named)
   const text = candidate.citation.text.slice(span.start, span.end)
-  const named = catalog.mentioned(text)
+  const parks = catalog.mentioned(text)
   const park = candidate.citation.park
-  const label = park && !named.includes(park) && (q.parks.length === 0 || q.parks.includes(park)) ? park : undefined
+  const label = park && !parks.includes(park) && (q.parks.length === 0 || q.parks.includes(park)) ? park : undefined
   return { n: candidate.citation.n, text, label }
 }
 
@@ -407,7 +427,7 @@ export function extractAnswer(q: Question, citations: readonly NumberedPassage[]
       else missing.push(measure[0]!)
     }
   }
-  return { found: true, quotes: chosen.map((c) => toQuote(c, q, catalog)), missing }
+  return { found: true, quotes: chosen.map((c) => toQuote(c, question, catalog)), missing }
 }
 
 const measuresOf = memoizeByText(measuresIn)

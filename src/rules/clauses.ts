@@ -14,6 +14,7 @@ const clausesSchema = table({
   planQuestions: wordList(),
   doneQuestions: wordList(),
   continuations: wordList(),
+  anaphors: wordList(),
   companies: z.strictObject({ suffixes: wordList(), asks: wordList() }),
   industryWords: wordList(),
   industryCompounds: wordList(),
@@ -39,6 +40,8 @@ export interface ClauseCues {
   change: RegExp
   /** A figure right after a change (净增456.1亿元, 增长8%). */
   changedFigure: RegExp
+  /** A text without the words that point back at a company instead of naming it (这家企业, 公司总经理). */
+  withoutAnaphors(text: string): string
   /** Is a figure whose clause is `lead` a company's that `question` does not ask about? */
   othersCompany(question: string, lead: string): boolean
   /** An industry named in a text (global): group 1 is its name, before 产业/产业链/行业. */
@@ -64,6 +67,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const person = new RegExp(`(?:${alternation(data.personTitles)})([\\u4e00-\\u9fff]{2,3})`, 'g')
   // Compiled once: a which/who question must not pay for building its pattern.
   const entities = data.entities.map((e) => ({ asks: e.asks, target: e.holds ? { holds: new RegExp(alternation(e.holds)) } : ({ person: true } as const) }))
+  const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
@@ -81,6 +85,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     change: new RegExp(alternation(data.growth.changes)),
+    withoutAnaphors: (text) => text.replace(anaphor, ' '),
     othersCompany: (question, lead) => {
       const lower = question.toLowerCase()
       if (data.companies.asks.some((word) => lower.includes(word))) return false

@@ -3,7 +3,7 @@ import { extractAnswer } from '../../src/answer/extractive.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
-const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; industryWords: string[]; industryCompounds: string[]; companies: { suffixes: string[]; asks: string[] }; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
+const table = tableOf<{ reasonCues: string[]; backReferences: string[]; tallies: { stock: string[]; additions: string[] }; contrasts: Array<[string, string]>; doneQuestions: string[]; continuations: string[]; industryWords: string[]; industryCompounds: string[]; companies: { suffixes: string[]; asks: string[] }; anaphors: string[]; listJoiners: string[]; growth: { comparisons: string[]; changes: string[] } }>('rules/clauses.json')
 
 /** The one quote answering `question` from a passage of 湘西高新区 (none: not found). */
 function quote(question: string, text: string): string | undefined {
@@ -87,6 +87,15 @@ describe('rule: clause cues', () => {
       expect(quote('奇瑞汽车2023年出口了多少万辆汽车？', text.replace('63.8万辆', '很多')), suffix).toContain('93.7万辆')
     }
     for (const word of table.companies.asks) expect(clauseCues.othersCompany(`园区${word}出口多少？`, '奇瑞汽车有限公司全年出口汽车'), word).toBe(false)
+  })
+
+  it('anaphors: a which-company quote that only points back starts at the sentence before that names the company', () => {
+    for (const anaphor of table.anaphors) {
+      const text = `除了中航光电，麦斯克电子材料股份有限公司是湘西高新区另一家代表性企业。${anaphor}主要生产半导体硅抛光片，今年产量达到126万片。`
+      expect(quote('湘西高新区里生产半导体硅抛光片的是哪家企业？', text), anaphor).toContain('麦斯克')
+    }
+    // A quote that names the company itself stays as it is.
+    expect(quote('湘西高新区里生产半导体硅抛光片的是哪家企业？', '园区企业很多。麦斯克公司主要生产半导体硅抛光片。')).toBe('麦斯克公司主要生产半导体硅抛光片')
   })
 
   it('every list joiner makes a clause a list', () => {
