@@ -104,7 +104,10 @@ export function parkAgreement(q: Question, c: TextContext): number {
 
 export function yearAgreement(q: Question, c: TextContext): number {
   if (q.years.length === 0) return relativeYearAgreement(q, c)
-  const scene = sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear))
+  // A bare date up the passage (3月16日，…开工) is in the year the heading reviews (…2022年发展综述).
+  const headingYears = yearsIn(c.heading, c.documentYear)
+  const reviewed = headingYears.length === 1 && (c.documentYear === undefined || Math.abs(Number(headingYears[0]) - Number(c.documentYear)) < FAR_YEARS) ? headingYears[0] : c.documentYear
+  const scene = sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear, reviewed))
   // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
   // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
   const near = (year: string) => c.documentYear === undefined || Math.abs(Number(year) - Number(c.documentYear)) < FAR_YEARS

@@ -211,3 +211,13 @@ describe('rule: a question asking about 去年 or 今年', () => {
     expect(yearAgreement(ask('湘西高新区去年的地区生产总值是多少？'), context('全区地区生产总值达到1018.6亿元'))).toBe(0)
   })
 })
+
+describe('rule: a bare date up the passage is in the year its heading reviews', () => {
+  it('3月16日 in a review of 2022 printed in 2023 dates the sentences after it to 2022', () => {
+    const text = '3月16日，园区一季度重大项目集中开工。一年来，园区新签约项目46个，合同引资238.5亿元。'
+    const at = text.indexOf('园区新签约')
+    const c: TextContext = { text: '园区新签约项目46个', earlier: new EarlierText(text).at(at), heading: '钢城淬火——园区2022年高质量发展综述', park: '湘西高新区', mentions: [], documentYear: '2023' }
+    expect(yearAgreement(ask('湘西高新区2022年新签约了多少个项目？'), c)).toBe(1)
+    expect(yearAgreement(ask('湘西高新区2023年新签约了多少个项目？'), c)).toBe(-1)
+  })
+})
