@@ -168,7 +168,10 @@ export function periodAgreement(q: Question, c: TextContext): number {
   }
   if (own.some((p) => asked.includes(p))) return 1
   if (own.length > 0) return -1
-  return periodScene(c).some((p) => asked.includes(p)) ? 1 : -1
+  const scene = periodScene(c)
+  if (scene.some((p) => asked.includes(p))) return 1
+  // Two times asked (衡阳高新区上半年和湘潭经开区2022年全年): a whole-year figure answers the 全年 part.
+  return q.periods.includes(FULL_YEAR) && scene.every((p) => p === FULL_YEAR) ? 1 : -1
 }
 
 /**

@@ -221,3 +221,15 @@ describe('rule: a bare date up the passage is in the year its heading reviews', 
     expect(yearAgreement(ask('湘西高新区2023年新签约了多少个项目？'), c)).toBe(-1)
   })
 })
+
+describe('rule: two times asked', () => {
+  it('a whole-year figure answers the 全年 part of a question that also asks about 上半年', () => {
+    const c = (text: string): TextContext => ({ text, earlier: [], heading: '', park: '湘西高新区', mentions: [] })
+    const q = ask('湘西高新区上半年和怀化高新区2022年全年的外贸进出口总额各是多少？')
+    expect(periodAgreement(q, c('外贸进出口总额126.4亿元'))).toBe(1)
+    expect(periodAgreement(q, c('上半年外贸进出口总额57.2亿元'))).toBe(1)
+    expect(periodAgreement(q, c('1-9月外贸进出口总额90.2亿元'))).toBe(-1)
+    // Only 上半年 asked: the whole year does not answer.
+    expect(periodAgreement(ask('湘西高新区上半年外贸进出口总额是多少？'), c('外贸进出口总额126.4亿元'))).toBe(-1)
+  })
+})
