@@ -68,6 +68,8 @@ interface Asked {
   entity?: ReturnType<typeof clauseCues.entityTarget>
   /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
   asksResult: boolean
+  /** The measure, its unit in brackets, then a number: a flattened table's cell. */
+  headedFigure?: RegExp
   /** The question names a change (增长, 多出): a figure answers only right after one. */
   asksChange: boolean
   /** Industries the question names (声学光电和VR产业): a quote about another answers nothing. */
@@ -92,6 +94,8 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
     money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
     asksChange,
+    // A table cell under the measure's unit: 规模以上工业总产值（亿元）586.3.
+    headedFigure: names.length > 0 ? new RegExp(`(?:${names.join('|')})\\s*${figureRules.headed[count ? 'count' : 'figure'].source}`) : undefined,
     industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(q.normalized) : [],
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)) && !clauseCues.asksPlan.test(q.text),
@@ -126,8 +130,10 @@ function hasNew(a: Asked, text: string, pattern: RegExp): boolean {
 function kindFit(a: Asked, text: string): number {
   const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
   switch (a.q.kind) {
-    case 'number':
-      return hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure() && (a.q.kind !== 'number' || !a.asksChange || clauseCues.changedFigure.test(text)) ? 1 : -1
+    case 'number': {
+      const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure()) || a.headedFigure?.test(text) === true
+      return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) ? 1 : -1
+    }
     case 'percent':
       return hasNew(a, text, figureRules.percent) && figure() ? 1 : -1
     case 'date':

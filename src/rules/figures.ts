@@ -36,6 +36,8 @@ export interface FigureRules {
   count: RegExp
   /** An amount of money: 12.5亿元, 300万美元 (global). */
   money: RegExp
+  /** A number right after its unit in brackets, as a flattened table gives it ((亿元)586.3). */
+  headed: { figure: RegExp; count: RegExp }
   /** A percentage or a change in one: 5.2%, 3个百分点 (global). */
   percent: RegExp
   /** Source of a pattern for a figure, with an optional count unit, that a measure name follows ("120家" of 120家规上企业). */
@@ -61,6 +63,10 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
     count: new RegExp(`${digits}(?:${counts})|${numerals}(?:${alternation(afterNumerals(['count']))})`, 'g'),
     money: new RegExp(`${digits}(?:${alternation(afterDigits(['money']))})`, 'g'),
     percent: new RegExp(`${digits}(?:${alternation(afterDigits(['percent']))})`, 'g'),
+    headed: {
+      figure: new RegExp(`[（(](?:${alternation(afterDigits(FIGURE_KINDS))})[）)]\\s*\\d`),
+      count: new RegExp(`[（(](?:${counts})[）)]\\s*\\d`),
+    },
     countingPrefix: `${digits}(?:${counts})?\\s*`,
     asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${englishWords(data.asks.countEnglish)}`, 'i'),
     asksMoney: new RegExp(`${alternation(data.asks.moneyWords)}|${englishWords(data.asks.moneyEnglish)}`, 'i'),

@@ -248,3 +248,13 @@ describe('rule: a year asked without a period wants the whole year', () => {
     expect(only.quotes[0]!.text).toContain('528.7亿元')
   })
 })
+
+describe('rule: a flattened table cell', () => {
+  it('a measure, its unit in brackets, then a number answers; a dash in the cell does not', () => {
+    // As ingest joins a PDF table's cells: one line.
+    const table = '表1 2023年上半年湘西高新区主要经济指标指标绝对值同比增长（%）规模以上工业总产值（亿元）586.38.7固定资产投资（亿元）—15.7'
+    const cite = [passage(table, { park: '湘西高新区', documentYear: '2023' })]
+    expect(extractAnswer(ask('2023年上半年湘西高新区规上工业总产值是多少亿元？'), cite, vocabulary()).quotes[0]?.text).toContain('586.3')
+    expect(extractAnswer(ask('2023年上半年湘西高新区固定资产投资完成额是多少亿元？'), cite, vocabulary()).found).toBe(false)
+  })
+})
