@@ -19,6 +19,8 @@ const SETS = [
   { dir: 'evals/new-heldout2', corpus: path.join(ROOT, 'evals/corpus/new-heldout2'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-dev3', corpus: path.join(ROOT, 'evals/corpus/new-dev3'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout3', corpus: path.join(ROOT, 'evals/corpus/new-heldout3'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-dev4', corpus: path.join(ROOT, 'evals/corpus/new-dev4'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout4', corpus: path.join(ROOT, 'evals/corpus/new-heldout4'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

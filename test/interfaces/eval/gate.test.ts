@@ -34,6 +34,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout2', corpus: 'evals/corpus/new-heldout2', section: 'eval-new-heldout2', minItems: 25 },
   { dataset: 'evals/new-dev3', corpus: 'evals/corpus/new-dev3', section: 'eval-new-dev3', minItems: 60 },
   { dataset: 'evals/new-heldout3', corpus: 'evals/corpus/new-heldout3', section: 'eval-new-heldout3', minItems: 25 },
+  { dataset: 'evals/new-dev4', corpus: 'evals/corpus/new-dev4', section: 'eval-new-dev4', minItems: 60 },
+  { dataset: 'evals/new-heldout4', corpus: 'evals/corpus/new-heldout4', section: 'eval-new-heldout4', minItems: 25 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
