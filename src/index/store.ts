@@ -237,15 +237,20 @@ export async function firstMismatch(dir: string, sums: Record<string, string>): 
   return undefined
 }
 
-/** Versions whose ingest finished (they have a manifest), newest first. */
-export async function completeVersions(indexDir: string): Promise<string[]> {
+/** The version directories under INDEX_DIR, finished or not (none when there is no such folder). */
+async function versionDirectories(indexDir: string): Promise<string[]> {
   const root = path.join(indexDir, VERSIONS_DIR)
-  let names: string[]
   try {
-    names = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name)
+    return (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name)
   } catch {
     return []
   }
+}
+
+/** Versions whose ingest finished (they have a manifest), newest first. */
+export async function completeVersions(indexDir: string): Promise<string[]> {
+  const root = path.join(indexDir, VERSIONS_DIR)
+  const names = await versionDirectories(indexDir)
   const complete: string[] = []
   for (const name of names) {
     const finished = await fs.access(path.join(root, name, 'manifest.json')).then(
@@ -269,12 +274,8 @@ export async function pruneVersions(indexDir: string, keep: number = KEEP_VERSIO
     if (name.startsWith(`${CURRENT_FILE}.`) && name.endsWith('.tmp')) await fs.rm(path.join(indexDir, name), { force: true })
   }
   const root = path.join(indexDir, VERSIONS_DIR)
-  let names: string[]
-  try {
-    names = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name)
-  } catch {
-    return []
-  }
+  const names = await versionDirectories(indexDir)
+  if (names.length === 0) return []
   const older = (await completeVersions(indexDir)).filter((n) => n !== current && n !== corrupt && (!current || n < current))
   const kept = new Set([...(current ? [current] : []), ...older.slice(0, Math.max(0, keep - 1))])
   const removed = names.filter((n) => !kept.has(n))

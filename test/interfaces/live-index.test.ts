@@ -8,18 +8,24 @@ import { LiveIndex } from '../../src/interfaces/live-index.js'
 import { createLogger, silentLogger } from '../../src/log.js'
 import { copySeedIndex, localConfig } from '../helpers.js'
 
+/** A LiveIndex over a copy of the seed index, logging to `lines`. */
+async function liveOverACopy(): Promise<{ indexDir: string; lines: string[]; live: LiveIndex }> {
+  const indexDir = await copySeedIndex()
+  const lines: string[] = []
+  const live = new LiveIndex({
+    indexDir,
+    logger: createLogger('info', (line) => lines.push(line)),
+    mode: 'extractive',
+    load: (version) => loadIndex({ indexDir, config: localConfig, ef: 64, version }),
+    answererFor: (index) => createAnswerer({ index, logger: silentLogger }),
+  })
+  return { indexDir, lines, live }
+}
+
 describe('LiveIndex', () => {
   it('keeps serving its version when CURRENT names one that cannot be loaded, and says so once', async () => {
     // A copy: the test switches its CURRENT.
-    const indexDir = await copySeedIndex()
-    const lines: string[] = []
-    const live = new LiveIndex({
-      indexDir,
-      logger: createLogger('info', (line) => lines.push(line)),
-      mode: 'extractive',
-      load: (version) => loadIndex({ indexDir, config: localConfig, ef: 64, version }),
-      answererFor: (index) => createAnswerer({ index, logger: silentLogger }),
-    })
+    const { indexDir, lines, live } = await liveOverACopy()
     expect(() => live.current()).toThrow(expect.objectContaining({ code: 'not_ready' }))
     expect(await live.refresh()).toBe(true)
     const served = live.current().index.version
@@ -33,15 +39,7 @@ describe('LiveIndex', () => {
   })
 
   it('does not hot-load a version whose bytes changed on disk: the served one stays, and the log says corrupt', async () => {
-    const indexDir = await copySeedIndex()
-    const lines: string[] = []
-    const live = new LiveIndex({
-      indexDir,
-      logger: createLogger('info', (line) => lines.push(line)),
-      mode: 'extractive',
-      load: (version) => loadIndex({ indexDir, config: localConfig, ef: 64, version }),
-      answererFor: (index) => createAnswerer({ index, logger: silentLogger }),
-    })
+    const { indexDir, lines, live } = await liveOverACopy()
     expect(await live.refresh()).toBe(true)
     const served = live.current().index.version
     const newer = 'v99999999T999999999Z-newer'
