@@ -271,6 +271,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const earlier = new EarlierText(text)
   const mentionsUpTo = new Map<number, readonly string[]>()
   const sentenceCoverage = new Map<Span, number>()
+  const leads = new Map<string, { lead: string; scope: ClauseScope | undefined }>()
   const pointsBack = (s: Span | undefined) => s !== undefined && clauseCues.pointsBack.test(text.slice(s.start, s.end))
   const indexOf = (s: Span) => sentences.indexOf(s)
   // The problem may take two sentences (…供电紧张的压力。2022年夏季，企业曾被迫错峰生产。为此，…).
@@ -282,12 +283,20 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     let mentions = mentionsUpTo.get(span.end)
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
     const before = earlier.at(span.start)
-    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: scopeOf(q, catalog, citation, leadOf(before, quote)) })
+    // Windows from one start to the same figure share their lead: work it and its scope out once.
+    const figureAt = quote.search(FIGURE_NOT_DATE)
+    const leadKey = `${span.start}:${figureAt}`
+    let led = leads.get(leadKey)
+    if (!led) {
+      const lead = leadOf(before, quote)
+      leads.set(leadKey, (led = { lead, scope: q.scope === undefined ? undefined : scopeOf(q, catalog, citation, lead) }))
+    }
+    const { lead } = led
+    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: led.scope })
     const own = coverage(q, quote, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const lead = leadOf(before, quote)
     const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
