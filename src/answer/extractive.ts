@@ -146,7 +146,7 @@ function kindFit(a: Asked, text: string): number {
       const target = a.entity
       if (!target) return 0
       // A which/who question is answered only by a clause that names such a thing.
-      return ('holds' in target ? target.holds.test(text) : clauseCues.personsIn(text).some((name) => !a.stated.includes(name))) ? 1 : -1
+      return ('holds' in target ? target.holds.test(text) : clauseCues.personsIn(text, a.q.normalized).some((name) => !a.stated.includes(name))) ? 1 : -1
     }
     default:
       return 0

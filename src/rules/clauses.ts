@@ -56,8 +56,11 @@ export interface ClauseCues {
   asksDone: RegExp
   /** Words that carry a clause on to the figure of the clause before (，达到1018.6亿元). */
   continuations: readonly string[]
-  /** Person names in a text: two or three characters right after a title (董事长刘一鸣). */
-  personsIn(text: string): string[]
+  /**
+   * Person names in a text: two or three characters right after a title (董事长刘一鸣); with a
+   * question that names a title, only after that title and not its deputy's (副书记).
+   */
+  personsIn(text: string, question?: string): string[]
   /** What a clause must name to answer a which/who question (undefined: the question asks no such thing). */
   entityTarget(question: string): { holds: RegExp } | { person: true } | undefined
 }
@@ -103,7 +106,14 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     asksPlan: new RegExp(alternation(data.planQuestions)),
     asksDone: new RegExp(alternation(data.doneQuestions)),
     continuations: data.continuations,
-    personsIn: (text) => [...text.matchAll(person)].map((m) => m[1]!),
+    personsIn: (text, question) => {
+      // A question naming a title (市委书记是谁) asks for the holder of that title, not its deputy's
+      // (市委副书记、市长刘革安): the name follows the title, or the title and one more of a list.
+      const asked = question === undefined ? [] : data.personTitles.filter((title) => question.includes(title) && !question.includes(`副${title}`))
+      if (asked.length === 0) return [...text.matchAll(person)].map((m) => m[1]!)
+      const holder = new RegExp(`(?<!副)(?:${alternation(asked)})(?:、[^，,。；;、]{1,8}?(?:${alternation(data.personTitles)}))?([\\u4e00-\\u9fff]{2,3})`, 'g')
+      return [...text.matchAll(holder)].map((m) => m[1]!)
+    },
     entityTarget: (question) => {
       if (askedPerson.test(question)) return { person: true }
       return entities.find((e) => e.asks.some((word) => question.includes(word)))?.target

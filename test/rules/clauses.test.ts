@@ -98,6 +98,14 @@ describe('rule: clause cues', () => {
     expect(quote('湘西高新区里生产半导体硅抛光片的是哪家企业？', '园区企业很多。麦斯克公司主要生产半导体硅抛光片。')).toBe('麦斯克公司主要生产半导体硅抛光片')
   })
 
+  it('a question naming a title asks for its holder, not the deputy’s (personTitles)', () => {
+    const text = '市委副书记、市长刘革安多次召集会议。市委书记虢正贵提出要求。'
+    expect(clauseCues.personsIn(text, '市委书记是谁？')).toEqual(['虢正贵'])
+    expect(clauseCues.personsIn(text, '市长是谁？')).toEqual(['刘革安'])
+    expect(clauseCues.personsIn(text)).toEqual(['刘革安', '虢正贵'])
+    expect(clauseCues.personsIn('党工委书记、管委会主任张立华说', '党工委书记是谁？')).toEqual(['张立华'])
+  })
+
   it('every list joiner makes a clause a list', () => {
     for (const joiner of table.listJoiners) expect(clauseCues.list.test(`新材料${joiner}生物医药`), joiner).toBe(true)
     expect(clauseCues.list.test('新材料产业')).toBe(false)
