@@ -68,6 +68,8 @@ interface Asked {
   entity?: ReturnType<typeof clauseCues.entityTarget>
   /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
   asksResult: boolean
+  /** The question compares with the year before (同比, 比上年). */
+  asksYearOnYear: boolean
   /** The measure, its unit in brackets, then a number: a flattened table's cell. */
   headedFigure?: RegExp
   /** The question names a change (增长, 多出): a figure answers only right after one. */
@@ -94,6 +96,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
     money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
     asksChange,
+    asksYearOnYear: q.normalized.search(clauseCues.comparison) >= 0,
     // A table cell under the measure's unit: 规模以上工业总产值（亿元）586.3.
     headedFigure: names.length > 0 ? new RegExp(`(?:${names.join('|')})\\s*${figureRules.headed[count ? 'count' : 'figure'].source}`) : undefined,
     industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(q.normalized) : [],
@@ -211,6 +214,16 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
+/**
+ * A year-on-year question (同比增长了多少) is not answered by a change over several years
+ * (从2013年的7.7亿元提高到2022年的84.6亿元，增长了10倍).
+ */
+function overYears(a: Asked, q: Question, text: string): boolean {
+  if (!a.asksYearOnYear || q.years.length === 0) return false
+  const asked = Math.min(...q.years.map(Number))
+  return timeRules.baselineYears(text).some((year) => year < asked - 1)
+}
+
 /** Industries a text names: the words before 产业, 产业链 or 行业 (声学光电和VR产业). */
 function industriesIn(text: string): string[] {
   // The name runs back to the nearest word that cannot be part of one (的, 年, 哪 …).
@@ -297,7 +310,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const fit = (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
+    const fit = overYears(a, q, text.slice(sentence.start, span.end)) || (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

@@ -39,6 +39,8 @@ export interface TimeRules {
   fullYear: string
   /** The text without the years it compares with (比2022年的2730.4亿元): those set no scene. */
   withoutBaselines(text: string): string
+  /** The years a text compares with (从2013年的7.7亿元提高到…: 2013). */
+  baselineYears(text: string): number[]
   /** English month ranges as the documents write them: "from January to June" → " 1-6月 ". */
   englishMonthRanges(text: string): string
 }
@@ -69,6 +71,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
     },
     fullYear: data.fullYear,
     withoutBaselines: (text) => text.replace(baseline, ' '),
+    baselineYears: (text) => [...text.matchAll(baseline)].map((m) => Number(/\d{4}/.exec(m[0])![0])),
     englishMonthRanges: (text) =>
       text.replace(monthRange, (whole, from: string, to: string) => {
         const [a, b] = [months.get(from.toLowerCase())!, months.get(to.toLowerCase())!]

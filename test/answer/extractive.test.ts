@@ -258,3 +258,12 @@ describe('rule: a flattened table cell', () => {
     expect(extractAnswer(ask('2023年上半年湘西高新区固定资产投资完成额是多少亿元？'), cite, vocabulary()).found).toBe(false)
   })
 })
+
+describe('rule: a year-on-year question and a change over years', () => {
+  it('同比 is not answered by a growth measured from a year long before (time.json baselines)', () => {
+    const text = '湘西高新区将园区GDP从2013年的7.7亿元提高到2022年的84.6亿元，增长了10倍。'
+    const cite = [passage(text, { park: '湘西高新区', documentYear: '2023' })]
+    expect(extractAnswer(ask('湘西高新区2022年GDP同比增长了多少？'), cite, vocabulary()).found).toBe(false)
+    expect(extractAnswer(ask('湘西高新区2022年GDP比2013年增长了多少？'), cite, vocabulary()).found).toBe(true)
+  })
+})
