@@ -232,11 +232,14 @@ function industriesIn(text: string): string[] {
 const NOT_IN_NAME = /[的年是在对把为从了哪几么少，,。；;、\s\d]/
 
 /** Does a quote's lead name only industries the question does not (动力装备产业 for 声学光电产业)? */
-function otherIndustry(a: Asked, lead: string): boolean {
+function otherIndustry(a: Asked, lead: string, context: string): boolean {
   if (a.industries.length === 0) return false
   const named = industriesIn(lead)
   const shares = (x: string, y: string) => [...Array(Math.max(0, x.length - 1)).keys()].some((i) => y.includes(x.slice(i, i + 2)))
-  return named.length > 0 && !named.some((n) => a.industries.some((asked) => shares(asked, n) || shares(n, asked)))
+  if (named.length > 0) return !named.some((n) => a.industries.some((asked) => shares(asked, n) || shares(n, asked)))
+  // Naming none, the figure is the industry's only when it or the sentence before names it
+  // (…配套产业跑出加速度。全年实现营业收入486.5亿元); else it is the whole park's.
+  return !a.industries.some((asked) => shares(asked, context))
 }
 
 /** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
@@ -310,7 +313,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
     // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const fit = overYears(a, q, text.slice(sentence.start, span.end)) || (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, quote) || otherIndustry(a, lead) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
+    const fit = overYears(a, q, text.slice(sentence.start, span.end)) || (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, text.slice(sentence.start, span.end)) || otherIndustry(a, lead, text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end)) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.

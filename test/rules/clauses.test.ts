@@ -98,6 +98,14 @@ describe('rule: clause cues', () => {
     expect(quote('湘西高新区里生产半导体硅抛光片的是哪家企业？', '园区企业很多。麦斯克公司主要生产半导体硅抛光片。')).toBe('麦斯克公司主要生产半导体硅抛光片')
   })
 
+  it('an industry the question names must be named by the figure’s sentence or the one before; else the figure is the park’s', () => {
+    const text = '湘西高新区规模以上工业营业收入2186.5亿元。受需求疲软影响，前三季度全区声学光电及虚拟现实产业实现营业收入742.8亿元。'
+    expect(quote('湘西高新区声学光电和VR产业前三季度营收有多少？', text)).toContain('742.8亿元')
+    expect(quote('湘西高新区新能源汽车产业营收有多少？', '湘西高新区规模以上工业营业收入2186.5亿元。')).toBeUndefined()
+    // 虚拟 is no plan (拟 alone is not a plan cue).
+    expect(clauseCues.plan.test('虚拟现实产业实现营业收入742.8亿元')).toBe(false)
+  })
+
   it('a question naming a title asks for its holder, not the deputy’s (personTitles)', () => {
     const text = '市委副书记、市长刘革安多次召集会议。市委书记虢正贵提出要求。'
     expect(clauseCues.personsIn(text, '市委书记是谁？')).toEqual(['虢正贵'])
