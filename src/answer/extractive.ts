@@ -99,7 +99,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     asksYearOnYear: q.normalized.search(clauseCues.comparison) >= 0,
     // A table cell under the measure's unit: 规模以上工业总产值（亿元）586.3.
     headedFigure: names.length > 0 ? new RegExp(`(?:${names.join('|')})\\s*${figureRules.headed[count ? 'count' : 'figure'].source}`) : undefined,
-    industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(q.normalized) : [],
+    industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(vocabulary.catalog.withoutNames(q.normalized)) : [],
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)) && !clauseCues.asksPlan.test(q.text),
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
