@@ -36,6 +36,7 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout3', corpus: 'evals/corpus/new-heldout3', section: 'eval-new-heldout3', minItems: 25 },
   { dataset: 'evals/new-dev4', corpus: 'evals/corpus/new-dev4', section: 'eval-new-dev4', minItems: 60 },
   { dataset: 'evals/new-heldout4', corpus: 'evals/corpus/new-heldout4', section: 'eval-new-heldout4', minItems: 25 },
+  { dataset: 'evals/new-heldout5', corpus: 'evals/corpus/new-heldout5', section: 'eval-new-heldout5', minItems: 25 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
