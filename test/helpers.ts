@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { inject } from 'vitest'
 import { loadConfig, type Config } from '../src/config.js'
 import type { SearchIndex } from '../src/index/search-index.js'
+import { CURRENT_FILE, readCurrentVersion, versionPath } from '../src/index/store.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /**
@@ -70,4 +71,17 @@ export async function copySeedIndex(): Promise<string> {
   const indexDir = path.join(await tempDir('parkqa-index-'), 'index')
   await fs.cp(inject('seedIndexDir'), indexDir, { recursive: true })
   return indexDir
+}
+
+/** A second complete version beside the seed one, made current, with random bytes in its graph. */
+export async function corruptNewerVersion(indexDir: string): Promise<{ good: string; corrupt: string }> {
+  const good = (await readCurrentVersion(indexDir))!
+  const corrupt = 'v99999999T999999999Z-corrupt'
+  await fs.cp(versionPath(indexDir, good), versionPath(indexDir, corrupt), { recursive: true })
+  const graph = path.join(versionPath(indexDir, corrupt), 'hnswlib.index')
+  const bytes = await fs.readFile(graph)
+  bytes.fill(0x5a, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 64)
+  await fs.writeFile(graph, bytes)
+  await fs.writeFile(path.join(indexDir, CURRENT_FILE), corrupt + '\n')
+  return { good, corrupt }
 }

@@ -312,19 +312,28 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const own = coverage(q, quote, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
-    // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-    const fit = overYears(a, q, text.slice(sentence.start, span.end)) || (q.kind === 'reason' && answeredByNext(sentence)) || otherTally(a, quote) || clauseCues.contradicts(q.normalized, text.slice(sentence.start, span.end)) || otherIndustry(a, lead, text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end)) || ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead)) ? -1 : kindFit(a, quote)
+    // The sentence up to the quote's end: what dates, plans or contrasts the quote.
+    const upToQuote = text.slice(sentence.start, span.end)
+    const speaksOfOther =
+      overYears(a, q, upToQuote) ||
+      // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
+      (q.kind === 'reason' && answeredByNext(sentence)) ||
+      otherTally(a, quote) ||
+      clauseCues.contradicts(q.normalized, upToQuote) ||
+      (a.industries.length > 0 && otherIndustry(a, lead, text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end))) ||
+      ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead))
+    const fit = speaksOfOther ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
     // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.
     const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
     const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
-    const planned = a.asksResult && clauseCues.plan.test(text.slice(sentence.start, span.end))
+    const planned = a.asksResult && clauseCues.plan.test(upToQuote)
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
-    const partYear = q.years.length > 0 && q.periods.length === 0 && periodsIn(text.slice(sentence.start, span.end)).some((p) => p !== FULL_YEAR) ? PART_YEAR_PENALTY : 0
+    const partYear = q.years.length > 0 && q.periods.length === 0 && periodsIn(upToQuote).some((p) => p !== FULL_YEAR) ? PART_YEAR_PENALTY : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
     const agreesOnAll =
       agrees.park >= 0 &&

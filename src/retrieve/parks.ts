@@ -97,9 +97,7 @@ export class ParkCatalog {
    * opening the part). A name right after 占, 高于, 居 … is what a figure is compared with
    * (贡献了全市13.3%), and 向两个园区下放 names the zone as an object: neither is the subject.
    */
-  readonly scopeOf: (clause: string) => ClauseScope | undefined = memoizeByText((clause) => this.findScope(clause))
-
-  private findScope(clause: string): ClauseScope | undefined {
+  scopeOf(clause: string): ClauseScope | undefined {
     // The nearest part that names a subject, going back from the figure (…芜湖经开区实现…；规模以上…).
     const parts = clause.normalize('NFKC').toLowerCase().split(/[，,：:；;。]/)
     for (let i = parts.length - 1; i >= 0; i--) {

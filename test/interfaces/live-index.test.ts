@@ -3,10 +3,10 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../src/answer/answer.js'
 import { loadIndex } from '../../src/index/search-index.js'
-import { CURRENT_FILE, versionPath } from '../../src/index/store.js'
+import { CURRENT_FILE } from '../../src/index/store.js'
 import { LiveIndex } from '../../src/interfaces/live-index.js'
 import { createLogger, silentLogger } from '../../src/log.js'
-import { copySeedIndex, localConfig } from '../helpers.js'
+import { copySeedIndex, corruptNewerVersion, localConfig } from '../helpers.js'
 
 /** A LiveIndex over a copy of the seed index, logging to `lines`. */
 async function liveOverACopy(): Promise<{ indexDir: string; lines: string[]; live: LiveIndex }> {
@@ -42,13 +42,7 @@ describe('LiveIndex', () => {
     const { indexDir, lines, live } = await liveOverACopy()
     expect(await live.refresh()).toBe(true)
     const served = live.current().index.version
-    const newer = 'v99999999T999999999Z-newer'
-    await fs.cp(versionPath(indexDir, served), versionPath(indexDir, newer), { recursive: true })
-    const graph = path.join(versionPath(indexDir, newer), 'hnswlib.index')
-    const bytes = await fs.readFile(graph)
-    bytes.fill(0xa5, Math.floor(bytes.length / 3), Math.floor(bytes.length / 3) + 128)
-    await fs.writeFile(graph, bytes)
-    await fs.writeFile(path.join(indexDir, CURRENT_FILE), newer + '\n')
+    const { corrupt: newer } = await corruptNewerVersion(indexDir)
 
     expect(await live.refresh()).toBe(false)
     expect(live.current().index.version).toBe(served)

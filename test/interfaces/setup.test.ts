@@ -4,26 +4,13 @@ import { describe, expect, it } from 'vitest'
 import { readCurrentVersion, versionPath, VERSIONS_DIR, CURRENT_FILE } from '../../src/index/store.js'
 import { openServedIndex } from '../../src/interfaces/setup.js'
 import { createLogger } from '../../src/log.js'
-import { copyCorpus, copySeedIndex, SEED, testConfig } from '../helpers.js'
+import { copyCorpus, copySeedIndex, corruptNewerVersion, SEED, testConfig } from '../helpers.js'
 
 /** The index a service starts on when the corpus cannot be ingested: the existing one, or the newest intact one. */
 
 function captured() {
   const lines: string[] = []
   return { lines, logger: createLogger('info', (line) => lines.push(line)) }
-}
-
-/** A second complete version beside the seed one, made current, with random bytes in its graph. */
-async function corruptNewerVersion(indexDir: string): Promise<{ good: string; corrupt: string }> {
-  const good = (await readCurrentVersion(indexDir))!
-  const corrupt = 'v99999999T999999999Z-corrupt'
-  await fs.cp(versionPath(indexDir, good), versionPath(indexDir, corrupt), { recursive: true })
-  const graph = path.join(versionPath(indexDir, corrupt), 'hnswlib.index')
-  const bytes = await fs.readFile(graph)
-  bytes.fill(0x5a, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 64)
-  await fs.writeFile(graph, bytes)
-  await fs.writeFile(path.join(indexDir, CURRENT_FILE), corrupt + '\n')
-  return { good, corrupt }
 }
 
 describe('openServedIndex', () => {
