@@ -103,6 +103,7 @@ const envSchema = z
     LLM_BREAKER_FAILURES: intInRange(3, 1, 100),
     LLM_BREAKER_COOLDOWN_MS: intInRange(30_000, 1000, 3_600_000),
     HNSW_EF: intInRange(128, 10, 5000),
+    MAX_FILE_MB: intInRange(50, 1, 2048),
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: optionalString.pipe(z.url({ error: 'must be a URL' }).optional()),
     TELEGRAM_ALLOWED_CHATS: optionalString,
@@ -207,6 +208,8 @@ export interface Config {
   /** Consecutive model failures that open the circuit breaker, and how long it stays open. */
   llmBreaker: { failures: number; coolDownMs: number }
   hnswEf: number
+  /** A corpus file larger than this (MAX_FILE_MB) stops an ingest, naming it: a scan or an archive, not an article. */
+  maxFileBytes: number
   telegram: TelegramConfig
   logLevel: LogLevel
 }
@@ -288,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     llmTimeoutMs: e.LLM_TIMEOUT_MS,
     llmBreaker: { failures: e.LLM_BREAKER_FAILURES, coolDownMs: e.LLM_BREAKER_COOLDOWN_MS },
     hnswEf: e.HNSW_EF,
+    maxFileBytes: e.MAX_FILE_MB * 1024 * 1024,
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT,

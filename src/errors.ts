@@ -34,6 +34,11 @@ export type CorpusErrorCode =
   | 'corpus_empty'
   | 'file_unreadable'
   | 'file_not_utf8'
+  | 'file_empty'
+  | 'file_too_large'
+  | 'file_encrypted'
+  | 'file_no_text'
+  | 'file_corrupt'
   | 'metadata_invalid'
 
 /** The corpus cannot be ingested as it is; `file` names the culprit when there is one. */

@@ -26,6 +26,8 @@ export interface IngestOptions {
   /** Replaces the configured embedder (tests count or break its calls). */
   embeddings?: Embeddings
   batchSize?: number
+  /** A corpus file larger than this stops the ingest (MAX_FILE_MB); the default is 50 MB. */
+  maxFileBytes?: number
 }
 
 export interface IngestReport {
@@ -130,7 +132,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const release = await writing(acquireIngestLock(options.indexDir))
   let versionDir: string | undefined
   try {
-    const corpus = await loadCorpus(options.corpusDir, logger)
+    const corpus = await loadCorpus(options.corpusDir, logger, { maxFileBytes: options.maxFileBytes })
     // A corrupt current version is not kept as the previous one once a new version replaces it.
     let corrupt: string | undefined
     const previous = options.force ? undefined : await previousIndex(options, (version) => (corrupt = version))

@@ -3,15 +3,27 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { CorpusError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { formatOf, loadBinary, SUPPORTED_EXTENSIONS } from './loaders/index.js'
 import { loadMetadata, METADATA_FILE, type CorpusMetadata } from './metadata.js'
 
-export const SUPPORTED_EXTENSIONS = ['.txt', '.md']
+export { SUPPORTED_EXTENSIONS }
+
+/** MAX_FILE_MB's default, for callers that pass no limit. */
+export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 
 export interface SourceDocument {
   /** Path relative to the corpus directory, with forward slashes: the document's name everywhere. */
   source: string
+  /** The raw text the cleaner reads: the file itself, or what its format's loader extracted. */
   content: string
   contentHash: string
+  /** A PDF's page starts in `content` (`pages[0]` is page 1's): what lets a passage cite its page. */
+  pages?: number[]
+}
+
+export interface LoadOptions {
+  /** A file larger than this stops the load, naming it (MAX_FILE_MB). */
+  maxFileBytes?: number
 }
 
 export interface Corpus {
@@ -37,12 +49,23 @@ async function listFiles(dir: string, base: string = dir): Promise<string[]> {
   return files
 }
 
+/** Plain text must be UTF-8: a GBK .txt is refused, naming the file and how to convert it. */
+function decodeText(source: string, bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes)
+  } catch (error) {
+    throw new CorpusError('file_not_utf8', `${source} is not valid UTF-8 text; convert it (e.g. iconv -f GB18030 -t UTF-8) and run ingest again`, source, { cause: error })
+  }
+}
+
 /**
- * Reads every `.txt`/`.md` file under `corpusDir` (other files are skipped with a warning) and the
- * optional metadata file. Any file that cannot be read or is not UTF-8 stops the whole load: an
- * index silently missing a document is worse than no new index.
+ * Reads every supported file under `corpusDir` (.txt, .md, .pdf, .docx, .doc, .html, .htm; other
+ * files are skipped with a warning) and the optional metadata file. Any file that cannot be read
+ * — not UTF-8, encrypted, without a text layer, corrupt, empty or too large — stops the whole
+ * load with an error naming it: an index silently missing a document is worse than no new index.
  */
-export async function loadCorpus(corpusDir: string, logger: Logger): Promise<Corpus> {
+export async function loadCorpus(corpusDir: string, logger: Logger, options: LoadOptions = {}): Promise<Corpus> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   let files: string[]
   try {
     const stat = await fs.stat(corpusDir)
@@ -57,36 +80,45 @@ export async function loadCorpus(corpusDir: string, logger: Logger): Promise<Cor
   const documents: SourceDocument[] = []
   for (const source of files) {
     if (source === METADATA_FILE) continue
-    if (!SUPPORTED_EXTENSIONS.includes(path.extname(source).toLowerCase())) {
-      logger.warn(`skipping ${source}: only ${SUPPORTED_EXTENSIONS.join(' and ')} files are ingested`)
+    const format = formatOf(source)
+    if (format === undefined) {
+      logger.warn(`skipping ${source}: only ${SUPPORTED_EXTENSIONS.join(', ')} files are ingested`)
       continue
     }
+    const file = path.join(corpusDir, source)
     let bytes: Buffer
     try {
-      bytes = await fs.readFile(path.join(corpusDir, source))
+      const { size } = await fs.stat(file)
+      if (size > maxFileBytes) {
+        throw new CorpusError('file_too_large', `${source} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxFileBytes / 1024 / 1024).toFixed(0)} MB limit (MAX_FILE_MB); split it or raise the limit`, source)
+      }
+      bytes = await fs.readFile(file)
     } catch (error) {
+      if (error instanceof CorpusError) throw error
       throw new CorpusError('file_unreadable', `Cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, source, { cause: error })
     }
     let content: string
-    try {
-      content = utf8.decode(bytes)
-    } catch (error) {
-      throw new CorpusError('file_not_utf8', `${source} is not valid UTF-8 text; convert it (e.g. iconv -f GB18030 -t UTF-8) and run ingest again`, source, { cause: error })
+    let pages: number[] | undefined
+    if (format === 'txt' || format === 'md') {
+      content = decodeText(source, bytes)
+      if (content.trim() === '') {
+        logger.warn(`skipping ${source}: the file is empty`)
+        continue
+      }
+    } else {
+      ;({ text: content, pages } = await loadBinary(format, source, bytes))
     }
-    if (content.trim() === '') {
-      logger.warn(`skipping ${source}: the file is empty`)
-      continue
-    }
-    const contentHash = sha256(content)
+    // Page starts are part of what a PDF's passages are made from: a new layout re-chunks it.
+    const contentHash = sha256(pages ? `${content}\f${pages.join(',')}` : content)
     const twin = documents.find((doc) => doc.contentHash === contentHash)
     if (twin) {
       logger.warn(`skipping ${source}: same content as ${twin.source}`)
       continue
     }
-    documents.push({ source, content, contentHash })
+    documents.push({ source, content, contentHash, ...(pages ? { pages } : {}) })
   }
   if (documents.length === 0) {
-    throw new CorpusError('corpus_empty', `Corpus directory ${corpusDir} holds no ${SUPPORTED_EXTENSIONS.join(' or ')} documents with text`)
+    throw new CorpusError('corpus_empty', `Corpus directory ${corpusDir} holds no ${SUPPORTED_EXTENSIONS.join(', ')} documents with text`)
   }
   for (const meta of metadata.documents) {
     if (!documents.some((doc) => doc.source === meta.source)) logger.warn(`${METADATA_FILE} describes ${meta.source}, which is not in the corpus`)

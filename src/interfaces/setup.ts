@@ -20,7 +20,7 @@ import { LiveIndex } from './live-index.js'
 export async function openIndex(config: Config, logger: Logger, { refresh = false } = {}): Promise<SearchIndex> {
   const options = { indexDir: config.indexDir, config, ef: config.hnswEf }
   if (refresh) {
-    await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger })
+    await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, maxFileBytes: config.maxFileBytes, logger })
     return loadIndex(options)
   }
   try {
@@ -28,7 +28,7 @@ export async function openIndex(config: Config, logger: Logger, { refresh = fals
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'index_missing') throw error
     logger.info(`no index in ${config.indexDir} yet: building it from ${config.corpusDir}`)
-    await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger })
+    await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, maxFileBytes: config.maxFileBytes, logger })
     return await loadIndex(options)
   }
 }

@@ -31,14 +31,14 @@ describe('loadCorpus', () => {
 
   it('skips unsupported files with a warning that names them, and reads .md and sub-folders', async () => {
     const dir = await copyCorpus()
-    await fs.writeFile(path.join(dir, 'report.pdf'), '%PDF-1.4')
+    await fs.writeFile(path.join(dir, 'photo.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]))
     await fs.mkdir(path.join(dir, 'more'))
     await fs.writeFile(path.join(dir, 'more', 'note.md'), '# 说明\n\n怀化高新区今年签约项目26个。\n')
     const { logger, lines } = recordingLogger()
     const corpus = await loadCorpus(dir, logger)
     expect(corpus.documents.map((d) => d.source)).toContain('more/note.md')
-    expect(corpus.documents.map((d) => d.source)).not.toContain('report.pdf')
-    expect(lines.some((line) => line.includes('report.pdf'))).toBe(true)
+    expect(corpus.documents.map((d) => d.source)).not.toContain('photo.jpg')
+    expect(lines.some((line) => line.includes('photo.jpg'))).toBe(true)
   })
 
   it('rejects a file that is not UTF-8, naming it', async () => {

@@ -46,6 +46,6 @@ runCli(async () => {
   // Imported once the configuration is known to be good, so that a bad setting is reported at once.
   const { ingest } = await import('../../index/ingest.js')
   logger.info(`ingest: reading ${config.corpusDir}${args.values.force ? ' (rebuilding everything)' : ''}`)
-  const report = await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, logger, force: args.values.force })
+  const report = await ingest({ corpusDir: config.corpusDir, indexDir: config.indexDir, config, ef: config.hnswEf, maxFileBytes: config.maxFileBytes, logger, force: args.values.force })
   process.stdout.write(summary(report) + '\n')
 })
