@@ -9,6 +9,8 @@ export interface Citation {
   source: string
   title: string
   park: string
+  /** The PDF page the passage starts on; absent for formats without pages. */
+  page?: number
   text: string
   score: number
 }
@@ -37,7 +39,7 @@ export function citedCitations(response: AnswerResponse): Citation[] {
 }
 
 export function toCitation(p: NumberedPassage): Citation {
-  return { n: p.n, id: p.id, source: p.source, title: p.title, park: p.park, text: p.text, score: p.score }
+  return { n: p.n, id: p.id, source: p.source, title: p.title, park: p.park, ...(p.page !== undefined ? { page: p.page } : {}), text: p.text, score: p.score }
 }
 
 export interface Turn {

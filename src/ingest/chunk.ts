@@ -1,6 +1,7 @@
 import { cleanText, type Block, type CleanedDocument } from './clean.js'
 import type { SourceDocument } from './corpus.js'
 import { publicationYear } from './derive.js'
+import { passagePages } from './pages.js'
 import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './metadata.js'
 import { CorpusError } from '../errors.js'
 import { CLAUSE, SENTENCE, spans } from '../text/sentences.js'
@@ -18,6 +19,8 @@ export interface Passage {
   section: string
   /** Publication year of its document (from the metadata): what 今年/去年 in the text mean. */
   documentYear?: string
+  /** The page of a PDF the passage starts on (1-based); absent for formats without pages. */
+  page?: number
   /** Offsets in the cleaned document: `text === cleaned.slice(start, end)`. */
   start: number
   end: number
@@ -28,7 +31,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 11
+export const CHUNKER_VERSION = 12
 
 interface Article {
   title: string
@@ -226,6 +229,12 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
       }
     })
     emit()
+  }
+  if (doc.pages) {
+    const pages = passagePages(doc.content, doc.pages, chunks)
+    chunks.forEach((chunk, i) => {
+      if (pages[i] !== undefined) chunk.page = pages[i]
+    })
   }
   return chunks
 }

@@ -11,7 +11,7 @@ import { LocalHashEmbeddings } from '../../src/index/local-embeddings.js'
 import { loadIndex } from '../../src/index/search-index.js'
 import { acquireIngestLock, CURRENT_FILE, LOCK_FILE, readCurrentVersion, versionPath, VERSIONS_DIR } from '../../src/index/store.js'
 import { silentLogger } from '../../src/log.js'
-import { copyCorpus, localConfig, SEED, tempDir } from '../helpers.js'
+import { copyCorpus, FIXTURES, localConfig, SEED, tempDir } from '../helpers.js'
 
 async function setup(overrides: Partial<IngestOptions> = {}) {
   const corpusDir = await copyCorpus()
@@ -302,5 +302,55 @@ describe('ingest', () => {
     const error = await rejection(loadIndex({ indexDir: await tempDir(), config: localConfig, ef: 64 }))
     expect((error as IndexError).code).toBe('index_missing')
     expect((error as IndexError).message).toContain('npm run ingest')
+  })
+})
+
+describe('ingest of PDF, Word and web files', () => {
+  const FORMATS_DIR = path.join(FIXTURES, 'formats')
+
+  it('indexes a PDF beside the .txt files, every passage of it with the page it starts on', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    await fs.copyFile(path.join(FORMATS_DIR, 'article.pdf'), path.join(corpusDir, 'zjj-2020.pdf'))
+    const report = await run()
+    expect(report.added).toContain('zjj-2020.pdf')
+    const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
+    const passages = index.indexedDocument('zjj-2020.pdf')!.passages
+    expect(passages.length).toBeGreaterThan(3)
+    expect(passages.every((p) => p.page === 1 || p.page === 2)).toBe(true)
+    expect(new Set(passages.map((p) => p.page))).toEqual(new Set([1, 2]))
+    // The article's last paragraph is at the foot of page 2; its first at the top of page 1.
+    expect(passages.find((p) => p.text.includes('9530.07万美元'))!.page).toBe(2)
+    expect(passages.find((p) => p.text.includes('5.55亿元'))!.page).toBe(1)
+    // Text files have no pages.
+    expect(index.indexedDocument(SEED.huaihua)!.passages.every((p) => p.page === undefined)).toBe(true)
+  })
+
+  it.each([
+    ['encrypted.pdf', 'file_encrypted'],
+    ['scanned.pdf', 'file_no_text'],
+    ['truncated.pdf', 'file_corrupt'],
+  ])('leaves the served index as it was when the corpus gains %s (%s)', async (fixture, code) => {
+    const { corpusDir, indexDir, run } = await setup()
+    await run()
+    const before = await snapshot(indexDir)
+    await fs.copyFile(path.join(FORMATS_DIR, fixture), path.join(corpusDir, `new-${fixture}`))
+    const error = await rejection(run())
+    expect((error as AppError).code).toBe(code)
+    expect((error as AppError).message).toContain(`new-${fixture}`)
+    expect(await snapshot(indexDir)).toEqual(before)
+  })
+
+  it('leaves the served index as it was for an empty .docx and for a file over the size limit', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    await run()
+    const before = await snapshot(indexDir)
+    await fs.writeFile(path.join(corpusDir, 'empty.docx'), '')
+    expect(((await rejection(run())) as AppError).code).toBe('file_empty')
+    await fs.rm(path.join(corpusDir, 'empty.docx'))
+    await fs.copyFile(path.join(FORMATS_DIR, 'article.html'), path.join(corpusDir, 'page.html'))
+    const error = (await rejection(run({ maxFileBytes: 1024 }))) as AppError
+    expect(error.code).toBe('file_too_large')
+    expect(error.message).toContain('MAX_FILE_MB')
+    expect(await snapshot(indexDir)).toEqual(before)
   })
 })

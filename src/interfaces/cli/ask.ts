@@ -18,7 +18,7 @@ export function formatReadable(response: AnswerResponse): string {
   if (response.citations.length > 0) lines.push('', response.found ? 'Sources:' : 'Closest passages:')
   for (const c of response.citations) {
     const excerpt = c.text.replace(/\s+/g, ' ')
-    lines.push(`[${c.n}] ${c.title} — ${c.park} (${c.source}, score ${c.score})`, `    ${excerpt.length > 160 ? `${excerpt.slice(0, 160)}…` : excerpt}`)
+    lines.push(`[${c.n}] ${c.title} — ${c.park} (${c.source}${c.page !== undefined ? `, p. ${c.page}` : ''}, score ${c.score})`, `    ${excerpt.length > 160 ? `${excerpt.slice(0, 160)}…` : excerpt}`)
   }
   return lines.join('\n')
 }

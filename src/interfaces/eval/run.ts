@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type { AnswerRequest, AnswerResponse } from '../../answer/types.js'
+import { citedCitations, type AnswerRequest, type AnswerResponse } from '../../answer/types.js'
 import { AppError, ConfigError } from '../../errors.js'
 import type { RetrieverMode } from '../../retrieve/retriever.js'
 import { EVAL_TYPES, readDataset, type EvalItem } from './dataset.js'
@@ -65,6 +65,8 @@ export interface ItemResult {
   ms: number
   /** The mode that produced the answer: `extractive` under `--mode llm` means the model failed. */
   mode: AnswerResponse['mode'] | null
+  /** The files (and PDF pages) the answer cites, in order of first use. */
+  cited: Array<{ source: string; page?: number }>
   /** Set when `answer()` rejected the item (e.g. a question over 1000 characters). */
   error?: string
 }
@@ -177,16 +179,20 @@ export async function runEval(dataset: Dataset, options: RunOptions): Promise<Ev
       const response = await options.answer({ question: item.question, k: options.settings.k })
       const ms = round(performance.now() - started)
       const score = scoreItem(item, response)
-      result = { id: item.id, type: item.type, found: response.found, correct: score.correct, hit_rank: score.hitRank, answer: response.answer, ms, mode: response.mode, answerable: isAnswerable(item), citedEvidence: score.citedEvidence }
+      result = { id: item.id, type: item.type, found: response.found, correct: score.correct, hit_rank: score.hitRank, answer: response.answer, ms, mode: response.mode, cited: citedSources(response), answerable: isAnswerable(item), citedEvidence: score.citedEvidence }
     } catch (error) {
       if (!(error instanceof AppError)) throw error
       const ms = round(performance.now() - started)
-      result = { id: item.id, type: item.type, found: false, correct: false, hit_rank: null, answer: '', ms, mode: null, error: `${error.code}: ${error.message}`, answerable: isAnswerable(item), citedEvidence: null }
+      result = { id: item.id, type: item.type, found: false, correct: false, hit_rank: null, answer: '', ms, mode: null, cited: [], error: `${error.code}: ${error.message}`, answerable: isAnswerable(item), citedEvidence: null }
     }
     results.push(result)
     options.onItem?.(publicResult(result), results.length, dataset.items.length)
   }
   return { run: options.settings, summary: summarize(results), by_type: byType(results), items: results.map(publicResult), malformed: dataset.malformed }
+}
+
+function citedSources(response: AnswerResponse): ItemResult['cited'] {
+  return citedCitations(response).map((c) => ({ source: c.source, ...(c.page !== undefined ? { page: c.page } : {}) }))
 }
 
 function publicResult({ answerable: _answerable, citedEvidence: _cited, ...result }: Scored): ItemResult {

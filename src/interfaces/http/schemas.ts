@@ -12,6 +12,7 @@ export const citationSchema = z.object({
   source: z.string().describe('Corpus file the passage comes from.'),
   title: z.string(),
   park: z.string().describe('The park the passage is about.'),
+  page: z.number().int().min(1).optional().describe('For a PDF: the page the passage starts on (1-based). Absent for other formats.'),
   text: z.string().describe('The passage, as indexed.'),
   score: z.number().describe('Retrieval score (higher is closer).'),
 })

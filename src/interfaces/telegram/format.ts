@@ -26,8 +26,8 @@ export function escapeHtml(text: string): string {
 }
 
 const HEADINGS = {
-  zh: { sources: '来源', closest: '最接近的段落' },
-  en: { sources: 'Sources', closest: 'Closest passages' },
+  zh: { sources: '来源', closest: '最接近的段落', page: (n: number) => `第${n}页` },
+  en: { sources: 'Sources', closest: 'Closest passages', page: (n: number) => `p. ${n}` },
 }
 
 /** The passages listed under a reply: those the answer cites, or the closest few when it found nothing. */
@@ -41,8 +41,10 @@ function excerpt(text: string): string {
   return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join('')}…` : flat
 }
 
-function sourceEntry(citation: Citation): string {
-  return `<b>[${citation.n}] ${escapeHtml(citation.title)}</b> · ${escapeHtml(citation.park)}\n${escapeHtml(excerpt(citation.text))}`
+function sourceEntry(citation: Citation, lang: Lang): string {
+  // A PDF's passage says its page: the reader can turn to it.
+  const page = citation.page !== undefined ? ` · ${HEADINGS[lang].page(citation.page)}` : ''
+  return `<b>[${citation.n}] ${escapeHtml(citation.title)}</b> · ${escapeHtml(citation.park)}${page}\n${escapeHtml(excerpt(citation.text))}`
 }
 
 /** Cuts plain text into pieces whose escaped form fits `limit`: at sentence ends where possible, else anywhere. */
@@ -107,7 +109,7 @@ export function renderAnswer(response: AnswerResponse, lang: Lang, limit = MESSA
   const sources = sourcesShown(response)
   if (sources.length > 0) {
     const heading = `<b>${response.found ? HEADINGS[lang].sources : HEADINGS[lang].closest}</b>`
-    blocks.push(`${heading}\n${sourceEntry(sources[0]!)}`, ...sources.slice(1).map(sourceEntry))
+    blocks.push(`${heading}\n${sourceEntry(sources[0]!, lang)}`, ...sources.slice(1).map((c) => sourceEntry(c, lang)))
   }
   return pack(blocks, limit)
 }

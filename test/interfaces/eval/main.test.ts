@@ -40,7 +40,7 @@ describe('npm run eval', { timeout: PROCESS_TEST_MS }, () => {
       ['new-3', true],
       ['new-4', true],
     ])
-    expect(Object.keys(report.items[0])).toEqual(['id', 'type', 'found', 'correct', 'hit_rank', 'answer', 'ms', 'mode'])
+    expect(Object.keys(report.items[0])).toEqual(['id', 'type', 'found', 'correct', 'hit_rank', 'answer', 'ms', 'mode', 'cited'])
     expect(report.malformed).toEqual([{ file: 'unseen.jsonl', line: 3, error: expect.stringContaining('not JSON') }])
 
     const md = await fs.readFile(path.join(dir, 'out.md'), 'utf8')

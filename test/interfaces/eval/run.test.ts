@@ -27,7 +27,7 @@ const cite = (n: number, text: string) => ({ n, id: `p${n}`, source: SOURCE, tit
 const CANNED: Record<string, AnswerResponse | Error> = {
   'a?': { answer: '完成工业总产值23.05亿元[1]', found: true, mode: 'extractive', cited: [1], citations: [cite(1, '完成工业总产值23.05亿元，增长4.26%'), cite(2, 'x')] },
   'b?': { answer: '没有', found: false, mode: 'extractive', cited: [], citations: [cite(1, 'x'), cite(2, '完成固定资产投资19.27亿元，增长16.6%')] },
-  'c?': { answer: '某某[1]', found: true, mode: 'llm', cited: [1], citations: [cite(1, 'x'), cite(2, 'y'), cite(3, '市委书记虢正贵出席活动并讲话')] },
+  'c?': { answer: '某某[1]', found: true, mode: 'llm', cited: [1], citations: [{ ...cite(1, 'x'), page: 4 }, cite(2, 'y'), cite(3, '市委书记虢正贵出席活动并讲话')] },
   'd?': { answer: '没有', found: false, mode: 'extractive', cited: [], citations: [] },
   'e?': new RequestError('invalid_request', 'question: too long'),
 }
@@ -62,11 +62,11 @@ describe('runEval', () => {
       unanswerable: { n: 2, answer_accuracy: 0.5, hit_at_5: null },
     })
     expect(report.items.map(({ ms: _ms, ...r }) => r)).toEqual([
-      { id: 'a', type: 'numeric', found: true, correct: true, hit_rank: 1, answer: '完成工业总产值23.05亿元[1]', mode: 'extractive' },
-      { id: 'b', type: 'numeric', found: false, correct: false, hit_rank: 2, answer: '没有', mode: 'extractive' },
-      { id: 'c', type: 'entity', found: true, correct: false, hit_rank: 3, answer: '某某[1]', mode: 'llm' },
-      { id: 'd', type: 'unanswerable', found: false, correct: true, hit_rank: null, answer: '没有', mode: 'extractive' },
-      { id: 'e', type: 'unanswerable', found: false, correct: false, hit_rank: null, answer: '', mode: null, error: 'invalid_request: question: too long' },
+      { id: 'a', type: 'numeric', found: true, correct: true, hit_rank: 1, answer: '完成工业总产值23.05亿元[1]', mode: 'extractive', cited: [{ source: SOURCE }] },
+      { id: 'b', type: 'numeric', found: false, correct: false, hit_rank: 2, answer: '没有', mode: 'extractive', cited: [] },
+      { id: 'c', type: 'entity', found: true, correct: false, hit_rank: 3, answer: '某某[1]', mode: 'llm', cited: [{ source: SOURCE, page: 4 }] },
+      { id: 'd', type: 'unanswerable', found: false, correct: true, hit_rank: null, answer: '没有', mode: 'extractive', cited: [] },
+      { id: 'e', type: 'unanswerable', found: false, correct: false, hit_rank: null, answer: '', mode: null, cited: [], error: 'invalid_request: question: too long' },
     ])
     expect(report.malformed).toEqual(dataset.malformed)
 

@@ -228,6 +228,10 @@ describe('GET /healthz and /openapi.json', () => {
     expect(request.properties.k).toMatchObject({ type: 'integer', minimum: 1, maximum: 20, default: 5 })
     expect(request.properties.history).toMatchObject({ type: 'array', maxItems: MAX_HISTORY_TURNS })
     expect(doc.components.schemas.AskResponse.required).toEqual(['answer', 'found', 'mode', 'cited', 'citations'])
+    // A PDF passage's page is documented, and optional: other formats have none.
+    const citation = doc.components.schemas.AskResponse.properties.citations.items
+    expect(citation.properties.page).toMatchObject({ type: 'integer', minimum: 1 })
+    expect(citation.required).not.toContain('page')
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('rate_limited')
     expect(doc.components.schemas.Health.required).toEqual(['status', 'documents', 'chunks', 'indexVersion', 'mode', 'model'])
   })

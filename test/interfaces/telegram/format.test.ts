@@ -28,6 +28,14 @@ describe('escaping', () => {
 })
 
 describe('sources', () => {
+  it('says the page of a PDF passage, in the user’s language, and no page for other files', () => {
+    const response: AnswerResponse = { answer: '甲[1]，乙[2]。', found: true, mode: 'extractive', cited: [1, 2], citations: [citation(1, '一', { source: 'a.pdf', page: 3 }), citation(2, '二')] }
+    const [zh] = renderAnswer(response, 'zh')
+    expect(zh).toContain('<b>[1] 标题1</b> · 常德高新区 · 第3页\n一')
+    expect(zh).toContain('<b>[2] 标题2</b> · 常德高新区\n二')
+    expect(renderAnswer(response, 'en')[0]).toContain('<b>[1] 标题1</b> · 常德高新区 · p. 3\n一')
+  })
+
   const citations = [citation(1, '一'), citation(2, '二'), citation(3, '三'), citation(4, '四')]
 
   it('lists only the passages the response cites (its `cited` data), in the order it cites them, under the heading in the user’s language', () => {
