@@ -110,6 +110,7 @@ describe('loadConfig', () => {
         EMBEDDINGS_BASE_URL: 'nor this',
         LLM_MODEL: 'nope:x',
         LLM_BREAKER_COOLDOWN_MS: 'soon',
+        MAX_FILE_MB: '0',
       })
     } catch (e) {
       error = e
@@ -123,6 +124,12 @@ describe('loadConfig', () => {
     expect(message).toContain('EMBEDDINGS_BASE_URL must be a URL')
     expect(message).toContain('LLM_MODEL must be')
     expect(message).toContain('LLM_BREAKER_COOLDOWN_MS must be a whole number')
+    expect(message).toContain('MAX_FILE_MB must be a whole number from 1 to 2048, got "0"')
+  })
+
+  it('reads the corpus file size limit in MB, 50 unless MAX_FILE_MB says otherwise', () => {
+    expect(loadConfig({}).maxFileBytes).toBe(50 * 1024 * 1024)
+    expect(loadConfig({ MAX_FILE_MB: '5' }).maxFileBytes).toBe(5 * 1024 * 1024)
   })
 
   it('asks for a key or a server when EMBEDDINGS=openai', () => {

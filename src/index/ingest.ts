@@ -4,6 +4,7 @@ import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
 import { CHUNKER_VERSION, chunkDocument, indexedText, type Passage } from '../ingest/chunk.js'
 import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
+import { formatOf, type Format } from '../ingest/loaders/index.js'
 import { derivedPark, parkMentions } from '../ingest/derive.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
@@ -35,6 +36,8 @@ export interface IngestReport {
   /** Nothing was added, changed or removed: the current version stays and nothing is written. */
   upToDate: boolean
   documents: number
+  /** Documents per format (txt, md, pdf, docx, doc, html), most first: what the corpus is made of. */
+  formats: Array<[Format, number]>
   chunks: number
   added: string[]
   changed: string[]
@@ -113,6 +116,15 @@ async function embedAll(embeddings: Embeddings, texts: string[], batchSize: numb
   return vectors
 }
 
+function formatCounts(documents: SourceDocument[]): Array<[Format, number]> {
+  const counts = new Map<Format, number>()
+  for (const doc of documents) {
+    const format = formatOf(doc.source)
+    if (format) counts.set(format, (counts.get(format) ?? 0) + 1)
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+}
+
 async function directorySize(dir: string): Promise<number> {
   let total = 0
   for (const entry of await fs.readdir(dir)) total += (await fs.stat(path.join(dir, entry))).size
@@ -158,6 +170,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       version,
       upToDate: version === previous?.version,
       documents: corpus.documents.length,
+      formats: formatCounts(corpus.documents),
       chunks,
       ...report,
       embedded,

@@ -15,14 +15,19 @@ function names(list: string[]): string {
   return list.length === 0 || list.length > 5 ? '' : ` (${list.join(', ')})`
 }
 
+/** "5 documents (4 txt, 1 pdf)": the counts per format say which loaders read the corpus. */
+function documents(report: IngestReport): string {
+  return `${report.documents} documents (${report.formats.map(([format, n]) => `${n} ${format}`).join(', ')})`
+}
+
 export function summary(report: IngestReport): string {
   const seconds = (report.ms / 1000).toFixed(2)
   const size = (report.bytes / 1024 / 1024).toFixed(2)
   if (report.upToDate) {
-    return `ingest: up to date — ${report.documents} documents, ${report.chunks} passages, version ${report.version}, ${size} MB; nothing changed (${seconds} s)`
+    return `ingest: up to date — ${documents(report)}, ${report.chunks} passages, version ${report.version}, ${size} MB; nothing changed (${seconds} s)`
   }
   return (
-    `ingest: ${report.documents} documents, ${report.chunks} passages → version ${report.version}, ${size} MB, ${seconds} s; ` +
+    `ingest: ${documents(report)}, ${report.chunks} passages → version ${report.version}, ${size} MB, ${seconds} s; ` +
     `added ${report.added.length}${names(report.added)}, changed ${report.changed.length}${names(report.changed)}, ` +
     `removed ${report.removed.length}${names(report.removed)}, reused ${report.reused.length}; embedded ${report.embedded} passages`
   )

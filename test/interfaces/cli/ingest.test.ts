@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { copyCorpus, tempDir } from '../../helpers.js'
+import { copyCorpus, FIXTURES, tempDir } from '../../helpers.js'
 import { PROCESS_TEST_MS, runCommand } from '../process.js'
 
 const ingestCli = (env: Record<string, string>, args: string[] = []) => runCommand('src/interfaces/cli/ingest.ts', env, args)
@@ -15,10 +15,15 @@ describe('npm run ingest', { timeout: PROCESS_TEST_MS }, () => {
     const ok = await ingestCli(env)
     expect(ok.code).toBe(0)
     expect(ok.stdout.trim().split('\n')).toHaveLength(1)
-    expect(ok.stdout).toMatch(/^ingest: 5 documents, \d+ passages → version v\S+, [\d.]+ MB, [\d.]+ s; added 5 .*embedded \d+ passages$/m)
-    const current = await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8')
+    expect(ok.stdout).toMatch(/^ingest: 5 documents \(5 txt\), \d+ passages → version v\S+, [\d.]+ MB, [\d.]+ s; added 5 .*embedded \d+ passages$/m)
     const again = await ingestCli(env)
-    expect(again.stdout).toMatch(/^ingest: up to date — 5 documents, \d+ passages, version v\S+, [\d.]+ MB; nothing changed/)
+    expect(again.stdout).toMatch(/^ingest: up to date — 5 documents \(5 txt\), \d+ passages, version v\S+, [\d.]+ MB; nothing changed/)
+
+    // The counts per format say which loaders read the corpus.
+    await fs.copyFile(path.join(FIXTURES, 'formats', 'article.pdf'), path.join(corpusDir, 'article.pdf'))
+    const withPdf = await ingestCli(env)
+    expect(withPdf.stdout).toMatch(/^ingest: 6 documents \(5 txt, 1 pdf\), \d+ passages → version v\S+, .*added 1 \(article\.pdf\)/m)
+    const current = await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8')
 
     await fs.writeFile(path.join(corpusDir, '报告.txt'), Buffer.from([0xb3, 0xa3, 0xb5, 0xc2, 0x0a, 0xff]))
     const bad = await ingestCli(env)
