@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Config } from '../src/config.js'
 import { ingest } from '../src/index/ingest.js'
 import { SUPPORTED_EXTENSIONS } from '../src/ingest/corpus.js'
+import { loadBinary } from '../src/ingest/loaders/index.js'
 import { METADATA_FILE, type CorpusMetadata } from '../src/ingest/metadata.js'
 import { silentLogger } from '../src/log.js'
 import { MB, round } from './stats.js'
@@ -66,4 +67,37 @@ export async function benchIngest(corpusDir: string, indexDir: string, config: C
     mbPerS: round(corpusBytes / MB / seconds, 2),
     indexMb: round(report.bytes / MB, 2),
   }
+}
+
+export interface PdfIngestResult {
+  files: number
+  mb: number
+  pages: number
+  seconds: number
+  mbPerS: number
+}
+
+/** The PDFs of test/fixtures/formats that hold text (the others are refused on purpose). */
+const PDF_FIXTURES = ['article.pdf', 'columns.pdf']
+
+/**
+ * Text extraction and layout of PDFs (pdf.js, positions, paragraphs): the PDF fixtures read again
+ * and again until `minBytes` have gone through, each a full load as ingest does it.
+ */
+export async function benchPdfIngest(fixturesDir: string, minBytes: number): Promise<PdfIngestResult> {
+  const files = await Promise.all(PDF_FIXTURES.map(async (name) => ({ name, bytes: await fs.readFile(path.join(fixturesDir, name)) })))
+  let bytes = 0
+  let pages = 0
+  let count = 0
+  const started = performance.now()
+  while (bytes < minBytes) {
+    for (const { name, bytes: content } of files) {
+      const loaded = await loadBinary('pdf', name, content)
+      bytes += content.length
+      pages += loaded.pages?.length ?? 0
+      count++
+    }
+  }
+  const seconds = (performance.now() - started) / 1000
+  return { files: count, mb: round(bytes / MB, 2), pages, seconds: round(seconds, 2), mbPerS: round(bytes / MB / seconds, 2) }
 }

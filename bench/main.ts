@@ -12,7 +12,7 @@ import { runCli } from '../src/interfaces/cli/run.js'
 import { writeMarkdown } from '../src/interfaces/eval/report.js'
 import { loadDataset } from '../src/interfaces/eval/run.js'
 import { benchHttp } from './http.js'
-import { benchIngest, copiesFor, replicateCorpus } from './ingest.js'
+import { benchIngest, benchPdfIngest, copiesFor, replicateCorpus } from './ingest.js'
 import { benchLatency } from './latency.js'
 import { describeMachine } from './machine.js'
 import { checkTargets, renderMarkdown, type BenchResults, type ColdStart } from './report.js'
@@ -91,6 +91,8 @@ runCli(async () => {
       await replicateCorpus(config.corpusDir, corpus, copies)
       results.ingest = await benchIngest(corpus, path.join(work, 'index-5mb'), config)
       log(`ingest: ${JSON.stringify(results.ingest)}`)
+      results.pdfIngest = await benchPdfIngest(path.join(ROOT, 'test', 'fixtures', 'formats'), 2 * MB)
+      log(`pdf ingest: ${JSON.stringify(results.pdfIngest)}`)
     }
     if (o.only.has('cold')) {
       results.coldStart = await coldStart(seedIndex, questions[0]!, { ...env, CORPUS_DIR: config.corpusDir })

@@ -1,5 +1,5 @@
 import type { HttpResult } from './http.js'
-import type { IngestResult } from './ingest.js'
+import type { IngestResult, PdfIngestResult } from './ingest.js'
 import type { LatencyResult } from './latency.js'
 import type { Machine } from './machine.js'
 import type { ScaleResult } from './scale.js'
@@ -28,6 +28,7 @@ export interface BenchResults {
   seconds: number
   machine: Machine
   ingest?: IngestResult
+  pdfIngest?: PdfIngestResult
   coldStart?: ColdStart
   latency?: LatencyResult
   scale?: ScaleResult
@@ -74,6 +75,10 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.ingest) {
     const i = r.ingest
     lines.push('', `**Ingest** (${i.documents} documents, ${fmt(i.corpusMb, 2)} MB, ${i.chunks} passages, forced): ${fmt(i.seconds)} s, **${fmt(i.mbPerS, 2)} MB/s**; index on disk ${fmt(i.indexMb, 2)} MB.`)
+  }
+  if (r.pdfIngest) {
+    const p = r.pdfIngest
+    lines.push('', `**PDF text extraction** (the two PDF fixtures, ${p.files} loads, ${fmt(p.mb, 2)} MB, ${p.pages} pages, layout included): ${fmt(p.seconds)} s, **${fmt(p.mbPerS, 2)} MB/s**, ${fmt(p.pages / p.seconds, 0)} pages/s. Reported, no target: most of a small PDF's time is pdf.js reading its fonts and CMaps.`)
   }
   if (r.coldStart) {
     const c = r.coldStart

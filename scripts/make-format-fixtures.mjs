@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Writes the file-format fixtures of test/fixtures/formats from the start of a seed article
- * (article.txt): the same text as .docx (the `docx` package), as web pages in UTF-8 and in GBK, and
- * as PDFs written by hand below. Run it only to regenerate them (`node scripts/make-format-fixtures.mjs`);
- * the tests read the committed files and need none of this.
+ * Writes the file-format fixtures of test/fixtures/formats from two seed articles: article.txt as
+ * .docx (the `docx` package), as web pages in UTF-8 and in GBK and as a word processor's PDF;
+ * columns.txt as a two-column newspaper PDF with photo captions. The PDFs are written by hand below.
+ * Run it only to regenerate them, through tsx (`npx tsx scripts/make-format-fixtures.mjs`): the
+ * layouts start from the cleaner's blocks of each .txt. The tests read the committed files.
  *
  * The PDFs use the non-embedded font STSong-Light with the UniGB-UCS2-H encoding, as government
  * PDFs often do: pdf.js can only map their codes to text with Adobe's CMaps, so they also prove the
@@ -13,13 +14,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execFileSync } from 'node:child_process'
+import { cleanText } from '../src/ingest/clean.ts'
 import { Document, Packer, Paragraph, HeadingLevel, Header, Footer, TextRun } from 'docx'
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'formats')
-const raw = fs.readFileSync(path.join(DIR, 'article.txt'), 'utf8')
-/** The article's blocks: one a non-empty line, as the seed file has them. */
-const blocks = raw.split('\n').map((line) => line.trim()).filter((line) => line !== '')
-const isHeading = (text) => text.length <= 20 && !/[。；！？，]/.test(text)
+/** An article's cleaned blocks ({kind, text}): what every format and layout below lays out. */
+const cleaned = (name) => cleanText(fs.readFileSync(path.join(DIR, name), 'utf8')).blocks
+const blocks = cleaned('article.txt').map((block) => block.text)
+const isHeading = (text) => cleaned('article.txt').find((block) => block.text === text)?.kind === 'heading'
 const TITLE = blocks.slice(0, 3).join(' ')
 
 // ---------------------------------------------------------------- .docx
@@ -127,66 +129,170 @@ function pdf(pages, { encryptedWithUnknownPassword = false } = {}) {
 }
 
 /**
- * Lays the article out as a newspaper page would: a centred headline, indented paragraphs wrapped
- * at a fixed width, bigger section headings, a running header and a page number on every page.
+ * Cuts a line into one to three text items, as PDF writers do (a run per font change or kerning
+ * adjustment): the loader must join them without spaces and without splitting a figure.
  */
-function layout(width = 34) {
+function items(line, seed) {
+  const cuts = [...new Set([(seed * 7) % 11, (seed * 13) % 17].filter((c) => c > 0 && c < line.text.length))].sort((a, b) => a - b)
+  const pieces = []
+  let from = 0
+  for (const cut of [...cuts, line.text.length]) {
+    const text = line.text.slice(from, cut)
+    pieces.push({ ...line, x: line.x + advance(line.text.slice(0, from), line.size), text })
+    from = cut
+  }
+  return pieces
+}
+
+/** Characters of `text` that fit `room` points at `size` (ASCII is half width). */
+function fit(text, size, room) {
+  let n = 0
+  while (n < text.length && advance(text.slice(0, n + 1), size) <= room) n++
+  return n
+}
+
+/**
+ * Layout 1, a report exported from a word processor: one column, no first-line indent, space
+ * between paragraphs, bigger headings, the title as running header and "第 N 页 共 M 页" at the foot.
+ */
+function wordLayout(blocks) {
   const SIZE = 12
   const LEFT = 72
-  const TOP = 760
-  const BOTTOM = 80
+  const WIDTH = 451
   const pages = [[]]
-  let y = TOP
-  const place = (line) => {
-    if (y - line.size < BOTTOM) {
+  let y = 770
+  const place = (line, pitch) => {
+    if (y - line.size < 72) {
       pages.push([])
-      y = TOP
+      y = 770
     }
     pages[pages.length - 1].push({ ...line, y })
-    y -= line.size * 1.6
+    y -= pitch
   }
-  blocks.forEach((text, i) => {
+  blocks.forEach((block, i) => {
     if (i < 3) {
-      place({ x: (595 - advance(text, 18)) / 2, size: 18, text })
-      if (i === 2) y -= 12
+      place({ x: (595 - advance(block.text, 16)) / 2, size: 16, text: block.text }, 26)
       return
     }
-    if (isHeading(text)) {
-      y -= 6
-      place({ x: LEFT, size: 14, text })
+    if (block.kind === 'heading') {
+      y -= 8
+      place({ x: LEFT, size: 14, text: block.text }, 24)
       return
     }
-    let rest = text
-    let first = true
+    let rest = block.text
     while (rest !== '') {
-      // Characters that fit the line (ASCII is half width); the first line is indented two characters.
-      const room = (first ? width - 2 : width) * SIZE
-      let n = 0
-      while (n < rest.length && advance(rest.slice(0, n + 1), SIZE) <= room) n++
-      place({ x: first ? LEFT + 2 * SIZE : LEFT, size: SIZE, text: rest.slice(0, n) })
+      const n = fit(rest, SIZE, WIDTH)
+      place({ x: LEFT, size: SIZE, text: rest.slice(0, n) }, SIZE * 1.5)
       rest = rest.slice(n)
-      first = false
     }
+    y -= SIZE * 0.8
   })
   return pages.map((lines, p) => [
-    { x: LEFT, y: 800, size: 9, text: '张家界日报　2021年1月5日　第3版　综合新闻' },
+    { x: LEFT, y: 800, size: 9, text: blocks[1].text },
     ...lines,
-    { x: 280, y: 40, size: 9, text: `— ${p + 1} —` },
+    { x: 250, y: 40, size: 9, text: `第 ${p + 1} 页 共 ${pages.length} 页` },
   ])
 }
 
+/**
+ * Layout 2, a newspaper page: the headline across both columns, then two columns of indented
+ * paragraphs; photos with their captions (smaller type) cut into a paragraph, which flows on
+ * under them; a running header whose page number changes, and a page number at the foot.
+ */
+function columnsLayout(blocks) {
+  const SIZE = 10.5
+  const COLUMNS = [56, 308]
+  const WIDTH = 231
+  const TOP = 770
+  const BOTTOM = 70
+  const pages = [[]]
+  let column = 0
+  let y = TOP
+  const next = () => {
+    if (column === 0) column = 1
+    else {
+      pages.push([])
+      column = 0
+    }
+    y = pages.length === 1 && column === 1 ? columnTop : TOP
+  }
+  let columnTop = TOP
+  const place = (line, pitch, indent = 0) => {
+    if (y - line.size < BOTTOM) next()
+    pages[pages.length - 1].push({ ...line, x: (line.centred ? COLUMNS[column] + (WIDTH - advance(line.text, line.size)) / 2 : COLUMNS[column] + indent), y })
+    y -= pitch
+  }
+  const photo = (captions) => {
+    // The photo's box, then its captions centred under it; the paragraph goes on below.
+    if (y - 90 < BOTTOM) next()
+    y -= 80
+    for (const caption of captions) place({ size: 9, text: caption, centred: true }, 13)
+    y -= 6
+  }
+  let i = 0
+  // The headline block (up to the byline) across the page.
+  for (; i < blocks.length && blocks[i].kind !== 'paragraph'; i++) {
+    const size = blocks[i].kind === 'heading' ? (i === 1 ? 20 : 13) : SIZE
+    pages[0].push({ x: (595 - advance(blocks[i].text, size)) / 2, y, size, text: blocks[i].text })
+    y -= size * 1.8
+  }
+  columnTop = y - 10
+  y = columnTop
+  for (; i < blocks.length; i++) {
+    const block = blocks[i]
+    if (block.kind === 'heading') {
+      y -= 6
+      place({ size: 13, text: block.text }, 20)
+      continue
+    }
+    if (block.kind === 'caption') {
+      // Captions the article ends with (no paragraph to cut into).
+      const run = []
+      while (i < blocks.length && blocks[i].kind === 'caption') run.push(blocks[i++].text)
+      i--
+      photo(run)
+      continue
+    }
+    // The captions that follow this paragraph in the text cut into it after its second line.
+    const cutBy = []
+    for (let j = i + 1; j < blocks.length && blocks[j].kind === 'caption' && blocks.slice(j).some((b) => b.kind === 'paragraph'); j++) cutBy.push(blocks[j].text)
+    const cutCount = cutBy.length
+    let rest = block.text
+    let lineNo = 0
+    while (rest !== '') {
+      const indent = lineNo === 0 ? 2 * SIZE : 0
+      const n = fit(rest, SIZE, WIDTH - indent)
+      place({ size: SIZE, text: rest.slice(0, n) }, SIZE * 1.6, indent)
+      rest = rest.slice(n)
+      lineNo++
+      if (lineNo === 2 && rest !== '' && cutBy.length > 0) photo(cutBy.splice(0))
+    }
+    if (cutBy.length > 0) photo(cutBy)
+    i += cutCount
+  }
+  return pages.map((lines, p) => [
+    { x: 56, y: 808, size: 9, text: `怀化日报　2021年11月26日　第${p + 3}版　园区经济` },
+    ...lines,
+    { x: 290, y: 40, size: 9, text: `- ${p + 1} -` },
+  ])
+}
+
+const withItems = (pages) => pages.map((lines) => lines.flatMap((line, i) => items(line, i + 1)))
+
 function writePdfs() {
-  const pages = layout()
-  fs.writeFileSync(path.join(DIR, 'article.pdf'), pdf(pages))
-  fs.writeFileSync(path.join(DIR, 'encrypted.pdf'), pdf(pages.slice(0, 1), { encryptedWithUnknownPassword: true }))
+  const word = withItems(wordLayout(cleaned('article.txt')))
+  fs.writeFileSync(path.join(DIR, 'article.pdf'), pdf(word))
+  const columns = withItems(columnsLayout(cleaned('columns.txt')))
+  fs.writeFileSync(path.join(DIR, 'columns.pdf'), pdf(columns))
+  fs.writeFileSync(path.join(DIR, 'encrypted.pdf'), pdf(word.slice(0, 1), { encryptedWithUnknownPassword: true }))
   fs.writeFileSync(path.join(DIR, 'scanned.pdf'), pdf(['image', 'image']))
-  const whole = pdf(pages)
+  const whole = pdf(word)
   // Cut short as an interrupted download is: no cross-reference table, no %%EOF.
   fs.writeFileSync(path.join(DIR, 'truncated.pdf'), whole.subarray(0, Math.floor(whole.length * 0.6)))
-  return pages.length
+  return `article.pdf (${word.length} pages), columns.pdf (${columns.length} pages)`
 }
 
 await writeDocx()
 writeHtml()
-const pageCount = writePdfs()
-console.log(`wrote ${DIR}: article.docx, article.html, article-gbk.htm, article.pdf (${pageCount} pages), encrypted.pdf, scanned.pdf, truncated.pdf`)
+const pdfs = writePdfs()
+console.log(`wrote ${DIR}: article.docx, article.html, article-gbk.htm, ${pdfs}, encrypted.pdf, scanned.pdf, truncated.pdf`)

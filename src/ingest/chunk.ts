@@ -165,7 +165,7 @@ function deriveTitle(doc: SourceDocument, blocks: readonly Block[]): string {
  * sentence so that a fact on the boundary is whole in at least one of them.
  */
 export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max: number = MAX_CHUNK_CHARS): Passage[] {
-  const cleaned = cleanText(doc.content)
+  const cleaned = cleanText(doc.content, doc.captions)
   const meta = metadata.documents.find((d) => d.source === doc.source)
   const documentPark = meta?.parks[0] ?? mostMentionedPark(cleaned.text, metadata.parks) ?? ''
   const documentYear = meta?.date?.slice(0, 4) ?? publicationYear(cleaned.text)

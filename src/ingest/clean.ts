@@ -79,8 +79,8 @@ function isByline(line: Line): boolean {
 /** A headline's second line: ——苏州高新区推进高质量发展观察. */
 const SUBTITLE = /^[—─]{2}/
 
-function isCaptionLike(line: Line): boolean {
-  return PHOTO_CREDIT.test(line.raw.trim())
+function isCaptionLike(line: Line, captions: ReadonlySet<string>): boolean {
+  return PHOTO_CREDIT.test(line.raw.trim()) || captions.has(line.text)
 }
 
 function charLength(text: string): number {
@@ -111,7 +111,9 @@ function runningLines(rawLines: readonly string[]): Set<string> {
   return new Set([...counts].filter(([, n]) => n >= RUNNING_LINE_MIN_REPEATS).map(([text]) => text))
 }
 
-export function cleanText(raw: string): CleanedDocument {
+/** `captions`: lines a loader knows to be captions from the layout (a PDF's smaller type). */
+export function cleanText(raw: string, captions: readonly string[] = []): CleanedDocument {
+  const captionLines = new Set(captions.map(compactSpaces))
   const rawLines = raw.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n')
   const lines: Line[] = []
   let blankBefore = true
@@ -185,7 +187,7 @@ export function cleanText(raw: string): CleanedDocument {
     const previous = blocks[blocks.length - 1]
     const byline =
       isByline(line) || (open === undefined && LONE_NAME.test(line.text) && previous?.kind === 'heading' && previous.text.startsWith('——'))
-    const caption = !byline && isCaptionLike(line)
+    const caption = !byline && isCaptionLike(line, captionLines)
     const numberedHeading = NUMBERED_HEADING.test(line.text) && !endsSentence(line.text) && length <= MAX_ASIDE_CHARS
 
     if (open !== undefined) {

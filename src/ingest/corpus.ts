@@ -19,6 +19,8 @@ export interface SourceDocument {
   contentHash: string
   /** A PDF's page starts in `content` (`pages[0]` is page 1's): what lets a passage cite its page. */
   pages?: number[]
+  /** Caption lines a loader saw in the layout (a PDF's smaller type), for the cleaner. */
+  captions?: string[]
 }
 
 export interface LoadOptions {
@@ -99,6 +101,7 @@ export async function loadCorpus(corpusDir: string, logger: Logger, options: Loa
     }
     let content: string
     let pages: number[] | undefined
+    let captions: string[] | undefined
     if (format === 'txt' || format === 'md') {
       content = decodeText(source, bytes)
       if (content.trim() === '') {
@@ -106,16 +109,16 @@ export async function loadCorpus(corpusDir: string, logger: Logger, options: Loa
         continue
       }
     } else {
-      ;({ text: content, pages } = await loadBinary(format, source, bytes))
+      ;({ text: content, pages, captions } = await loadBinary(format, source, bytes))
     }
-    // Page starts are part of what a PDF's passages are made from: a new layout re-chunks it.
-    const contentHash = sha256(pages ? `${content}\f${pages.join(',')}` : content)
+    // Page starts and captions are part of what a PDF's passages are made from: a new layout re-chunks it.
+    const contentHash = sha256(pages ? `${content}\f${pages.join(',')}\f${(captions ?? []).join('\n')}` : content)
     const twin = documents.find((doc) => doc.contentHash === contentHash)
     if (twin) {
       logger.warn(`skipping ${source}: same content as ${twin.source}`)
       continue
     }
-    documents.push({ source, content, contentHash, ...(pages ? { pages } : {}) })
+    documents.push({ source, content, contentHash, ...(pages ? { pages } : {}), ...(captions?.length ? { captions } : {}) })
   }
   if (documents.length === 0) {
     throw new CorpusError('corpus_empty', `Corpus directory ${corpusDir} holds no ${SUPPORTED_EXTENSIONS.join(', ')} documents with text`)

@@ -6,21 +6,24 @@ import { citedCitations } from '../../src/answer/types.js'
 import { readDataset, type EvalItem } from '../../src/interfaces/eval/dataset.js'
 import { ingest } from '../../src/index/ingest.js'
 import { loadIndex } from '../../src/index/search-index.js'
+import { loadBinary } from '../../src/ingest/loaders/index.js'
 import { silentLogger } from '../../src/log.js'
 import { FIXTURES, localConfig, ROOT, tempDir } from '../helpers.js'
 
 /**
- * The start of seed article 000 saved as .txt, .docx, a web page and a PDF
- * (test/fixtures/formats): each, alone in a corpus, answers the article's eval questions exactly as
- * the .txt does — same answer, same `found` — and the PDF's citations carry their page.
+ * Seed articles 000 and 003 saved as .txt, .docx, web pages and PDFs (test/fixtures/formats):
+ * each file, alone in a corpus, answers its article's eval questions exactly as the .txt does —
+ * same answer, same `found` — and the PDFs' citations carry the page their passage starts on.
  */
 
-const FILES = { txt: 'article.txt', docx: 'article.docx', html: 'article.html', gbk: 'article-gbk.htm', pdf: 'article.pdf' } as const
-/** d000 questions whose evidence is in the fixture's part of the article. */
-const QUESTIONS = ['d000-01', 'd000-02', 'd000-03', 'd000-04', 'd000-05', 'd000-10']
+const ARTICLES = {
+  d000: { txt: 'article.txt', others: ['article.docx', 'article.html', 'article-gbk.htm', 'article.pdf'] },
+  d003: { txt: 'columns.txt', others: ['columns.pdf'] },
+} as const
+type Article = keyof typeof ARTICLES
 
-const answerers = new Map<keyof typeof FILES, Answerer>()
-const items: EvalItem[] = []
+const answerers = new Map<string, Answerer>()
+const items = new Map<Article, EvalItem[]>()
 
 async function answererFor(file: string): Promise<Answerer> {
   const corpusDir = await tempDir('parkqa-formats-')
@@ -31,37 +34,61 @@ async function answererFor(file: string): Promise<Answerer> {
 }
 
 beforeAll(async () => {
-  for (const [format, file] of Object.entries(FILES)) answerers.set(format as keyof typeof FILES, await answererFor(file))
-  for (const line of await readDataset(path.join(ROOT, 'evals', 'd000.jsonl'))) if (line.item && QUESTIONS.includes(line.item.id)) items.push(line.item)
-  expect(items.map((i) => i.id)).toEqual(QUESTIONS)
-}, 120_000)
+  for (const [article, { txt, others }] of Object.entries(ARTICLES)) {
+    for (const file of [txt, ...others]) answerers.set(file, await answererFor(file))
+    const lines = await readDataset(path.join(ROOT, 'evals', `${article}.jsonl`))
+    items.set(article as Article, lines.flatMap((line) => (line.item ? [line.item] : [])))
+  }
+}, 180_000)
+
+const cases = Object.entries(ARTICLES).flatMap(([article, { txt, others }]) => others.map((file) => [file, txt, article as Article] as const))
 
 describe('a seed article in another format answers as its .txt does', () => {
-  it('the .txt answers the questions (the comparison is worth making)', async () => {
-    for (const item of items) {
-      const response = await answerers.get('txt')!.answer({ question: item.question })
-      expect(response.found, item.id).toBe(true)
-      expect(item.answers.some((a) => response.answer.includes(a)), `${item.id}: ${response.answer}`).toBe(true)
+  it.each(Object.entries(ARTICLES))('%s: the .txt answers most questions right (the comparison is worth making)', async (article, { txt }) => {
+    const answerable = items.get(article as Article)!.filter((item) => item.answers.length > 0)
+    let right = 0
+    for (const item of answerable) {
+      const response = await answerers.get(txt)!.answer({ question: item.question })
+      if (response.found && item.answers.some((a) => response.answer.includes(a))) right++
     }
+    expect(right / answerable.length).toBeGreaterThanOrEqual(0.6)
   })
 
-  it.each(['docx', 'html', 'gbk', 'pdf'] as const)('%s: same answers, same found', async (format) => {
-    for (const item of items) {
-      const expected = await answerers.get('txt')!.answer({ question: item.question })
-      const response = await answerers.get(format)!.answer({ question: item.question })
+  it.each(cases)('%s: same answers, same found as %s', async (file, txt, article) => {
+    for (const item of items.get(article)!) {
+      const expected = await answerers.get(txt)!.answer({ question: item.question })
+      const response = await answerers.get(file)!.answer({ question: item.question })
       expect({ id: item.id, answer: response.answer, found: response.found }).toEqual({ id: item.id, answer: expected.answer, found: expected.found })
     }
   })
 
-  it('the PDF cites pages, the other formats do not', async () => {
-    for (const item of items) {
-      const pdf = await answerers.get('pdf')!.answer({ question: item.question })
-      expect(citedCitations(pdf).length).toBeGreaterThan(0)
-      for (const citation of pdf.citations) expect([1, 2], item.id).toContain(citation.page)
-      const docx = await answerers.get('docx')!.answer({ question: item.question })
-      for (const citation of docx.citations) expect(citation).not.toHaveProperty('page')
+  it.each(['article.pdf', 'columns.pdf'])('%s cites the page its passage starts on; the other formats cite none', async (file) => {
+    const { text, pages } = await loadBinary('pdf', file, await fs.readFile(path.join(FIXTURES, 'formats', file)))
+    const squeezed = (s: string) => s.replace(/\s+/g, '')
+    /** The page of the PDF text on which `snippet` starts. */
+    const pageOf = (snippet: string) => {
+      const at = text.indexOf(snippet)
+      expect(at, snippet).toBeGreaterThanOrEqual(0)
+      return pages!.filter((start) => start <= at).length
     }
-    const figure = await answerers.get('pdf')!.answer({ question: items.find((i) => i.id === 'd000-05')!.question })
-    expect(citedCitations(figure)[0]!.page).toBe(2)
+    const article = file === 'article.pdf' ? 'd000' : 'd003'
+    let checked = 0
+    for (const item of items.get(article)!) {
+      const response = await answerers.get(file)!.answer({ question: item.question })
+      for (const citation of citedCitations(response)) {
+        // The passage's opening, found in the loader's text, is on the page the citation names.
+        const opening = squeezed(citation.text).slice(0, 12)
+        const at = squeezed(text).indexOf(opening)
+        expect(at, `${item.id}: ${opening}`).toBeGreaterThanOrEqual(0)
+        const page = pages!.filter((start) => squeezed(text.slice(0, start)).length <= at).length
+        expect(citation.page, item.id).toBe(page)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(5)
+    expect(new Set(pages).size).toBe(pages!.length)
+    expect(pageOf(text.slice(pages!.at(-1)!, pages!.at(-1)! + 10))).toBe(pages!.length)
+    const docx = await answerers.get('article.docx')!.answer({ question: items.get('d000')![0]!.question })
+    for (const citation of docx.citations) expect(citation).not.toHaveProperty('page')
   })
 })

@@ -9,6 +9,8 @@ export interface LoadedDocument {
   text: string
   /** For a paged format (PDF): where each page starts in `text`; `pages[0]` is page 1's offset. */
   pages?: number[]
+  /** Lines the layout shows to be captions (a smaller size inside the text): the cleaner's hint. */
+  captions?: string[]
 }
 
 export type Format = 'txt' | 'md' | 'pdf' | 'docx' | 'doc' | 'html'

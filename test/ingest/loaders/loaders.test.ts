@@ -7,7 +7,7 @@ import { CorpusError } from '../../../src/errors.js'
 import { FIXTURES } from '../../helpers.js'
 
 /**
- * Each loader on the start of a seed article saved in its format (test/fixtures/formats, made by
+ * Each loader on seed articles saved in its format (test/fixtures/formats, made by
  * scripts/make-format-fixtures.mjs): what the cleaner makes of it must be what it makes of the
  * article's .txt, block for block.
  */
@@ -44,25 +44,51 @@ describe('PDF loader (position-based paragraphs)', () => {
     expect(text).not.toContain('\ufffd')
   })
 
-  it('gives the .txt article paragraph for paragraph, figures whole', async () => {
-    const { text } = await load('article.pdf')
-    expect(blocksOf(text)).toEqual(await txtBlocks())
-    for (const figure of FIGURES) expect(cleanText(text).text).toContain(figure)
+  it.each([
+    ['article.pdf', 'article.txt', "a word processor's export: one column, no indents, space between paragraphs"],
+    ['columns.pdf', 'columns.txt', 'a newspaper page: headline across two columns, photos cutting into paragraphs'],
+  ])('%s gives %s paragraph for paragraph (%s)', async (pdf, txt) => {
+    const { text, captions } = await load(pdf)
+    const want = blocksOf(await fs.readFile(path.join(DIR, txt), 'utf8'))
+    const got = cleanText(text, captions).blocks.map((b) => `${b.kind}: ${b.text}`)
+    expect(want.length).toBeGreaterThanOrEqual(31)
+    expect(got).toEqual(want)
+    expect(text).not.toContain('\ufffd')
   })
 
-  it('drops the running header and the page numbers of every page', async () => {
-    const { text } = await load('article.pdf')
-    expect(text).not.toContain('综合新闻')
-    expect(text).not.toContain('张家界日报')
-    expect(text.split('\n').filter((line) => /^[—\s\d]+$/.test(line.trim()) && line.trim() !== '')).toEqual([])
+  it('keeps figures whole, across items and line ends (项目3|8个 is 38个, not 3 8个)', async () => {
+    const article = cleanText((await load('article.pdf')).text).text
+    for (const figure of [...FIGURES, '项目38个']) expect(article).toContain(figure)
+    expect(cleanText((await load('columns.pdf')).text).text).toContain('合同引资额83.17亿元')
+  })
+
+  it('puts a photo caption that cuts into a paragraph after the paragraph, as a block of its own', async () => {
+    const { text, captions } = await load('columns.pdf')
+    expect(captions).toContain('怀化高新区创业创新服务大楼及广场')
+    const blocks = cleanText(text, captions).blocks
+    const at = blocks.findIndex((b) => b.text === '怀化高新区创业创新服务大楼及广场')
+    expect(blocks[at]!.kind).toBe('caption')
+    expect(blocks[at - 1]!.text).toMatch(/^丰富招商形式.*中皓集团项目。$/)
+    // Two photos in a row are two captions, not one line glued from both.
+    expect(blocks.map((b) => b.text)).toEqual(expect.arrayContaining(['湖南正清制药集团股份有限公司', '怀化高新区标准化厂房一角']))
+  })
+
+  it('drops the running headers and the page numbers of every page', async () => {
+    const word = (await load('article.pdf')).text
+    expect(word).not.toMatch(/第 ?\d+ ?页/)
+    const columns = (await load('columns.pdf')).text
+    for (const furniture of ['怀化日报', '园区经济', '第3版']) expect(columns).not.toContain(furniture)
+    for (const text of [word, columns]) expect(text.split('\n').filter((line) => /^[-—\s\d]+$/.test(line.trim()) && line.trim() !== '')).toEqual([])
   })
 
   it('knows where each page starts', async () => {
-    const { text, pages } = await load('article.pdf')
-    expect(pages).toHaveLength(2)
-    expect(pages![0]).toBe(0)
-    expect(pages![1]).toBeGreaterThan(0)
-    expect(pages![1]).toBeLessThan(text.length)
+    for (const [file, count] of [['article.pdf', 4], ['columns.pdf', 3]] as const) {
+      const { text, pages } = await load(file)
+      expect(pages).toHaveLength(count)
+      expect(pages![0]).toBe(0)
+      for (let p = 1; p < count; p++) expect(pages![p]).toBeGreaterThan(pages![p - 1]!)
+      expect(pages![count - 1]).toBeLessThan(text.length)
+    }
   })
 
   it('refuses an encrypted PDF', async () => {
