@@ -1,6 +1,7 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../../helpers.js'
+import { FIXTURES, tempDir } from '../../helpers.js'
 import { PROCESS_TEST_MS, runCommand } from '../process.js'
 
 const askCli = (env: Record<string, string>, args: string[]) => runCommand('src/interfaces/cli/ask.ts', env, args)
@@ -32,5 +33,18 @@ describe('npm run ask', { timeout: PROCESS_TEST_MS }, () => {
     const none = await askCli(env, ['--json', '  '])
     expect(none.code).toBe(1)
     expect(none.stderr).toMatch(/^error \[missing_question\]: No question given\.\nUsage: npm run ask/)
+  })
+
+  it('shows the page of a PDF citation, readable and in --json', async () => {
+    const corpusDir = await tempDir('parkqa-ask-pdf-')
+    await fs.copyFile(path.join(FIXTURES, 'formats', 'columns.pdf'), path.join(corpusDir, 'columns.pdf'))
+    const env = { CORPUS_DIR: corpusDir, INDEX_DIR: path.join(await tempDir(), 'index') }
+    const question = '怀化高新区1到10月合同引资额是多少？'
+    const readable = await askCli(env, [question])
+    expect(readable.code).toBe(0)
+    expect(readable.stdout).toContain('83.17亿元')
+    expect(readable.stdout).toMatch(/Sources:\n\[1\] .*\(columns\.pdf, p\. 1, score [\d.]+\)/)
+    const json = JSON.parse((await askCli(env, ['--json', question])).stdout)
+    expect(json.citations[0]).toMatchObject({ source: 'columns.pdf', page: 1 })
   })
 })
