@@ -1,6 +1,6 @@
 import type { Answerer } from '../answer/answer.js'
 import type { AnswerMode, ModelStatus } from '../answer/types.js'
-import { ServiceError } from '../errors.js'
+import { AbortedError, ServiceError } from '../errors.js'
 import type { SearchIndex } from '../index/search-index.js'
 import { readCurrentVersion } from '../index/store.js'
 import type { Logger } from '../log.js'
@@ -31,6 +31,7 @@ export interface LiveIndexDeps {
  */
 export class LiveIndex {
   private serving?: Serving
+  private readonly waiting = new Set<(serving: Serving) => void>()
   private timer?: NodeJS.Timeout
   private checking?: Promise<boolean>
   /** A version that failed to load is not retried until CURRENT names another. */
@@ -56,8 +57,29 @@ export class LiveIndex {
     return this.serving
   }
 
+  /** The index served, once there is one; rejects with `AbortedError` when `signal` aborts first. */
+  whenReady(signal?: AbortSignal): Promise<Serving> {
+    if (this.serving) return Promise.resolve(this.serving)
+    return new Promise((resolve, reject) => {
+      const ready = (serving: Serving) => {
+        signal?.removeEventListener('abort', aborted)
+        resolve(serving)
+      }
+      const aborted = () => {
+        this.waiting.delete(ready)
+        reject(new AbortedError())
+      }
+      if (signal?.aborted) return aborted()
+      signal?.addEventListener('abort', aborted, { once: true })
+      this.waiting.add(ready)
+    })
+  }
+
   serve(index: SearchIndex): void {
-    this.serving = { index, answerer: this.deps.answererFor(index) }
+    const serving = { index, answerer: this.deps.answererFor(index) }
+    this.serving = serving
+    for (const ready of this.waiting) ready(serving)
+    this.waiting.clear()
     this.deps.logger.info(`serving index version ${index.version}: ${index.documentCount} documents, ${index.passageCount} passages`)
   }
 

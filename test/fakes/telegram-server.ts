@@ -13,6 +13,8 @@ export interface ApiCall {
   method: string
   body: Record<string, unknown>
   at: number
+  /** The id of the message a sendMessage created. */
+  messageId?: number
 }
 
 type Failure = { error_code: number; description: string; parameters?: Record<string, unknown> }
@@ -40,6 +42,8 @@ export async function startFakeTelegram(token = '123456:TEST-token_secret'): Pro
   const failures = new Map<string, Array<Failure>>()
   const pollers = new Set<() => void>()
   const watchers = new Set<() => void>()
+  /** The bot's command menus and descriptions, per language code ('' = default). */
+  const profile = new Map<string, unknown>()
   let nextUpdateId = 1
 
   const reply = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -80,10 +84,17 @@ export async function startFakeTelegram(token = '123456:TEST-token_secret'): Pro
       const method = match[2]!
       const raw = Buffer.concat(chunks).toString('utf8')
       const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>)
-      calls.push({ method, body, at: Date.now() })
-      for (const watch of watchers) watch()
+      const call: ApiCall = { method, body, at: Date.now() }
+      calls.push(call)
+      const notify = () => {
+        for (const watch of watchers) watch()
+      }
       const failure = failures.get(method)?.shift()
-      if (failure) return reply(res, failure.error_code, { ok: false, ...failure })
+      if (method !== 'sendMessage' && method !== 'editMessageText') notify()
+      if (failure) {
+        if (method === 'sendMessage' || method === 'editMessageText') notify()
+        return reply(res, failure.error_code, { ok: false, ...failure })
+      }
       switch (method) {
         case 'getMe':
           return reply(res, 200, { ok: true, result: FAKE_BOT })
@@ -92,10 +103,34 @@ export async function startFakeTelegram(token = '123456:TEST-token_secret'): Pro
         case 'deleteWebhook':
         case 'setWebhook':
         case 'sendChatAction':
+        case 'answerCallbackQuery':
           return reply(res, 200, { ok: true, result: true })
+        case 'getMyCommands':
+          return reply(res, 200, { ok: true, result: profile.get(`commands|${body.language_code ?? ''}`) ?? [] })
+        case 'getMyDescription':
+          return reply(res, 200, { ok: true, result: { description: profile.get(`description|${body.language_code ?? ''}`) ?? '' } })
+        case 'getMyShortDescription':
+          return reply(res, 200, { ok: true, result: { short_description: profile.get(`short_description|${body.language_code ?? ''}`) ?? '' } })
+        case 'setMyCommands':
+        case 'setMyDescription':
+        case 'setMyShortDescription': {
+          const field = method === 'setMyCommands' ? 'commands' : method === 'setMyDescription' ? 'description' : 'short_description'
+          profile.set(`${field}|${body.language_code ?? ''}`, body[field])
+          return reply(res, 200, { ok: true, result: true })
+        }
         case 'sendMessage':
-        case 'editMessageText':
-          return reply(res, 200, { ok: true, result: { ...message(body), ...(method === 'editMessageText' ? { message_id: body.message_id } : {}) } })
+        case 'editMessageText': {
+          // What Telegram's HTML parser refuses, the fake refuses with Telegram's error.
+          const problem = body.parse_mode === 'HTML' ? telegramHtmlProblem(String(body.text)) : undefined
+          if (problem) {
+            notify()
+            return reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${problem}` })
+          }
+          const sent = { ...message(body), ...(method === 'editMessageText' ? { message_id: body.message_id } : {}) }
+          if (method === 'sendMessage') call.messageId = sent.message_id as number
+          notify()
+          return reply(res, 200, { ok: true, result: sent })
+        }
         default:
           return reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: the fake has no method ${method}` })
       }
@@ -143,6 +178,42 @@ export async function startFakeTelegram(token = '123456:TEST-token_secret'): Pro
   }
 }
 
+/**
+ * Why Telegram would refuse `html` as a message in parse_mode HTML, or undefined when it accepts
+ * it (https://core.telegram.org/bots/api#html-style): only its tags (a blockquote may be
+ * `expandable`, an <a> needs an href), properly nested, no blockquote in a blockquote, only the
+ * four named entities and numeric ones, and at most 4,096 characters of text once parsed.
+ */
+export function telegramHtmlProblem(html: string): string | undefined {
+  const TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote'])
+  const open: string[] = []
+  let text = 0
+  const token = /<(\/?)([a-z-]+)((?:\s+[a-z-]+(?:="[^"<>]*")?)*)\s*>|&(?:(lt|gt|amp|quot)|#(\d+)|#x([0-9a-f]+));|([<>&])|[^<>&]+/gi
+  for (const match of html.matchAll(token)) {
+    const [whole, closing, name, attributes = '', , , , stray] = match
+    if (stray !== undefined) return `unescaped "${stray}" at byte offset ${match.index}`
+    if (name === undefined) {
+      text += whole.startsWith('&') ? 1 : Array.from(whole).length
+      continue
+    }
+    const tag = name.toLowerCase()
+    if (!TAGS.has(tag)) return `unsupported start tag "${tag}" at byte offset ${match.index}`
+    if (closing) {
+      if (open.pop() !== tag) return `unmatched end tag at byte offset ${match.index}, expected "</${open.at(-1) ?? ''}>", found "</${tag}>"`
+      continue
+    }
+    const attribute = attributes.trim()
+    if (tag === 'blockquote' && attribute !== '' && attribute !== 'expandable') return `unsupported blockquote attribute "${attribute}"`
+    if (tag === 'a' && !/^href="[^"]+"$/.test(attribute)) return 'an <a> tag needs an href'
+    if (tag !== 'blockquote' && tag !== 'a' && tag !== 'span' && tag !== 'tg-emoji' && tag !== 'pre' && tag !== 'code' && attribute !== '') return `unexpected attribute on <${tag}>`
+    if (tag === 'blockquote' && open.includes('blockquote')) return 'a blockquote inside a blockquote'
+    open.push(tag)
+  }
+  if (open.length > 0) return `can't find end tag corresponding to start tag "${open.at(-1)}"`
+  if (text > 4096) return `message is too long (${text} characters of text)`
+  return undefined
+}
+
 /** Update builders in the Bot API's shape. */
 let nextTestMessageId = 1
 
@@ -151,6 +222,11 @@ export const user = (id: number, language_code = 'zh-hans') => ({ id, is_bot: fa
 export function textMessage(chat: { id: number; type: 'private' | 'group' | 'supergroup' }, from: ReturnType<typeof user>, text: string, extra: Record<string, unknown> = {}) {
   const chatFull = chat.type === 'private' ? { ...chat, first_name: from.first_name } : { ...chat, title: 'Park group' }
   return { message: { message_id: nextTestMessageId++, date: Math.floor(Date.now() / 1000), chat: chatFull, from, text, ...extra } }
+}
+
+/** A press of the bot's inline button `data` under its message `messageId` in a private chat. */
+export function press(chatId: number, messageId: number, data: string, queryId: string, from = user(chatId)) {
+  return { callback_query: { id: queryId, from, chat_instance: 'ci', data, message: { message_id: messageId, date: 0, chat: { id: chatId, type: 'private', first_name: from.first_name }, from: FAKE_BOT, text: '…' } } }
 }
 
 /** A command or mention entity list for `text`, as Telegram would send it. */

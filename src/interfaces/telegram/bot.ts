@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Telegraf, TelegramError } from 'telegraf'
 import type { Update, UserFromGetMe } from 'telegraf/types'
 import type { TelegramConfig } from '../../config.js'
@@ -5,8 +6,10 @@ import { BotError, ServiceError } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { LiveIndex } from '../live-index.js'
 import type { ConversationLimits } from './conversations.js'
-import { createDialog, type BotApi } from './dialog.js'
+import { createDialog, type BotApi, type Markup } from './dialog.js'
+import type { Lang } from './format.js'
 import { readUpdate } from './incoming.js'
+import { COMMANDS, PROFILE } from './messages.js'
 import type { Pacing } from './outbox.js'
 
 /**
@@ -16,12 +19,13 @@ import type { Pacing } from './outbox.js'
 
 export interface BotDeps {
   telegram: TelegramConfig & { token: string }
-  live: Pick<LiveIndex, 'current'>
+  live: Pick<LiveIndex, 'current' | 'whenReady'>
   logger: Logger
   pacing?: Pacing
   conversations?: ConversationLimits
   editEveryMs?: number
   typingEveryMs?: number
+  rateWindowMs?: number
   /** The bot's own user, when known: no getMe call is needed before updates are handled (tests). */
   botInfo?: UserFromGetMe
 }
@@ -71,6 +75,16 @@ export function toBotError(error: unknown, token: string): BotError {
   return new BotError('telegram_unreachable', `the Bot API cannot be reached (${detail}); check the network or TELEGRAM_API_ROOT`)
 }
 
+/** Messages, their edits (answered again) and presses of the bot's buttons. */
+const ALLOWED_UPDATES: Array<'message' | 'edited_message' | 'callback_query'> = ['message', 'edited_message', 'callback_query']
+
+/** The Bot API's reply_markup for a message's buttons or suggested questions. */
+function replyMarkup(markup: Markup) {
+  if ('inline' in markup) return { inline_keyboard: markup.inline.map((row) => row.map((button) => ({ text: button.text, callback_data: button.data }))) }
+  // Suggested questions replace the keyboard until one is tapped (which sends it as a message).
+  return { keyboard: markup.suggestions.map((text) => [{ text }]), one_time_keyboard: true, resize_keyboard: true, is_persistent: false }
+}
+
 export function createBot(deps: BotDeps): TelegramBot {
   const { telegram: config } = deps
   const logger = redacting(deps.logger, [config.token, config.webhookSecret ?? ''])
@@ -79,19 +93,25 @@ export function createBot(deps: BotDeps): TelegramBot {
 
   const linkPreview = { is_disabled: true }
   const api: BotApi = {
-    async sendMessage(chatId, html, replyTo) {
+    async sendMessage(chatId, html, { replyTo, markup } = {}) {
       const sent = await bot.telegram.sendMessage(chatId, html, {
         parse_mode: 'HTML',
         link_preview_options: linkPreview,
         ...(replyTo === undefined ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+        ...(markup ? { reply_markup: replyMarkup(markup) } : {}),
       })
       return sent.message_id
     },
-    async editMessage(chatId, messageId, html) {
-      await bot.telegram.editMessageText(chatId, messageId, undefined, html, { parse_mode: 'HTML', link_preview_options: linkPreview })
+    async editMessage(chatId, messageId, html, markup) {
+      // Only inline buttons can go on an edited message; without them, an edit removes any.
+      const inline = markup && 'inline' in markup ? replyMarkup(markup) : { inline_keyboard: [] }
+      await bot.telegram.editMessageText(chatId, messageId, undefined, html, { parse_mode: 'HTML', link_preview_options: linkPreview, reply_markup: inline as { inline_keyboard: [] } })
     },
     async sendTyping(chatId) {
       await bot.telegram.sendChatAction(chatId, 'typing')
+    },
+    async answerPress(queryId, notice) {
+      await bot.telegram.answerCbQuery(queryId, notice)
     },
   }
 
@@ -107,6 +127,7 @@ export function createBot(deps: BotDeps): TelegramBot {
     conversations: deps.conversations,
     editEveryMs: deps.editEveryMs,
     typingEveryMs: deps.typingEveryMs,
+    rateWindowMs: deps.rateWindowMs,
   })
 
   // The middleware only hands the message over: answering runs in the background, so a slow
@@ -115,11 +136,54 @@ export function createBot(deps: BotDeps): TelegramBot {
     const incoming = readUpdate(ctx.update, { id: ctx.botInfo.id, username: ctx.botInfo.username })
     if (incoming) dialog.receive(incoming)
   })
+
+  /**
+   * The command menu and the profile texts, per language (the default is Chinese). Each is read
+   * first and set only when it differs, so a restart sets nothing; a failure is logged, not fatal.
+   */
+  async function setUpProfile(): Promise<void> {
+    const languages: Array<[Lang, string | undefined]> = [['zh', undefined], ['zh', 'zh'], ['en', 'en']]
+    const same = (a: readonly { command: string; description: string }[], b: readonly { command: string; description: string }[]) =>
+      a.length === b.length && a.every((c, i) => c.command === b[i]!.command && c.description === b[i]!.description)
+    let changed = 0
+    for (const [lang, code] of languages) {
+      const scope = code === undefined ? {} : { language_code: code }
+      if (!same(await bot.telegram.getMyCommands(scope), COMMANDS[lang])) {
+        await bot.telegram.setMyCommands(COMMANDS[lang], scope)
+        changed++
+      }
+      if ((await bot.telegram.getMyDescription(code)).description !== PROFILE[lang].description) {
+        await bot.telegram.setMyDescription(PROFILE[lang].description, code)
+        changed++
+      }
+      if ((await bot.telegram.getMyShortDescription(code)).short_description !== PROFILE[lang].shortDescription) {
+        await bot.telegram.setMyShortDescription(PROFILE[lang].shortDescription, code)
+        changed++
+      }
+    }
+    logger.info(`telegram: command menu and profile ${changed === 0 ? 'already up to date' : `updated (${changed} settings)`}`)
+  }
   bot.catch((error, ctx) => logger.error(`telegram: update ${ctx.update.update_id} failed: ${(error as Error).message}`))
 
   let polling: Promise<void> = Promise.resolve()
   let pollingStarted = false
+  let pollingEnded = false
   let stopped = false
+
+  /**
+   * telegraf's launch() calls deleteWebhook before its polling loop exists, and stop() throws
+   * until then: a stop that comes that early waits for the loop (or for launch to fail).
+   */
+  async function stopPolling(): Promise<void> {
+    while (!pollingEnded) {
+      try {
+        bot.stop('shutdown')
+        return
+      } catch {
+        await sleep(10)
+      }
+    }
+  }
 
   /** A start-up call to the Bot API, failing as a BotError. */
   async function startupCall<T>(call: () => Promise<T>): Promise<T> {
@@ -132,6 +196,7 @@ export function createBot(deps: BotDeps): TelegramBot {
 
   async function connect(): Promise<void> {
     bot.botInfo ??= await startupCall(() => bot.telegram.getMe())
+    await setUpProfile().catch((error: unknown) => logger.warn(`telegram: the command menu and profile could not be set: ${toBotError(error, config.token).message}`))
     const audience = config.allowedChats.length > 0 ? `only chats ${config.allowedChats.join(', ')}` : 'every chat: the bot is public (set TELEGRAM_ALLOWED_CHATS to restrict it)'
     logger.info(`telegram: connected as @${bot.botInfo.username}; answering ${audience}`)
   }
@@ -146,14 +211,17 @@ export function createBot(deps: BotDeps): TelegramBot {
       // Stopped while connecting (a shutdown during start-up): polling never starts.
       if (stopped) return
       pollingStarted = true
-      polling = bot.launch({ allowedUpdates: ['message'] }).catch((error: unknown) => {
-        if (!stopped) throw toBotError(error, config.token)
-      })
+      polling = bot
+        .launch({ allowedUpdates: ALLOWED_UPDATES })
+        .catch((error: unknown) => {
+          if (!stopped) throw toBotError(error, config.token)
+        })
+        .finally(() => (pollingEnded = true))
       logger.info('telegram: long polling for updates')
     },
     async useWebhook(url, secret) {
       await connect()
-      await startupCall(() => bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message'] }))
+      await startupCall(() => bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ALLOWED_UPDATES }))
       logger.info(`telegram: updates arrive by webhook at ${new URL(url).pathname}`)
     },
     async handleUpdate(update) {
@@ -164,7 +232,7 @@ export function createBot(deps: BotDeps): TelegramBot {
     async stop(graceMs = 10_000) {
       stopped = true
       if (pollingStarted) {
-        bot.stop('shutdown')
+        await stopPolling()
         pollingStarted = false
       }
       await dialog.close(graceMs)

@@ -39,7 +39,7 @@ runCli(async () => {
   const live = await liveIndexFor(config, logger)
   const bot = createBot({ telegram: { ...config.telegram, token }, live, logger })
   // Telegram first: a refused token is reported at once, not after the index is built. Questions
-  // arriving meanwhile are told the documents are still loading.
+  // arriving meanwhile wait (told once) and are answered when the index is served.
   await bot.startPolling()
   try {
     live.serve(await openServedIndex(config, logger))

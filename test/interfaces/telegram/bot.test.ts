@@ -4,18 +4,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createAnswerer, REFUSAL, type Answerer } from '../../../src/answer/answer.js'
 import { createModelLimits } from '../../../src/answer/limits.js'
 import { createChatModel } from '../../../src/answer/model.js'
-import type { AnswerResponse } from '../../../src/answer/types.js'
+import { citedCitations, type AnswerResponse } from '../../../src/answer/types.js'
 import { BotError } from '../../../src/errors.js'
 import { ingest } from '../../../src/index/ingest.js'
 import { loadIndex, type SearchIndex } from '../../../src/index/search-index.js'
 import { createBot, type TelegramBot } from '../../../src/interfaces/telegram/bot.js'
-import { MESSAGE_LIMIT } from '../../../src/interfaces/telegram/format.js'
+import { hasWholeSentence, MESSAGE_LIMIT } from '../../../src/interfaces/telegram/format.js'
+import { COMMANDS, privacyText, PROFILE, startText, TEXT } from '../../../src/interfaces/telegram/messages.js'
+import { smallTalk } from '../../../src/interfaces/telegram/small-talk.js'
 import type { Pacing } from '../../../src/interfaces/telegram/outbox.js'
 import { createLogger, silentLogger } from '../../../src/log.js'
 import { startFakeOpenAI } from '../../fakes/openai-server.js'
-import { entities, FAKE_BOT, startFakeTelegram, textMessage, user, type ApiCall, type FakeTelegram } from '../../fakes/telegram-server.js'
+import { entities, FAKE_BOT, press, startFakeTelegram, telegramHtmlProblem, textMessage, user, type ApiCall, type FakeTelegram } from '../../fakes/telegram-server.js'
 import { localConfig, seedIndex, tempDir, testConfig } from '../../helpers.js'
-import { servedLive } from '../http/client.js'
+import { handedLive, servedLive } from '../http/client.js'
 
 /** The real telegraf bot, long polling a fake Bot API on 127.0.0.1, answering from the seed index. */
 
@@ -39,6 +41,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await running?.stop(1000)
   running = undefined
+  // Every message went out as Telegram HTML that Telegram accepts (the fake refuses the rest).
+  for (const call of [...fake.callsOf('sendMessage'), ...fake.callsOf('editMessageText')]) {
+    expect(call.body.parse_mode).toBe('HTML')
+    expect(telegramHtmlProblem(String(call.body.text))).toBeUndefined()
+  }
   await fake.close()
 })
 
@@ -48,6 +55,7 @@ interface Options {
   answerer?: (index: SearchIndex) => Answerer
   on?: SearchIndex
   editEveryMs?: number
+  rateWindowMs?: number
 }
 
 async function startBot(options: Options = {}): Promise<{ bot: TelegramBot; logs: string[] }> {
@@ -59,6 +67,7 @@ async function startBot(options: Options = {}): Promise<{ bot: TelegramBot; logs
     logger: createLogger('debug', (line) => logs.push(line)),
     pacing: FAST,
     editEveryMs: options.editEveryMs,
+    rateWindowMs: options.rateWindowMs,
   })
   await bot.startPolling()
   running = bot
@@ -72,7 +81,7 @@ const command = (text: string) => ({ entities: entities(text, { type: 'bot_comma
 const sentTo = (chatId: number, method = 'sendMessage'): ApiCall[] => fake.callsOf(method).filter((call) => call.body.chat_id === chatId)
 const textOf = (call: ApiCall) => String(call.body.text)
 /** What a user sees of an HTML message. */
-const visible = (html: string) => html.replace(/<\/?[a-z]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+const visible = (html: string) => html.replace(/<\/?[a-z]+[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 
 async function replies(chatId: number, count: number): Promise<string[]> {
   await fake.waitFor(() => sentTo(chatId).length >= count)
@@ -91,34 +100,64 @@ async function settle(bot: TelegramBot): Promise<void> {
   await bot.settled()
 }
 
+/** The reply shows the expected answer (markers renumbered 1, 2… as cited) and, folded, the title of each source. */
+/** Like `settle`, for a bot with questions waiting out a long rate limit: they are dropped by stopping it. */
+async function settleQueued(bot: TelegramBot): Promise<void> {
+  const chat = probeChat++
+  fake.push({ message: { message_id: 1, date: 0, chat: { ...dm(chat), first_name: 'probe' }, from: user(chat), sticker: { file_id: 'x' } } })
+  await replies(chat, 1)
+  await bot.stop(0)
+  running = undefined
+}
+
 function expectCitedAnswer(html: string, expected: AnswerResponse): void {
-  expect(visible(html)).toContain(expected.answer)
-  const cited = new Set([...expected.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])))
-  expect(cited.size).toBeGreaterThan(0)
-  for (const citation of expected.citations.filter((c) => cited.has(c.n))) {
-    expect(visible(html)).toContain(`[${citation.n}] ${citation.title}`)
+  expect(expected.cited.length).toBeGreaterThan(0)
+  const numbers = new Map(expected.cited.map((n, i) => [n, i + 1]))
+  expect(visible(html)).toContain(expected.answer.replace(/\[(\d+)\]/g, (_, n: string) => `[${numbers.get(Number(n))}]`))
+  const [, sources = ''] = html.split('<blockquote expandable><b>来源</b>\n')
+  for (const citation of citedCitations(expected)) {
+    expect(visible(sources)).toContain(`📄 ${citation.title}`)
     expect(index.passages().some((chunk) => chunk.id === citation.id)).toBe(true)
   }
 }
 
 describe('Telegram bot', () => {
-  it('/start and /help tell what it knows, with three example questions it answers', async () => {
+  it('/start is short, its three example questions a tap away; /help tells what it knows', async () => {
     const { bot } = await startBot()
     fake.push(textMessage(dm(1), user(1), '/start', command('/start')))
-    const [help] = await replies(1, 1)
+    const [start] = await replies(1, 1)
+    expect(start).toBe(startText('zh'))
+    const keyboard = (sentTo(1)[0]!.body.reply_markup as { keyboard: Array<Array<{ text: string }>>; one_time_keyboard: boolean }).keyboard
+    const examples = keyboard.map((row) => row[0]!.text)
+    expect(examples).toHaveLength(3)
+    for (const question of examples) expect((await extractive.answer({ question })).found, question).toBe(true)
+    // A tap sends the example as the user's message: it is answered as any question.
+    fake.push(textMessage(dm(1), user(1), examples[0]!))
+    const [, answer] = await replies(1, 2)
+    expectCitedAnswer(answer!, await extractive.answer({ question: examples[0]! }))
+
+    fake.push(textMessage(dm(1), user(1), '/help', command('/help')))
+    const [, , help] = await replies(1, 3)
     for (const park of index.parks) expect(help).toContain(park.name)
     const listed = /<b>文档<\/b>（(\d+) 篇）\n((?:• .+\n?)+)/.exec(help!)!
     expect(listed[2]!.trim().split('\n')).toHaveLength(Number(listed[1]))
     // The seed corpus: four files of one article each, and one of three.
     expect(Number(listed[1])).toBe(7)
-    const examples = help!.split('<b>可以这样问</b>\n')[1]!.split('\n\n')[0]!.split('\n').map((line) => line.replace(/^• /, ''))
-    expect(examples).toHaveLength(3)
-    for (const question of examples) expect((await extractive.answer({ question })).found, question).toBe(true)
 
     fake.push(textMessage(dm(2), user(2, 'en'), '/help', command('/help')))
     const [english] = await replies(2, 1)
     expect(english).toContain('<b>Parks</b>')
     expect(english).toContain('Changde High-tech Zone (常德高新区)')
+    await bot.settled()
+  })
+
+  it('speaks the user’s language in commands, whatever a deep-link payload says', async () => {
+    const { bot } = await startBot()
+    const deepLink = '/start ref_abc'
+    fake.push(textMessage(dm(20), user(20), deepLink, command(deepLink)))
+    expect((await replies(20, 1))[0]).toBe(startText('zh'))
+    fake.push(textMessage(dm(21), user(21, 'en'), '/start 推荐', command('/start 推荐')))
+    expect((await replies(21, 1))[0]).toBe(startText('en'))
     await bot.settled()
   })
 
@@ -148,17 +187,31 @@ describe('Telegram bot', () => {
     expect(logs.join('\n')).not.toContain(first)
   })
 
-  it('says plainly when the documents do not say, and lists the closest passages', async () => {
+  it('says in one line when the documents do not say; the closest passages come with a button press', async () => {
     const { bot } = await startBot()
     const question = '张家界高新区2020年出口额有多少？'
     const expected = await extractive.answer({ question })
     expect(expected.found).toBe(false)
     fake.push(textMessage(dm(4), user(4), question))
     const [answer] = await replies(4, 1)
-    expect(answer!.startsWith(REFUSAL.zh)).toBe(true)
-    expect(answer).toContain('<b>最接近的段落</b>')
-    expect(visible(answer!)).toContain(`[1] ${expected.citations[0]!.title}`)
+    expect(answer).toBe('文档中没有找到这个问题的答案。')
+    const markup = sentTo(4)[0]!.body.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> }
+    expect(markup.inline_keyboard).toEqual([[{ text: '📄 最接近的段落', callback_data: 'passages' }]])
+
+    const answerId = sentTo(4)[0]!.messageId!
+    fake.push(press(4, answerId, 'passages', 'q-1'))
+    const [, passages] = await replies(4, 2)
+    expect(fake.callsOf('answerCallbackQuery')[0]!.body).toEqual({ callback_query_id: 'q-1' })
+    expect(passages!.startsWith('<blockquote expandable><b>最接近的段落</b>\n📄 ')).toBe(true)
+    expect(visible(passages!)).toContain(`📄 ${expected.citations[0]!.title}`)
+    expect(sentTo(4)[1]!.body.reply_parameters).toMatchObject({ message_id: answerId })
+
+    // A button under a message the bot no longer remembers says so in the notice, and nothing else.
+    fake.push(press(4, 123_456, 'passages', 'q-2'))
+    await fake.waitFor(() => fake.callsOf('answerCallbackQuery').length >= 2)
+    expect(fake.callsOf('answerCallbackQuery')[1]!.body).toEqual({ callback_query_id: 'q-2', text: '这条回答已经太早了，请重新提问。' })
     await bot.settled()
+    expect(sentTo(4)).toHaveLength(2)
   })
 
   it('tells a chat that is not allowed once, then ignores it', async () => {
@@ -198,24 +251,115 @@ describe('Telegram bot', () => {
     await bot.settled()
   })
 
-  it('ignores stickers in groups, edits, channel posts and broken updates, hints at text in private, and carries on', async () => {
+  it('ignores stickers in groups, channel posts and broken updates, hints at text in private, and carries on', async () => {
     const { bot, logs } = await startBot()
     fake.push({ message: { message_id: 50, date: 0, chat: { ...GROUP, title: 'g' }, from: user(10), sticker: { file_id: 's' } } })
     fake.push({ message: { message_id: 51, date: 0, chat: { ...dm(10), first_name: 'a' }, from: user(10), voice: { file_id: 'v' } } })
-    fake.push({ edited_message: textMessage(dm(10), user(10), '常德高新区有多少家高新技术企业？').message })
     fake.push({ channel_post: { message_id: 52, date: 0, chat: { id: -2002, type: 'channel', title: 'c' }, text: '常德高新区有多少家高新技术企业？' } })
     const broken = fake.push({ message: null })
-    fake.push({ callback_query: { id: 'q', from: user(10), chat_instance: 'i', data: 'x' } })
     await settle(bot)
     expect(sentTo(GROUP.id)).toHaveLength(0)
     expect(sentTo(-2002)).toHaveLength(0)
-    expect(sentTo(10).map(textOf)).toEqual(['我只能回答文字问题，请直接用文字提问。发送 /help 查看我能回答什么。'])
-    // The broken update reached bot.catch, which logged it; the bot still answers afterwards.
-    expect(logs.some((line) => line.startsWith(`error: telegram: update ${broken} failed`))).toBe(true)
+    expect(sentTo(10).map(textOf)).toEqual([TEXT.zh.nonText])
+    // The broken update is ignored without an error; the bot still answers afterwards.
+    expect(logs.filter((line) => line.startsWith('error'))).toEqual([])
+    expect(broken).toBeGreaterThan(0)
     fake.push(textMessage(dm(10), user(10), '常德高新区有多少家高新技术企业？'))
     expect((await replies(10, 2))[1]).toContain('<b>来源</b>')
     await bot.settled()
     expect(logs.join('\n')).not.toContain(fake.token)
+  })
+
+  it('answers the caption of a photo or a file as a question, with the mention rules of text', async () => {
+    const { bot } = await startBot()
+    const question = '常德高新区有多少家高新技术企业？'
+    fake.push({ message: { message_id: 60, date: 0, chat: { ...dm(16), first_name: 'a' }, from: user(16), photo: [{ file_id: 'p', width: 1, height: 1 }], caption: question } })
+    const [answer] = await replies(16, 1)
+    expectCitedAnswer(answer!, await extractive.answer({ question }))
+    const caption = `@${FAKE_BOT.username} ${question}`
+    fake.push({ message: { message_id: 61, date: 0, chat: { ...GROUP, title: 'g' }, from: user(16), document: { file_id: 'd' }, caption, caption_entities: entities(caption, { type: 'mention', part: `@${FAKE_BOT.username}` }) } })
+    fake.push({ message: { message_id: 62, date: 0, chat: { ...GROUP, title: 'g' }, from: user(16), photo: [{ file_id: 'p', width: 1, height: 1 }], caption: question } })
+    await replies(GROUP.id, 1)
+    await settle(bot)
+    expect(sentTo(GROUP.id)).toHaveLength(1)
+    expect(sentTo(GROUP.id)[0]!.body.reply_parameters).toMatchObject({ message_id: 61 })
+  })
+
+  it('answers an edited question again by editing its earlier reply', async () => {
+    const { bot } = await startBot()
+    const asked = textMessage(dm(17), user(17), '常德高新区有多少家高新技术企业？')
+    fake.push(asked)
+    await replies(17, 1)
+    const replyId = sentTo(17)[0]!.messageId!
+    const corrected = '湘西高新区引进了哪些项目？'
+    fake.push({ edited_message: { ...asked.message, text: corrected, edit_date: 1 } })
+    await fake.waitFor(() => sentTo(17, 'editMessageText').length >= 1)
+    await bot.settled()
+    const edit = sentTo(17, 'editMessageText')[0]!
+    expect(edit.body.message_id).toBe(replyId)
+    expectCitedAnswer(textOf(edit), await extractive.answer({ question: corrected }))
+    expect(sentTo(17)).toHaveLength(1)
+    // An edit of a message the bot never answered is answered anew.
+    const unknown = textMessage(dm(17), user(17), corrected)
+    fake.push({ edited_message: { ...unknown.message, edit_date: 1 } })
+    await replies(17, 2)
+    await bot.settled()
+  })
+
+  it('greets, thanks and acknowledges in one friendly line, never a refusal with passages', async () => {
+    const { bot } = await startBot()
+    const said: Array<[string, string]> = [
+      ['你好', smallTalk.reply('greeting', 'zh')],
+      ['谢谢！', smallTalk.reply('thanks', 'zh')],
+      ['👍', smallTalk.reply('acknowledgement', 'zh')],
+      ['ok', smallTalk.reply('acknowledgement', 'en')],
+      ['详细一点', smallTalk.reply('more', 'zh')],
+    ]
+    for (const [text] of said) fake.push(textMessage(dm(18), user(18), text))
+    const texts = await replies(18, said.length)
+    expect(texts).toEqual(said.map(([, reply]) => reply))
+    for (const call of sentTo(18)) expect(call.body).not.toHaveProperty('reply_markup')
+    await bot.settled()
+  })
+
+  it('/privacy says what is kept, for how long, and where questions go; /new forgets the conversation', async () => {
+    const { bot } = await startBot()
+    fake.push(textMessage(dm(19), user(19), '/privacy', command('/privacy')))
+    const [privacy] = await replies(19, 1)
+    expect(privacy).toBe(privacyText('zh', { exchanges: 3, idleMinutes: 30, llm: false }))
+    expect(privacy).toContain('离线模式')
+    expect(privacyText('zh', { exchanges: 3, idleMinutes: 30, llm: true })).toContain('发送给所配置的模型服务商')
+    fake.push(textMessage(dm(19), user(19), '常德高新区有多少家高新技术企业？'))
+    fake.push(textMessage(dm(19), user(19), '/new', command('/new')))
+    fake.push(textMessage(dm(19), user(19), '那常德经开区呢？'))
+    const all = await replies(19, 4)
+    expect(all[2]).toBe(TEXT.zh.newConversation)
+    // Without the forgotten history the follow-up names nothing to ask about.
+    expect(all[3]).toBe('文档中没有找到这个问题的答案。')
+    await bot.settled()
+  })
+
+  it('sets its command menu and profile in Chinese and English at start, and only when they differ', async () => {
+    const first = await startBot()
+    await first.bot.stop(1000)
+    running = undefined
+    expect(fake.callsOf('setMyCommands').map((c) => c.body)).toEqual([
+      { commands: COMMANDS.zh },
+      { commands: COMMANDS.zh, language_code: 'zh' },
+      { commands: COMMANDS.en, language_code: 'en' },
+    ])
+    expect(fake.callsOf('setMyDescription').map((c) => c.body)).toEqual([
+      { description: PROFILE.zh.description },
+      { description: PROFILE.zh.description, language_code: 'zh' },
+      { description: PROFILE.en.description, language_code: 'en' },
+    ])
+    expect(fake.callsOf('setMyShortDescription')).toHaveLength(3)
+    for (const { shortDescription } of Object.values(PROFILE)) expect(Array.from(shortDescription).length).toBeLessThanOrEqual(120)
+    // A restart finds everything set and sets nothing.
+    const { logs } = await startBot()
+    expect(fake.callsOf('setMyCommands')).toHaveLength(3)
+    expect(fake.callsOf('setMyDescription')).toHaveLength(3)
+    expect(logs.some((line) => line.includes('command menu and profile already up to date'))).toBe(true)
   })
 
   it('waits out a 429 on send for its retry_after, then delivers the answer once', async () => {
@@ -230,16 +374,97 @@ describe('Telegram bot', () => {
     expect(logs.filter((line) => line.startsWith('error'))).toEqual([])
   })
 
-  it('limits questions per user with one polite message', async () => {
-    const { bot } = await startBot({ questionsPerMinute: 2 })
-    for (const question of ['常德高新区有多少家高新技术企业？', '湘西高新区引进了哪些项目？', '张家界高新区有多少家高新技术企业？', '怀化高新区引进了哪些项目？']) {
-      fake.push(textMessage(dm(12), user(12), question))
-    }
-    await replies(12, 3)
-    await settle(bot)
+  it('queues a question over the rate limit with one short notice, and answers it when its turn comes', async () => {
+    const { bot } = await startBot({ questionsPerMinute: 2, rateWindowMs: 1500 })
+    const questions = ['常德高新区有多少家高新技术企业？', '湘西高新区引进了哪些项目？', '张家界高新区有多少家高新技术企业？', '怀化高新区引进了哪些项目？']
+    for (const question of questions) fake.push(textMessage(dm(12), user(12), question))
+    await replies(12, 5)
+    await bot.settled()
     const texts = sentTo(12).map(textOf)
-    expect(texts).toHaveLength(3)
-    expect(texts[2]).toMatch(/^问得有点快了，请 \d+ 秒后再问。$/)
+    expect(texts).toHaveLength(5)
+    expect(texts.filter((text) => /^问得有点快了，这个问题我 \d+ 秒后自动回答。$/.test(text))).toHaveLength(1)
+    // Every question is answered, each as a reply to its question (others were waiting).
+    const answers = sentTo(12).filter((call) => !textOf(call).startsWith('问得有点快了'))
+    expect(answers).toHaveLength(4)
+    for (const [i, call] of answers.entries()) expectCitedAnswer(textOf(call), await extractive.answer({ question: questions[i]! }))
+  }, 60_000)
+
+  it('tells a user with too many questions waiting to ask again, and drops only those', async () => {
+    const { bot } = await startBot({ questionsPerMinute: 1, rateWindowMs: 60_000 })
+    for (let i = 0; i < 6; i++) fake.push(textMessage(dm(22), user(22), `常德高新区第${i}个问题有多少家企业？`))
+    await replies(22, 4)
+    await settleQueued(bot)
+    const texts = sentTo(22).map(textOf)
+    // One answered now, three queued (told once), two over the bound (told each time).
+    expect(texts.filter((text) => text.startsWith('问得有点快了'))).toHaveLength(1)
+    expect(texts.filter((text) => text.startsWith('待回答的问题太多了'))).toHaveLength(2)
+  })
+
+  it('holds questions that arrive while the documents load, and answers them once they are ready', async () => {
+    const live = handedLive((i) => createAnswerer({ index: i, logger: silentLogger }), 'extractive')
+    const bot = createBot({ telegram: { token: fake.token, apiRoot: fake.apiRoot, allowedChats: [], questionsPerMinute: 0 }, live, logger: silentLogger, pacing: FAST })
+    await bot.startPolling()
+    running = bot
+    fake.push(textMessage(dm(23), user(23), '常德高新区有多少家高新技术企业？'))
+    fake.push(textMessage(dm(23), user(23), '湘西高新区引进了哪些项目？'))
+    const [notice] = await replies(23, 1)
+    expect(notice).toBe(TEXT.zh.loading)
+    live.serve(index)
+    const all = await replies(23, 3)
+    expectCitedAnswer(all[1]!, await extractive.answer({ question: '常德高新区有多少家高新技术企业？' }))
+    expectCitedAnswer(all[2]!, await extractive.answer({ question: '湘西高新区引进了哪些项目？' }))
+    await bot.settled()
+  })
+
+  it('in a private chat, replies to each question of a burst; a lone question gets a plain message', async () => {
+    const { bot } = await startBot()
+    fake.push(textMessage(dm(24), user(24), '常德高新区有多少家高新技术企业？'))
+    await replies(24, 1)
+    await bot.settled()
+    expect(sentTo(24)[0]!.body).not.toHaveProperty('reply_parameters')
+    const burst = ['湘西高新区引进了哪些项目？', '张家界高新区有多少家高新技术企业？'].map((q) => textMessage(dm(24), user(24), q))
+    for (const message of burst) fake.push(message)
+    await replies(24, 3)
+    await bot.settled()
+    expect(sentTo(24)[1]!.body.reply_parameters).toMatchObject({ message_id: burst[0]!.message.message_id })
+    expect(sentTo(24)[2]!.body.reply_parameters).toMatchObject({ message_id: burst[1]!.message.message_id })
+  })
+
+  it('keeps one conversation per user in a group; a reply to an older answer asks about that answer; a refusal is no context', async () => {
+    const { bot } = await startBot()
+    const mention = (text: string) => {
+      const full = `@${FAKE_BOT.username} ${text}`
+      return { entities: entities(full, { type: 'mention', part: `@${FAKE_BOT.username}` }), full }
+    }
+    const ask = (from: number, text: string, extra: Record<string, unknown> = {}) => {
+      const { entities: found, full } = mention(text)
+      const message = textMessage(GROUP, user(from), full, { entities: found, ...extra })
+      fake.push(message)
+      return message
+    }
+    ask(30, '常德高新区有多少家高新技术企业？')
+    ask(31, '湘西高新区2022年GDP有多少？')
+    await replies(GROUP.id, 2)
+    const changdeAnswerId = sentTo(GROUP.id)[0]!.messageId!
+    // User 30's follow-up reads user 30's question, not user 31's later one.
+    ask(30, '那常德经开区呢？')
+    const [, , own] = await replies(GROUP.id, 3)
+    const history = [{ role: 'user' as const, content: '常德高新区有多少家高新技术企业？' }, { role: 'assistant' as const, content: (await extractive.answer({ question: '常德高新区有多少家高新技术企业？' })).answer }]
+    expectCitedAnswer(own!, await extractive.answer({ question: '那常德经开区呢？', history }))
+    // User 31 replies to the first answer (about 常德高新区): that answer is the context.
+    const reply = textMessage(GROUP, user(31), '那常德经开区呢？', { reply_to_message: { message_id: changdeAnswerId, date: 0, chat: GROUP, from: FAKE_BOT, text: '…' } })
+    fake.push(reply)
+    const [, , , replied] = await replies(GROUP.id, 4)
+    expectCitedAnswer(replied!, await extractive.answer({ question: '那常德经开区呢？', history }))
+
+    // A refused follow-up does not become the context of the next one.
+    ask(32, '常德高新区有多少家高新技术企业？')
+    ask(32, '那它2035年的出口额呢？')
+    ask(32, '那常德经开区呢？')
+    const all = await replies(GROUP.id, 7)
+    expect(all[5]).toBe('文档中没有找到这个问题的答案。')
+    expectCitedAnswer(all[6]!, await extractive.answer({ question: '那常德经开区呢？', history }))
+    await bot.settled()
   })
 
   it('escapes <, > and & from the passages', async () => {
@@ -286,7 +511,9 @@ describe('Telegram bot', () => {
       expect(final.some((html) => html.endsWith(' …'))).toBe(false)
       const shown = final.map(visible).join('\n\n')
       for (const paragraph of paragraphs) expect(shown).toContain(paragraph)
-      expect(final.at(-1)).toContain('<b>来源</b>\n<b>[1] ')
+      expect(final.at(-1)).toContain('<blockquote expandable><b>来源</b>\n📄 <b>')
+      // The first message a notification shows is a whole sentence, not a stub.
+      expect(hasWholeSentence(visible(textOf(sends[0]!)).replace(/ …$/, ''))).toBe(true)
     } finally {
       await openai.close()
     }

@@ -5,27 +5,36 @@ import { UserLimit } from '../../../src/interfaces/telegram/user-limit.js'
 describe('Conversations', () => {
   it('keeps the last exchanges of each chat, answers shortened', () => {
     const conversations = new Conversations({ exchanges: 2, answerChars: 5, chats: 10, idleMs: 60_000 })
-    for (const n of [1, 2, 3]) conversations.remember(1, `问${n}`, `答${n}答答答答答答`, 1000)
-    expect(conversations.history(1, 2000)).toEqual([
+    for (const n of [1, 2, 3]) conversations.remember('1', `问${n}`, `答${n}答答答答答答`, 1000)
+    expect(conversations.history('1', 2000)).toEqual([
       { role: 'user', content: '问2' },
       { role: 'assistant', content: '答2答答答' },
       { role: 'user', content: '问3' },
       { role: 'assistant', content: '答3答答答' },
     ])
-    expect(conversations.history(2, 2000)).toEqual([])
+    expect(conversations.history('2', 2000)).toEqual([])
   })
 
   it('forgets idle conversations and the least recently active chats beyond its bound', () => {
     const conversations = new Conversations({ exchanges: 3, answerChars: 100, chats: 2, idleMs: 1000 })
-    conversations.remember(1, 'a', 'x', 0)
-    expect(conversations.history(1, 5000)).toEqual([])
-    conversations.remember(2, 'b', 'y', 10)
-    conversations.remember(3, 'c', 'z', 20)
-    conversations.remember(2, 'b2', 'y2', 30)
-    conversations.remember(4, 'd', 'w', 40)
+    conversations.remember('1', 'a', 'x', 0)
+    expect(conversations.history('1', 5000)).toEqual([])
+    conversations.remember('2', 'b', 'y', 10)
+    conversations.remember('3', 'c', 'z', 20)
+    conversations.remember('2', 'b2', 'y2', 30)
+    conversations.remember('4', 'd', 'w', 40)
     expect(conversations.size).toBe(2)
-    expect(conversations.history(3, 50)).toEqual([])
-    expect(conversations.history(2, 50)).toHaveLength(4)
+    expect(conversations.history('3', 50)).toEqual([])
+    expect(conversations.history('2', 50)).toHaveLength(4)
+  })
+
+  it('forgets one conversation on request (/new)', () => {
+    const conversations = new Conversations({ exchanges: 3, answerChars: 100, chats: 10, idleMs: 60_000 })
+    conversations.remember('1', 'a', 'x', 0)
+    conversations.remember('1:7', 'b', 'y', 0)
+    conversations.forget('1')
+    expect(conversations.history('1', 10)).toEqual([])
+    expect(conversations.history('1:7', 10)).toHaveLength(2)
   })
 })
 

@@ -55,7 +55,7 @@ describe('the service with a Telegram bot', () => {
     service = await startService(env({ TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/updates', TELEGRAM_WEBHOOK_SECRET: secret }), log)
     await service.ready
     await fake.waitFor(() => fake.callsOf('setWebhook').length > 0)
-    expect(fake.callsOf('setWebhook')[0]!.body).toMatchObject({ url: 'https://bot.example.org/telegram/updates', secret_token: secret, allowed_updates: ['message'] })
+    expect(fake.callsOf('setWebhook')[0]!.body).toMatchObject({ url: 'https://bot.example.org/telegram/updates', secret_token: secret, allowed_updates: ['message', 'edited_message', 'callback_query'] })
     expect(fake.callsOf('getUpdates')).toHaveLength(0)
 
     const update = { update_id: 1, ...textMessage({ id: 22, type: 'private' }, user(22), QUESTION) }
