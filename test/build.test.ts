@@ -29,7 +29,7 @@ describe('npm run build', { timeout: PROCESS_TEST_MS }, () => {
     expect(tsc.stdout + tsc.stderr).toBe('')
     expect(tsc.code).toBe(0)
     const assets = await runCommand('scripts/copy-assets.mjs', {}, [dist], { compiled: true })
-    expect(assets.stdout).toMatch(/^build: \d+ rule tables copied to /)
+    expect(assets.stdout).toMatch(/^build: \d+ rule tables and \d+ web page files copied to /)
     for (const shared of ['package.json', 'prompts', 'node_modules']) await fs.symlink(path.join(ROOT, shared), path.join(app, shared))
 
     const service = startProcess(path.join(dist, 'interfaces/http/main.js'), { PORT: '0', HOST: '127.0.0.1', INDEX_DIR: await copySeedIndex(), OPENAI_BASE_URL: fake.baseURL }, [], { compiled: true })
@@ -40,6 +40,12 @@ describe('npm run build', { timeout: PROCESS_TEST_MS }, () => {
       const response = await fetch(url + '/ask', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: '张家界高新区2020年工业总产值是多少？' }) })
       // mode llm: prompts/answer.md was found from dist/; the answer needed the rule tables.
       expect(await response.json()).toMatchObject({ mode: 'llm', found: true, answer: '张家界高新区完成工业总产值23.05亿元 [1]' })
+      // The web page: its html and css copied, its modules compiled, the shared one where the page imports it.
+      for (const [file, type] of [['/', /^text\/html/], ['/style.css', /^text\/css/], ['/app.js', /javascript/], ['/answer/quotes.js', /javascript/]] as const) {
+        const page = await fetch(url + file)
+        expect({ file, status: page.status }).toEqual({ file, status: 200 })
+        expect(page.headers.get('content-type')).toMatch(type)
+      }
       service.child.kill('SIGTERM')
       expect(await service.exited).toBe(0)
       expect(service.lines.map((l) => l.msg)).toContain('stopped')

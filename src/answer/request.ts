@@ -9,6 +9,7 @@ import type { AnswerRequest } from './types.js'
 
 export const MAX_QUESTION_CHARS = 2000
 export const MAX_HISTORY_TURNS = 10
+export const MAX_TURN_CHARS = 4000
 
 /** Messages name no field: errors are reported as `field: message`. */
 export const requestSchema = z
@@ -39,7 +40,7 @@ export const requestSchema = z
           z.object(
             {
               role: z.enum(['user', 'assistant'], { error: 'must be "user" or "assistant"' }),
-              content: z.string({ error: 'must be a string' }).max(4000, 'must be at most 4000 characters'),
+              content: z.string({ error: 'must be a string' }).max(MAX_TURN_CHARS, `must be at most ${MAX_TURN_CHARS} characters`),
             },
             { error: 'must be an object {role, content}' },
           ),

@@ -4,15 +4,18 @@ import cors from 'cors'
 import helmet from 'helmet'
 import { rateLimit } from 'express-rate-limit'
 import type { Logger as Pino } from 'pino'
+import type { z } from 'zod'
 import type { Answerer } from '../../answer/answer.js'
 import type { AnswerRequest } from '../../answer/types.js'
 import type { HttpConfig } from '../../config.js'
 import { AbortedError } from '../../errors.js'
+import type { SearchIndex } from '../../index/search-index.js'
 import type { LiveIndex } from '../live-index.js'
 import { errorHandler, INTERNAL, sendFailure, toHttpFailure } from './errors.js'
 import { openApiDocument } from './openapi.js'
 import { requestTimedOut } from './server.js'
-import type { streamEventSchemas } from './schemas.js'
+import type { parksSchema, streamEventSchemas } from './schemas.js'
+import { webPage } from '../web/router.js'
 
 export interface AppDeps {
   live: Pick<LiveIndex, 'current' | 'ready' | 'mode' | 'modelStatus'>
@@ -111,6 +114,23 @@ function rateLimiter(limits: HttpConfig['rateLimit']): RequestHandler {
   })
 }
 
+/** The parks passages are about, most passages first; worked out once per index version. */
+const parksOf = new WeakMap<SearchIndex, string>()
+function parksJson(index: SearchIndex): string {
+  let json = parksOf.get(index)
+  if (json === undefined) {
+    const counts = new Map<string, number>()
+    for (const passage of index.passages()) counts.set(passage.park, (counts.get(passage.park) ?? 0) + 1)
+    const parks: z.infer<typeof parksSchema>['parks'] = index.parks
+      .filter((park) => counts.has(park.name))
+      .map((park) => ({ name: park.name, ...(park.english[0] ? { english: park.english[0] } : {}), passages: counts.get(park.name)! }))
+      .sort((a, b) => b.passages - a.passages || a.name.localeCompare(b.name, 'zh'))
+    json = JSON.stringify({ parks })
+    parksOf.set(index, json)
+  }
+  return json
+}
+
 /** Aborted when the client goes away before the response is complete. */
 function disconnectSignal(res: Response): AbortSignal {
   const controller = new AbortController()
@@ -171,7 +191,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by')
   app.set('trust proxy', http.trustProxy)
   app.use(requestLog(logger))
-  app.use(helmet())
+  app.use(
+    helmet({
+      // helmet's default CSP, made stricter for the web page: its styles and fonts from this
+      // server only (no https: origins, no inline style), and no upgrade-insecure-requests, which
+      // would send a browser that reached the server by plain http on a LAN address to https.
+      contentSecurityPolicy: {
+        directives: { styleSrc: ["'self'"], fontSrc: ["'self'"], upgradeInsecureRequests: null },
+      },
+    }),
+  )
   if (http.corsOrigins.length > 0) {
     app.use(cors({ origin: http.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Accept', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }))
   }
@@ -183,6 +212,10 @@ export function createApp(deps: AppDeps): express.Express {
     }
     const { index, answerer } = live.current()
     res.json({ status: 'ok', documents: index.documentCount, chunks: index.passageCount, indexVersion: index.version, mode: answerer.mode, model: live.modelStatus })
+  })
+
+  app.get('/parks', (_req, res) => {
+    res.type('application/json').send(parksJson(live.current().index))
   })
 
   const openApi = JSON.stringify(openApiDocument(deps.version))
@@ -215,6 +248,7 @@ export function createApp(deps: AppDeps): express.Express {
     sendFailure(res, { status: 405, code: 'method_not_allowed', message: 'Use POST /ask with a JSON body {question, k?, park?, history?}' })
   })
 
+  app.use(webPage())
   app.use((req, res) => sendFailure(res, { status: 404, code: 'not_found', message: `No such endpoint: ${req.method} ${req.path}. See /openapi.json` }))
   app.use(errorHandler(logger))
   return app

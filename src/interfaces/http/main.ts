@@ -9,7 +9,8 @@ import { stopOnSignals } from '../signals.js'
 const USAGE = `Usage: npm start [-- --help]
        node dist/interfaces/http/main.js     (after npm run build: what a supervisor runs)
 
-Serves the HTTP API (POST /ask, GET /healthz, GET /openapi.json) on PORT (default 3000), and the
+Serves the chat page (GET /) and the HTTP API (POST /ask, GET /parks, GET /healthz,
+GET /openapi.json) on PORT (default 3000), and the
 Telegram bot as well when TELEGRAM_BOT_TOKEN is set. It first brings the index in INDEX_DIR up to
 date with the documents in CORPUS_DIR, and serves the existing index if that fails.
 Settings are environment variables, or lines of .env in the working directory (see .env.example).

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { requestSchema } from '../../answer/request.js'
-import { answerResponseSchema, errorResponseSchema, healthSchema, streamEventSchemas } from './schemas.js'
+import { answerResponseSchema, errorResponseSchema, healthSchema, parksSchema, streamEventSchemas } from './schemas.js'
 
 type JsonSchema = Record<string, unknown>
 
@@ -61,6 +61,16 @@ export function openApiDocument(version: string): JsonSchema {
           },
         },
       },
+      '/parks': {
+        get: {
+          operationId: 'parks',
+          summary: 'The parks a question can be limited to (the `park` of POST /ask)',
+          responses: {
+            '200': { description: 'The parks of the index being served', content: { 'application/json': { schema: ref('Parks') } } },
+            '503': errorResponse('not_ready: the index is still loading; see Retry-After'),
+          },
+        },
+      },
       '/openapi.json': {
         get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
       },
@@ -70,6 +80,7 @@ export function openApiDocument(version: string): JsonSchema {
         AskRequest: jsonSchema(requestSchema, 'input'),
         AskResponse: jsonSchema(answerResponseSchema),
         Health: jsonSchema(healthSchema),
+        Parks: jsonSchema(parksSchema),
         Error: jsonSchema(errorResponseSchema),
       },
     },

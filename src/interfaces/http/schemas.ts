@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * The shapes `/ask`, `/healthz` and errors send back, as zod schemas: `/openapi.json` is generated
+ * The shapes `/ask`, `/healthz`, `/parks` and errors send back, as zod schemas: `/openapi.json` is generated
  * from them (and from the answerer's request schema), and the tests check real responses against
  * them, so the documentation cannot drift from what the server does.
  */
@@ -53,6 +53,18 @@ export const healthSchema = z.object({
   indexVersion: z.string().nullable(),
   mode: answerModeSchema,
   model: z.enum(['ok', 'degraded', 'off']).describe('off: no model configured; degraded: the model kept failing and answers are extractive until it recovers.'),
+})
+
+export const parksSchema = z.object({
+  parks: z
+    .array(
+      z.object({
+        name: z.string().describe('The name to send as `park` in POST /ask.'),
+        english: z.string().optional().describe('An English name, when the index knows one.'),
+        passages: z.number().int().min(1).describe('How many passages are about this park.'),
+      }),
+    )
+    .describe('The parks passages are about, most passages first.'),
 })
 
 /** Server-Sent Events of a streamed answer, in order: token*, citations, done (or error). */

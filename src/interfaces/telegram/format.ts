@@ -1,4 +1,5 @@
 import { REFUSAL } from '../../answer/answer.js'
+import { attributedText, quotedRanges } from '../../answer/quotes.js'
 import { citedCitations, type AnswerResponse, type Citation } from '../../answer/types.js'
 import { isEnglish } from '../../retrieve/query.js'
 
@@ -17,10 +18,6 @@ export const MESSAGE_LIMIT = 4096
 const CONTEXT_CHARS = 30
 /** An excerpt's length when the answer quotes nothing of the passage (its opening is shown). */
 const OPENING_CHARS = 90
-/** Shorter common runs of answer and passage are chance ("园区", "亿元"), not a quote. */
-const MIN_QUOTE_CHARS = 4
-/** Quoted runs looked for per passage: an answer stitches at most a few clauses of one passage. */
-const MAX_QUOTES = 6
 
 /** Closest passages offered under a "the documents do not say" answer. */
 const CLOSEST_SHOWN = 3
@@ -61,65 +58,6 @@ function renumbered(answer: string, numbers: ReadonlyMap<number, number>): strin
     const shown = numbers.get(Number(n))
     return shown === undefined ? '' : `[${shown}]`
   })
-}
-
-/**
- * The answer's text attributed to passage `n`: what stands before each of its markers, back to the
- * previous marker or the start of the sentence.
- */
-export function attributedText(answer: string, n: number): string {
-  const pieces: string[] = []
-  let from = 0
-  for (const match of answer.matchAll(/(?:\[\d+\])+/g)) {
-    const run = match[0]
-    if ([...run.matchAll(MARKER)].some((m) => Number(m[1]) === n)) {
-      const before = answer.slice(from, match.index)
-      const sentence = before.split(/[。！？!?\n]/).at(-1) ?? before
-      pieces.push(sentence.trim() === '' ? before : sentence)
-    }
-    from = match.index + run.length
-  }
-  return pieces.join('\n')
-}
-
-/** The longest run `text` and `passage` share, as [start, end) in `passage` and its start in `text`. */
-function longestCommon(text: string, passage: string): { start: number; end: number; at: number } | undefined {
-  let best: { start: number; end: number; at: number } | undefined
-  let previous = new Uint16Array(passage.length + 1)
-  let current = new Uint16Array(passage.length + 1)
-  for (let i = 1; i <= text.length; i++) {
-    const char = text.charCodeAt(i - 1)
-    for (let j = 1; j <= passage.length; j++) {
-      // A NUL marks a part of the text already matched: nothing runs across it.
-      current[j] = char !== 0 && char === passage.charCodeAt(j - 1) ? previous[j - 1]! + 1 : 0
-      if (current[j]! > (best ? best.end - best.start : 0)) best = { start: j - current[j]!, end: j, at: i - current[j]! }
-    }
-    ;[previous, current] = [current, previous]
-  }
-  return best
-}
-
-/**
- * Where the passage holds what the answer quotes of it: the longest runs (≥ 4 characters) the
- * attributed text and the passage share, in passage order, overlaps merged.
- */
-export function quotedRanges(attributed: string, passage: string): Array<[number, number]> {
-  let text = attributed
-  const ranges: Array<[number, number]> = []
-  for (let i = 0; i < MAX_QUOTES; i++) {
-    const common = longestCommon(text, passage)
-    if (!common || common.end - common.start < MIN_QUOTE_CHARS) break
-    ranges.push([common.start, common.end])
-    text = text.slice(0, common.at) + '\u0000' + text.slice(common.at + (common.end - common.start))
-  }
-  ranges.sort((a, b) => a[0] - b[0])
-  const merged: Array<[number, number]> = []
-  for (const range of ranges) {
-    const last = merged.at(-1)
-    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1])
-    else merged.push([...range])
-  }
-  return merged
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAnswerer, type Answerer } from '../../../src/answer/answer.js'
 import { MAX_HISTORY_TURNS, MAX_QUESTION_CHARS } from '../../../src/answer/request.js'
 import type { SearchIndex } from '../../../src/index/search-index.js'
-import { answerResponseSchema, citationSchema, errorResponseSchema, healthSchema } from '../../../src/interfaces/http/schemas.js'
+import { answerResponseSchema, citationSchema, errorResponseSchema, healthSchema, parksSchema } from '../../../src/interfaces/http/schemas.js'
 import { silentLogger } from '../../../src/log.js'
 import { seedIndex } from '../../helpers.js'
 import { handedLive, parseSse, servedLive, startTestServer, type TestServer } from './client.js'
@@ -194,6 +194,33 @@ describe('heavy questions do not starve /healthz', () => {
   })
 })
 
+describe('GET /parks', () => {
+  it('lists the parks passages are about, most passages first, each a name POST /ask takes as park', async () => {
+    const response = await fetch(server.url + '/parks')
+    expect(response.status).toBe(200)
+    const { parks } = parksSchema.strict().parse(await response.json())
+    const counts = new Map<string, number>()
+    for (const passage of index.passages()) counts.set(passage.park, (counts.get(passage.park) ?? 0) + 1)
+    expect(new Map(parks.map((p) => [p.name, p.passages]))).toEqual(counts)
+    expect(parks.map((p) => p.passages)).toEqual([...parks.map((p) => p.passages)].sort((a, b) => b - a))
+    // Parks the documents only mention (no passage is about them) are not offered as filters.
+    expect(index.parks.length).toBeGreaterThan(parks.length)
+    expect(parks.find((p) => p.name === '常德高新区')).toMatchObject({ english: 'Changde High-tech Zone' })
+    for (const { name } of parks) expect((await server.post('/ask', { question: '有多少家高新技术企业？', park: name })).status).toBe(200)
+  })
+
+  it('is 503 not_ready with Retry-After before an index is served', async () => {
+    const starting = await startTestServer(handedLive(() => answerer))
+    try {
+      const response = await fetch(starting.url + '/parks')
+      expect(response.headers.get('retry-after')).toBe('5')
+      await expectError(response, 503, 'not_ready')
+    } finally {
+      await starting.close()
+    }
+  })
+})
+
 describe('GET /healthz and /openapi.json', () => {
   it('healthz reports the index being served', async () => {
     const response = await fetch(server.url + '/healthz')
@@ -234,6 +261,8 @@ describe('GET /healthz and /openapi.json', () => {
     expect(citation.required).not.toContain('page')
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('rate_limited')
     expect(doc.components.schemas.Health.required).toEqual(['status', 'documents', 'chunks', 'indexVersion', 'mode', 'model'])
+    expect(Object.keys(doc.paths['/parks'].get.responses).sort()).toEqual(['200', '503'])
+    expect(doc.components.schemas.Parks.properties.parks.items.required).toEqual(['name', 'passages'])
   })
 })
 

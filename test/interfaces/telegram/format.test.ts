@@ -2,19 +2,18 @@ import { describe, expect, it } from 'vitest'
 import type { AnswerResponse, Citation } from '../../../src/answer/types.js'
 import { REFUSAL } from '../../../src/answer/answer.js'
 import {
-  attributedText,
   displayNumbers,
   escapeHtml,
   excerptHtml,
   hasWholeSentence,
   MESSAGE_LIMIT,
   passagesHtml,
-  quotedRanges,
   renderAnswer,
   renderPartial,
   sourcesShown,
   splitPlain,
 } from '../../../src/interfaces/telegram/format.js'
+import { quotedRanges } from '../../../src/answer/quotes.js'
 import { telegramHtmlProblem } from '../../fakes/telegram-server.js'
 
 const citation = (n: number, text: string, extra: Partial<Citation> = {}): Citation => ({ n, id: `c${n}`, source: 'doc.txt', title: `标题${n}`, park: '常德高新区', text, score: 1, ...extra })
@@ -128,17 +127,11 @@ describe('excerpts', () => {
     expect(html).not.toContain('中间'.repeat(40))
   })
 
-  it('ignore chance overlaps shorter than four characters, and show the opening when nothing is quoted', () => {
-    expect(quotedRanges('园区亿元', '本园区共投资3亿元')).toEqual([])
+  it('show the opening when nothing is quoted', () => {
     const response: AnswerResponse = { answer: '另一件事[1]。', found: true, mode: 'llm', cited: [1], citations: [citation(1, '长'.repeat(500))] }
     const [html] = renderAnswer(response, 'zh')
     expect(html).toContain('长'.repeat(90) + '…')
     expect(html).not.toContain('长'.repeat(91))
-  })
-
-  it('attribute to a passage the text before its markers, back to the previous marker or sentence', () => {
-    expect(attributedText('第一句。甲乙[1]，丙丁[2]。戊己[1][2]。', 1)).toBe('甲乙\n戊己')
-    expect(attributedText('第一句。甲乙[1]，丙丁[2]。戊己[1][2]。', 2)).toBe('，丙丁\n戊己')
   })
 })
 
