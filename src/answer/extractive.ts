@@ -1,4 +1,4 @@
-import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
+import { agreement, EarlierText, TextFacts, type Agreement, type TextContext } from '../retrieve/agreement.js'
 import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '../retrieve/query.js'
 import { coverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
@@ -127,7 +127,15 @@ function otherTally(a: Asked, quote: string): boolean {
 
 /** Has `text` a match of `pattern` (global) that the question does not already state? */
 function hasNew(a: Asked, text: string, pattern: RegExp): boolean {
-  return [...text.matchAll(pattern)].some((m) => !a.stated.includes(m[0].replace(/\s+/g, '')))
+  return matchesOf(pattern)(text).some((m) => !a.stated.includes(m))
+}
+
+/** A pattern's matches in a text, without spaces: the same quotes are looked at question after question. */
+const matchesByPattern = new WeakMap<RegExp, (text: string) => readonly string[]>()
+function matchesOf(pattern: RegExp): (text: string) => readonly string[] {
+  let matches = matchesByPattern.get(pattern)
+  if (!matches) matchesByPattern.set(pattern, (matches = memoizeByText((text) => [...text.matchAll(pattern)].map((m) => m[0].replace(/\s+/g, '')))))
+  return matches
 }
 
 function kindFit(a: Asked, text: string): number {
@@ -169,8 +177,12 @@ const sentencesOf = memoizeByText((text: string): readonly Span[] =>
 )
 const LINE = /[^\n]+\n*/g
 
-function windows(text: string, q: Question): Span[] {
-  const maxPhrases = q.kind === 'list' || q.kind === 'reason' ? 5 : 3
+/** How many phrases a quote may span: more for a list or a reason. */
+function phrasesPerWindow(q: Question): number {
+  return q.kind === 'list' || q.kind === 'reason' ? 5 : 3
+}
+
+function windowSpans(text: string, maxPhrases: number): Span[] {
   const out: Span[] = []
   for (const sentence of sentencesOf(text)) {
     const phrases = spans(text.slice(sentence.start, sentence.end), PHRASE, sentence.start)
@@ -245,16 +257,6 @@ function otherIndustry(a: Asked, lead: string, context: string): boolean {
 /** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
 const FIGURE_NOT_DATE = /\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日])/g
 
-/**
- * Whom a quote is about: the subject its sentence names before the figure; failing that, for a
- * question about a whole city, the passage's own park (a zone's report speaks of the zone).
- */
-function scopeOf(q: Question, catalog: ParkCatalog, citation: NumberedPassage, lead: string): ClauseScope | undefined {
-  const named = catalog.scopeOf(lead)
-  if (named || q.scope !== 'city' || !citation.park) return named
-  return catalog.isCity(citation.park) ? { scope: 'city', city: citation.park } : { scope: 'zone' }
-}
-
 /** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
 function leadOf(earlier: readonly string[], quote: string): string {
   // Back to the start of the sentence: its subject carries over semicolons (…芜湖经开区实现…；规模以上工业总产值…).
@@ -277,63 +279,157 @@ const PART_YEAR_PENALTY = 0.5
 /** How many sentences before 为此 may state the problem it answers. */
 const PROBLEM_SENTENCES = 2
 
-function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
-  const { q, focus } = a
-  const { catalog, weight } = vocabulary
-  const lowerText = citation.text.toLowerCase()
+/** A window of a passage as it reads whatever the question: cut, dated and attributed once. */
+interface WindowReading {
+  span: Span
+  quote: string
+  sentence: Span
+  /** The sentence with what it answers and the title: the wider text a quote's coverage counts. */
+  wide: string
+  /** The sentence up to the quote's end: what dates, plans or contrasts the quote. */
+  upToQuote: string
+  /** From the sentence before to the quote's end: where an industry the quote is about is named. */
+  industryContext: string
+  lead: Lead
+  /** The agreement context without a scope; per question the scope is added. */
+  context: TextContext
+  /** A how/why question's problem: the sentence after it answers it (…日益紧张。为此，…). */
+  answeredByNext: boolean
+  partYear: boolean
+  planned: boolean
+}
+
+/** The clause a quote's figure stands in, up to the figure, shared by the windows that share it. */
+interface Lead {
+  text: string
+  /** Whom it names (ParkCatalog.scopeOf); `null` until a question about a city or a zone asks. */
+  named: ClauseScope | undefined | null
+}
+
+interface PassageReading {
+  lowerText: string
+  /** Windows by the number of phrases a window may span (3, or 5 for lists and reasons). */
+  windows: Map<number, WindowReading[]>
+}
+
+/**
+ * Passages read so far, per catalog (so per index version), keyed by everything a reading depends
+ * on. The same passages answer question after question, and most of a question's work was reading
+ * their windows afresh: now only what depends on the question is done per question.
+ */
+const readingsByCatalog = new WeakMap<ParkCatalog, Map<string, PassageReading>>()
+const MAX_READINGS = 5_000
+
+function readingOf(citation: NumberedPassage, catalog: ParkCatalog): PassageReading {
+  let readings = readingsByCatalog.get(catalog)
+  if (!readings) readingsByCatalog.set(catalog, (readings = new Map()))
+  const key = [citation.id, citation.park, citation.title, citation.section, citation.documentYear ?? '', citation.text].join('\u0000')
+  let reading = readings.get(key)
+  if (!reading) {
+    // Bounded like the text memos: when full it starts afresh rather than grow.
+    if (readings.size >= MAX_READINGS) readings.clear()
+    readings.set(key, (reading = { lowerText: citation.text.toLowerCase(), windows: new Map() }))
+  }
+  return reading
+}
+
+function windowReadings(reading: PassageReading, citation: NumberedPassage, catalog: ParkCatalog, q: Question): WindowReading[] {
+  const maxPhrases = phrasesPerWindow(q)
+  let read = reading.windows.get(maxPhrases)
+  if (!read) reading.windows.set(maxPhrases, (read = readWindows(citation, catalog, maxPhrases)))
+  return read
+}
+
+function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases: number): WindowReading[] {
   const text = citation.text
   const sentences = sentencesOf(text)
-  // Windows share their sentence and their end: work those out once (this loop is most of /ask).
+  const heading = `${citation.title} ${citation.section}`
+  // Windows share their sentence and their end: work those out once.
   const earlier = new EarlierText(text)
   const mentionsUpTo = new Map<number, readonly string[]>()
-  const sentenceCoverage = new Map<Span, number>()
-  const leads = new Map<string, { lead: string; scope: ClauseScope | undefined }>()
+  const wideOf = new Map<Span, string>()
+  const leads = new Map<string, Lead>()
   const pointsBack = (s: Span | undefined) => s !== undefined && clauseCues.pointsBack.test(text.slice(s.start, s.end))
   const indexOf = (s: Span) => sentences.indexOf(s)
   // The problem may take two sentences (…供电紧张的压力。2022年夏季，企业曾被迫错峰生产。为此，…).
   const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[Math.max(0, indexOf(s) - PROBLEM_SENTENCES)]!.start, s.start) : '')
   const answeredByNext = (s: Span) => indexOf(s) >= 0 && sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack)
-  return windows(text, q).map((span) => {
+  return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     let mentions = mentionsUpTo.get(span.end)
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
     const before = earlier.at(span.start)
-    // Windows from one start to the same figure share their lead: work it and its scope out once.
+    // Windows from one start to the same figure share their lead (the first one's) and its scope.
     const figureAt = quote.search(FIGURE_NOT_DATE)
     const leadKey = `${span.start}:${figureAt}`
-    let led = leads.get(leadKey)
-    if (!led) {
-      const lead = leadOf(before, quote)
-      leads.set(leadKey, (led = { lead, scope: q.scope === undefined ? undefined : scopeOf(q, catalog, citation, lead) }))
+    let lead = leads.get(leadKey)
+    if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
+    let wide = wideOf.get(sentence)
+    if (wide === undefined) wideOf.set(sentence, (wide = `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`))
+    const upToQuote = text.slice(sentence.start, span.end)
+    return {
+      span,
+      quote,
+      sentence,
+      wide,
+      upToQuote,
+      industryContext: text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end),
+      lead,
+      context: { text: quote, earlier: before, heading, park: citation.park, mentions, documentYear: citation.documentYear, facts: new TextFacts() },
+      answeredByNext: answeredByNext(sentence),
+      partYear: periodsIn(upToQuote).some((p) => p !== FULL_YEAR),
+      planned: clauseCues.plan.test(upToQuote),
     }
-    const { lead } = led
-    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: led.scope })
+  })
+}
+
+/**
+ * Whom a quote is about: the subject its sentence names before the figure; failing that, for a
+ * question about a whole city, the passage's own park (a zone's report speaks of the zone).
+ */
+function windowScope(q: Question, catalog: ParkCatalog, citation: NumberedPassage, lead: Lead): ClauseScope | undefined {
+  if (lead.named === null) lead.named = catalog.scopeOf(lead.text)
+  const named = lead.named
+  if (named || q.scope !== 'city' || !citation.park) return named
+  return catalog.isCity(citation.park) ? { scope: 'city', city: citation.park } : { scope: 'zone' }
+}
+
+function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
+  const { q, focus } = a
+  const { catalog, weight } = vocabulary
+  const reading = readingOf(citation, catalog)
+  const { lowerText } = reading
+  // Question-wide checks of the passage: the same for each of its windows.
+  const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
+  // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
+  const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
+  const sentenceCoverage = new Map<Span, number>()
+  return windowReadings(reading, citation, catalog, q).map((window) => {
+    const { span, quote, sentence, upToQuote } = window
+    const lead = window.lead.text
+    const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
+    const agrees = agreement(q, scope === undefined ? window.context : { ...window.context, scope })
     const own = coverage(q, quote, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
-    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
-    // The sentence up to the quote's end: what dates, plans or contrasts the quote.
-    const upToQuote = text.slice(sentence.start, span.end)
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, window.wide, weight, LONE_CHARACTER)))
     const speaksOfOther =
       overYears(a, q, upToQuote) ||
       // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-      (q.kind === 'reason' && answeredByNext(sentence)) ||
+      (q.kind === 'reason' && window.answeredByNext) ||
       otherTally(a, quote) ||
       clauseCues.contradicts(q.normalized, upToQuote) ||
-      (a.industries.length > 0 && otherIndustry(a, lead, text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end))) ||
+      (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead))
     const fit = speaksOfOther ? -1 : kindFit(a, quote)
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
-    // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
     // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.
-    const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
-    const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
-    const planned = a.asksResult && clauseCues.plan.test(upToQuote)
+    const planned = a.asksResult && window.planned
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
-    const partYear = q.years.length > 0 && q.periods.length === 0 && periodsIn(upToQuote).some((p) => p !== FULL_YEAR) ? PART_YEAR_PENALTY : 0
+    const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
     const agreesOnAll =
       agrees.park >= 0 &&

@@ -16,16 +16,32 @@ export function coverage(q: Question, text: string, weight: (word: string) => nu
   if (q.terms.length === 0) return 0
   work.termChecks += q.terms.length
   const lower = folded(text)
+  const weights = termWeights(q, weight)
   let total = 0
   let found = 0
-  for (const group of q.terms) {
+  for (let i = 0; i < q.terms.length; i++) {
+    const group = q.terms[i]!
     // A lone character (快 of 更快) matches inside unrelated words (加快, 快递): it counts for less.
-    const w = Math.max(...group.map(weight)) * (group.every((term) => term.length === 1) ? loneCharacter : 1)
+    const w = weights[i]! * (group.every((term) => term.length === 1) ? loneCharacter : 1)
     total += w
     if (group.some((term) => lower.includes(term))) found += w
     else found += w * Math.max(...group.map((term) => bigramShare(term, lower)))
   }
   return total === 0 ? 0 : found / total
+}
+
+/**
+ * Each term group's weight (its rarest word's), per question and weighting: a question's windows
+ * are covered one after another, and the weights stay the same for all of them.
+ */
+const weightsOf = new WeakMap<Question, Map<(word: string) => number, number[]>>()
+
+function termWeights(q: Question, weight: (word: string) => number): number[] {
+  let byWeight = weightsOf.get(q)
+  if (!byWeight) weightsOf.set(q, (byWeight = new Map()))
+  let weights = byWeight.get(weight)
+  if (!weights) byWeight.set(weight, (weights = q.terms.map((group) => Math.max(...group.map(weight)))))
+  return weights
 }
 
 /** Does a text hold a word of three or more characters nearly (two thirds of its character pairs)? */
@@ -39,10 +55,17 @@ export function nearlyHolds(term: string, text: string): boolean {
  * found, counted only from two thirds up.
  */
 function bigramShare(term: string, text: string): number {
-  const chars = Array.from(term)
-  if (chars.length < 3) return 0
+  const pairs = pairsOf(term)
+  if (pairs.length < 2) return 0
   let held = 0
-  for (let i = 0; i + 1 < chars.length; i++) if (text.includes(chars[i]! + chars[i + 1]!)) held++
-  const share = held / (chars.length - 1)
+  for (const pair of pairs) if (text.includes(pair)) held++
+  const share = held / pairs.length
   return share >= 2 / 3 ? share : 0
 }
+
+/** A word's character pairs (none for a word under three characters). */
+const pairsOf = memoizeByText((term: string): readonly string[] => {
+  const chars = Array.from(term)
+  if (chars.length < 3) return []
+  return chars.slice(1).map((char, i) => chars[i]! + char)
+})
