@@ -138,15 +138,18 @@ function matchesOf(pattern: RegExp): (text: string) => readonly string[] {
   return matches
 }
 
+function figureAfterMeasure(a: Asked, text: string): boolean {
+  return !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
+}
+
 function kindFit(a: Asked, text: string): number {
-  const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
   switch (a.q.kind) {
     case 'number': {
-      const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure()) || a.headedFigure?.test(text) === true
+      const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
       return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) ? 1 : -1
     }
     case 'percent':
-      return hasNew(a, text, figureRules.percent) && figure() ? 1 : -1
+      return hasNew(a, text, figureRules.percent) && figureAfterMeasure(a, text) ? 1 : -1
     case 'date':
       return hasNew(a, text, DATE) ? 1 : -1
     case 'list':

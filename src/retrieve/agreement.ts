@@ -128,8 +128,8 @@ export function yearAgreement(q: Question, c: TextContext): number {
   const scene = (facts.scene ??= sceneYears(c))
   // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
   // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
-  const near = (year: string) => c.documentYear === undefined || Math.abs(Number(year) - Number(c.documentYear)) < FAR_YEARS
-  const own = (facts.own ??= yearsIn(c.text, c.documentYear, scene.length === 1 && near(scene[0]!) ? scene[0] : c.documentYear))
+  const near = scene.length === 1 && (c.documentYear === undefined || Math.abs(Number(scene[0]) - Number(c.documentYear)) < FAR_YEARS)
+  const own = (facts.own ??= yearsIn(c.text, c.documentYear, near ? scene[0] : c.documentYear))
   if (own.some((y) => q.years.includes(y))) return 1
   if (own.length > 0) return -1
   // An article of 2023 may report on 2022, but a figure it dates only by its document (no year of
@@ -189,14 +189,13 @@ export function periodAgreement(q: Question, c: TextContext): number {
   const asked = q.periods.filter((p) => p !== FULL_YEAR)
   const facts = factsOf(c)
   const own = (facts.periods ??= periodsIn(c.text).filter((p) => p !== FULL_YEAR))
-  const scene = () => (facts.periodScene ??= periodScene(c))
   if (asked.length === 0) {
-    const partYear = own.length > 0 || scene().some((p) => p !== FULL_YEAR)
+    const partYear = own.length > 0 || (facts.periodScene ??= periodScene(c)).some((p) => p !== FULL_YEAR)
     return q.periods.includes(FULL_YEAR) && partYear ? -1 : 0
   }
   if (own.some((p) => asked.includes(p))) return 1
   if (own.length > 0) return -1
-  const around = scene()
+  const around = (facts.periodScene ??= periodScene(c))
   if (around.some((p) => asked.includes(p))) return 1
   // Two times asked (衡阳高新区上半年和湘潭经开区2022年全年): a whole-year figure answers the 全年 part.
   return q.periods.includes(FULL_YEAR) && around.every((p) => p === FULL_YEAR) ? 1 : -1
