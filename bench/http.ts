@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { loadConfig } from '../src/config.js'
 import { round } from './stats.js'
 
 export const CONNECTIONS = 16
@@ -18,6 +19,8 @@ export interface LoadResult {
 
 export interface HttpResult {
   connections: number
+  /** The server's answer worker threads (WORKERS) */
+  workers: number
   seconds: number
   healthz: LoadResult
   ask: LoadResult
@@ -91,7 +94,7 @@ export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions:
     const health = summary(await load({ ...healthz, duration: seconds }))
     await load({ ...ask, duration: 2 })
     const answers = summary(await load({ ...ask, duration: seconds }))
-    return { connections: CONNECTIONS, seconds, healthz: health, ask: answers, ratio: round(answers.requestsPerS / health.requestsPerS, 3) }
+    return { connections: CONNECTIONS, workers: loadConfig(env, root).workers, seconds, healthz: health, ask: answers, ratio: round(answers.requestsPerS / health.requestsPerS, 3) }
   } finally {
     server.kill('SIGTERM')
     await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)))
