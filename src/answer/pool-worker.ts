@@ -22,7 +22,7 @@ try {
     const controller = new AbortController()
     running.set(id, controller)
     const work = async () => {
-      if (message.kind === 'answer') return post({ id, kind: 'done', response: await answerer.answer(request, { signal: controller.signal }) })
+      if (message.kind === 'answer') return post({ id, kind: 'done', response: JSON.stringify(await answerer.answer(request, { signal: controller.signal })) })
       for await (const event of answerer.stream(request, { signal: controller.signal })) post({ id, kind: 'event', event })
       post({ id, kind: 'done' })
     }
