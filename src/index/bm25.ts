@@ -1,4 +1,4 @@
-import { termFrequencies } from '../text/tokenize.js'
+import { queryTerms, termFrequencies } from '../text/tokenize.js'
 
 /**
  * Okapi BM25 over the same terms as the local embedder (jieba words + CJK bigrams). Exact terms
@@ -66,7 +66,7 @@ export class Bm25Index {
   search(query: string, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
     const { k1, b, lengths, postings } = this.data
     const scores = new Map<number, number>()
-    for (const term of termFrequencies(query).keys()) {
+    for (const term of queryTerms(query).keys()) {
       const posting = postings[term]
       if (!posting) continue
       const idf = this.idf.get(term)!
