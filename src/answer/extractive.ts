@@ -1,7 +1,7 @@
 import { agreement, EarlierText, TextFacts, type Agreement, type TextContext } from '../retrieve/agreement.js'
 import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '../retrieve/query.js'
-import { coverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
+import { fold, foldedCoverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
@@ -10,6 +10,8 @@ import { stopwords } from '../text/stopwords.js'
 import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 import { work } from '../text/work.js'
+import type { Passage } from '../ingest/chunk.js'
+import { samePassage } from '../retrieve/rerank.js'
 import type { NumberedPassage } from './types.js'
 
 /**
@@ -287,7 +289,9 @@ interface WindowReading {
   span: Span
   quote: string
   sentence: Span
-  /** The sentence with what it answers and the title: the wider text a quote's coverage counts. */
+  /** The quote folded for coverage (`fold`). */
+  folded: string
+  /** The sentence with what it answers and the title, folded: the wider text a quote's coverage counts. */
   wide: string
   /** The sentence up to the quote's end: what dates, plans or contrasts the quote. */
   upToQuote: string
@@ -310,14 +314,16 @@ interface Lead {
 }
 
 interface PassageReading {
+  /** What it was read from: a passage of the same id read differently is read again. */
+  passage: Passage
   lowerText: string
   /** Windows by the number of phrases a window may span (3, or 5 for lists and reasons). */
   windows: Map<number, WindowReading[]>
 }
 
 /**
- * Passages read so far, per catalog (so per index version), keyed by everything a reading depends
- * on. The same passages answer question after question, and most of a question's work was reading
+ * Passages read so far, per catalog (so per index version), by id, checked against everything a
+ * reading depends on. The same passages answer question after question, and most of a question's work was reading
  * their windows afresh: now only what depends on the question is done per question.
  */
 const readingsByCatalog = new WeakMap<ParkCatalog, Map<string, PassageReading>>()
@@ -326,12 +332,11 @@ const MAX_READINGS = 5_000
 function readingOf(citation: NumberedPassage, catalog: ParkCatalog): PassageReading {
   let readings = readingsByCatalog.get(catalog)
   if (!readings) readingsByCatalog.set(catalog, (readings = new Map()))
-  const key = [citation.id, citation.park, citation.title, citation.section, citation.documentYear ?? '', citation.text].join('\u0000')
-  let reading = readings.get(key)
-  if (!reading) {
+  let reading = readings.get(citation.id)
+  if (!reading || !samePassage(reading.passage, citation)) {
     // Bounded like the text memos: when full it starts afresh rather than grow.
     if (readings.size >= MAX_READINGS) readings.clear()
-    readings.set(key, (reading = { lowerText: citation.text.toLowerCase(), windows: new Map() }))
+    readings.set(citation.id, (reading = { passage: citation, lowerText: citation.text.toLowerCase(), windows: new Map() }))
   }
   return reading
 }
@@ -369,11 +374,12 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     let lead = leads.get(leadKey)
     if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
     let wide = wideOf.get(sentence)
-    if (wide === undefined) wideOf.set(sentence, (wide = `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`))
+    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
     const upToQuote = text.slice(sentence.start, span.end)
     return {
       span,
       quote,
+      folded: fold(quote),
       sentence,
       wide,
       upToQuote,
@@ -413,9 +419,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const lead = window.lead.text
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
     const agrees = agreement(q, scope === undefined ? window.context : { ...window.context, scope })
-    const own = coverage(q, quote, weight, LONE_CHARACTER)
+    const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
-    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, window.wide, weight, LONE_CHARACTER)))
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = foldedCoverage(q, window.wide, weight, LONE_CHARACTER)))
     const speaksOfOther =
       overYears(a, q, upToQuote) ||
       // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.

@@ -56,6 +56,7 @@ export class TextFacts {
   offsets?: readonly number[]
   periods?: readonly string[]
   periodScene?: readonly string[]
+  measures?: readonly string[][]
 }
 
 const factsOf = (c: TextContext): TextFacts => c.facts ?? new TextFacts()
@@ -212,7 +213,8 @@ function periodScene(c: TextContext): readonly string[] {
 
 export function measureAgreement(q: Question, c: TextContext): number {
   if (q.measures.length === 0) return 0
-  const named = measuresOf(c.text)
+  const facts = factsOf(c)
+  const named = (facts.measures ??= measuresOf(c.text))
   if (q.measures.some((m) => named.includes(m))) return 1
   return -1
 }

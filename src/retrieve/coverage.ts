@@ -3,7 +3,7 @@ import { work } from '../text/work.js'
 import type { Question } from './query.js'
 
 // The same passages and clauses are covered question after question: normalise each once.
-const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
+const folded = memoizeByText(fold)
 
 /** Share of the question's words (weighted by IDF) found in a text. */
 /**
@@ -13,9 +13,18 @@ const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
 export const LONE_CHARACTER = 0.35
 
 export function coverage(q: Question, text: string, weight: (word: string) => number, loneCharacter = 1): number {
+  return foldedCoverage(q, folded(text), weight, loneCharacter)
+}
+
+/** A text folded as coverage compares it (NFKC, lower case), for callers that keep it folded. */
+export function fold(text: string): string {
+  return text.normalize('NFKC').toLowerCase()
+}
+
+/** `coverage` of a text already folded (`fold`). */
+export function foldedCoverage(q: Question, lower: string, weight: (word: string) => number, loneCharacter = 1): number {
   if (q.terms.length === 0) return 0
   work.termChecks += q.terms.length
-  const lower = folded(text)
   const weights = termWeights(q, weight)
   let total = 0
   let found = 0
