@@ -274,7 +274,7 @@ function leadOf(earlier: readonly string[], quote: string): string {
 function novelty(q: Question, text: string): number {
   work.termChecks += q.terms.length
   let covered = text.toLowerCase()
-  for (const group of q.terms) for (const term of group) covered = covered.split(term).join('')
+  for (const group of q.terms) for (const term of group) covered = covered.replaceAll(term, '')
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
 }
 

@@ -25,31 +25,38 @@ export function fold(text: string): string {
 export function foldedCoverage(q: Question, lower: string, weight: (word: string) => number, loneCharacter = 1): number {
   if (q.terms.length === 0) return 0
   work.termChecks += q.terms.length
-  const weights = termWeights(q, weight)
+  const { weights, lone } = termWeights(q, weight)
   let total = 0
   let found = 0
   for (let i = 0; i < q.terms.length; i++) {
     const group = q.terms[i]!
     // A lone character (快 of 更快) matches inside unrelated words (加快, 快递): it counts for less.
-    const w = weights[i]! * (group.every((term) => term.length === 1) ? loneCharacter : 1)
+    const w = weights[i]! * (lone[i] ? loneCharacter : 1)
     total += w
     if (group.some((term) => lower.includes(term))) found += w
-    else found += w * Math.max(...group.map((term) => bigramShare(term, lower)))
+    else {
+      let share = 0
+      for (const term of group) share = Math.max(share, bigramShare(term, lower))
+      found += w * share
+    }
   }
   return total === 0 ? 0 : found / total
 }
 
 /**
- * Each term group's weight (its rarest word's), per question and weighting: a question's windows
- * are covered one after another, and the weights stay the same for all of them.
+ * Each term group's weight (its rarest word's), and whether it is only lone characters, per
+ * question and weighting: a question's windows are covered one after another, with the same weights.
  */
-const weightsOf = new WeakMap<Question, Map<(word: string) => number, number[]>>()
+const weightsOf = new WeakMap<Question, Map<(word: string) => number, { weights: number[]; lone: boolean[] }>>()
 
-function termWeights(q: Question, weight: (word: string) => number): number[] {
+function termWeights(q: Question, weight: (word: string) => number): { weights: number[]; lone: boolean[] } {
   let byWeight = weightsOf.get(q)
   if (!byWeight) weightsOf.set(q, (byWeight = new Map()))
   let weights = byWeight.get(weight)
-  if (!weights) byWeight.set(weight, (weights = q.terms.map((group) => Math.max(...group.map(weight)))))
+  if (!weights) {
+    weights = { weights: q.terms.map((group) => Math.max(...group.map(weight))), lone: q.terms.map((group) => group.every((term) => term.length === 1)) }
+    byWeight.set(weight, weights)
+  }
   return weights
 }
 
