@@ -1,4 +1,4 @@
-import { agreement, EarlierText, TextFacts, type Agreement, type TextContext } from '../retrieve/agreement.js'
+import { agreement, EarlierText, TextFacts, type TextContext } from '../retrieve/agreement.js'
 import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '../retrieve/query.js'
 import { fold, foldedCoverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
@@ -44,15 +44,16 @@ const LEADING = /^[\s，,；;：:。、”’）)]+/
 /** Minimum share of the question's words a quote (with its sentence) must hold; calibrated on evals/. */
 export const MIN_COVERAGE = 0.3
 
+/** A window that agrees with the question on everything (park, time, measure, kind), scored. */
 interface Candidate {
   citation: NumberedPassage
   rank: number
   span: Span
   text: string
-  agreement: Agreement
   score: number
+  /** Holds enough of the question's words to answer it. */
   accepted: boolean
-  /** Agrees on everything and names one of the question's measures: it may answer that part. */
+  /** Names one of the question's measures: it may answer that part. */
   answersAPart: boolean
 }
 
@@ -409,19 +410,24 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const { catalog, weight } = vocabulary
   const reading = readingOf(citation, catalog)
   const { lowerText } = reading
-  // Question-wide checks of the passage: the same for each of its windows.
+  // Question-wide checks of the passage: the same for each of its windows. A place the question
+  // names outside any park (郴州 in 郴州2022年…) must be the passage's.
   const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
   // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
   const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
+  // Only a window that agrees with the question on everything may answer it (or a part of it):
+  // the others are never chosen, so they are neither scored nor kept.
+  if (!placed || !focused) return []
   const sentenceCoverage = new Map<Span, number>()
-  return windowReadings(reading, citation, catalog, q).map((window) => {
+  const candidates: Candidate[] = []
+  for (const window of windowReadings(reading, citation, catalog, q)) {
     const { span, quote, sentence, upToQuote } = window
-    const lead = window.lead.text
+    // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
+    if (a.asksResult && window.planned) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
     const agrees = agreement(q, scope === undefined ? window.context : { ...window.context, scope })
-    const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
-    let wide = sentenceCoverage.get(sentence)
-    if (wide === undefined) sentenceCoverage.set(sentence, (wide = foldedCoverage(q, window.wide, weight, LONE_CHARACTER)))
+    if (agrees.park < 0 || agrees.year < 0 || agrees.period < 0 || agrees.measure < 0 || (q.parks.length > 0 && agrees.park === 0)) continue
+    const lead = window.lead.text
     const speaksOfOther =
       overYears(a, q, upToQuote) ||
       // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
@@ -431,30 +437,20 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead))
     const fit = speaksOfOther ? -1 : kindFit(a, quote)
+    if (fit < 0) continue
+    const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
+    let wide = sentenceCoverage.get(sentence)
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = foldedCoverage(q, window.wide, weight, LONE_CHARACTER)))
     const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
-    // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.
-    // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
-    const planned = a.asksResult && window.planned
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
     const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
-    const agreesOnAll =
-      agrees.park >= 0 &&
-      agrees.year >= 0 &&
-      agrees.period >= 0 &&
-      agrees.measure >= 0 &&
-      fit >= 0 &&
-      focused &&
-      placed &&
-      !planned &&
-      (q.parks.length === 0 || agrees.park > 0)
-    const accepted = agreesOnAll && Math.max(own, wide) >= minCoverage
     // One part of a two-part question covers only its own half of the question's words.
-    const answersAPart = agreesOnAll && agrees.measure > 0
-    return { citation, rank, span, text: quote, agreement: agrees, score, accepted, answersAPart }
-  })
+    candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= minCoverage, answersAPart: agrees.measure > 0 })
+  }
+  return candidates
 }
 
 /** Adds the clause that completes a figure (…12.3亿元 → …，增长5.1%). */
