@@ -1,4 +1,4 @@
-import { agreement, EarlierText, TextFacts, type TextContext } from '../retrieve/agreement.js'
+import { EarlierText, measureAgreement, parkAgreement, periodAgreement, TextFacts, yearAgreement, type TextContext } from '../retrieve/agreement.js'
 import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '../retrieve/query.js'
 import { fold, foldedCoverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
@@ -425,8 +425,16 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     if (a.asksResult && window.planned) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
-    const agrees = agreement(q, scope === undefined ? window.context : { ...window.context, scope })
-    if (agrees.park < 0 || agrees.year < 0 || agrees.period < 0 || agrees.measure < 0 || (q.parks.length > 0 && agrees.park === 0)) continue
+    // Cheapest check first; each may end the window's turn.
+    const context = scope === undefined ? window.context : { ...window.context, scope }
+    const park = parkAgreement(q, context)
+    if (park < 0 || (q.parks.length > 0 && park === 0)) continue
+    const measure = measureAgreement(q, context)
+    if (measure < 0) continue
+    const year = yearAgreement(q, context)
+    if (year < 0) continue
+    const period = periodAgreement(q, context)
+    if (period < 0) continue
     const lead = window.lead.text
     const speaksOfOther =
       overYears(a, q, upToQuote) ||
@@ -441,14 +449,14 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = foldedCoverage(q, window.wide, weight, LONE_CHARACTER)))
-    const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
+    const constraints = park + year + period + measure
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
     const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
     // One part of a two-part question covers only its own half of the question's words.
-    candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= minCoverage, answersAPart: agrees.measure > 0 })
+    candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= minCoverage, answersAPart: measure > 0 })
   }
   return candidates
 }
