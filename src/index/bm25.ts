@@ -85,8 +85,9 @@ export class Bm25Index {
     }
     const hits: Bm25Hit[] = []
     for (const index of touched) {
-      if (!accept || accept(index)) hits.push({ index, score: scores[index]! })
+      const score = scores[index]!
       scores[index] = 0
+      if (!accept || accept(index)) hits.push({ index, score })
     }
     return hits.sort((x, y) => y.score - x.score || x.index - y.index).slice(0, k)
   }
