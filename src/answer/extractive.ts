@@ -228,6 +228,7 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   })
   // A rare verb, preposition or connective (为了, 打算, 到位) is wording, not topic: it counts
   // towards the one word that may be missing, but need not be there itself.
+  if (words.length === 0) return { required: [], mayMiss: 0 }
   const wording = new Set(tagged(q.normalized).filter((t) => /^(v(?!n)|p|c|d|u|r|y|e|o)/.test(t.tag)).map((t) => t.word.toLowerCase()))
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
