@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { round } from './stats.js'
+import { loadConfig } from '../src/config.js'
+import { percentile, round } from './stats.js'
 
 export const CONNECTIONS = 16
 
@@ -18,11 +19,31 @@ export interface LoadResult {
 
 export interface HttpResult {
   connections: number
+  /** The server's answer worker threads (WORKERS) */
+  workers: number
   seconds: number
   healthz: LoadResult
   ask: LoadResult
   /** /ask requests/s as a share of /healthz requests/s */
   ratio: number
+  /** /healthz asked once every PROBE_MS while /ask is under load: does the server stay responsive? */
+  healthzDuringAsk: { p50Ms: number; p99Ms: number; probes: number }
+}
+
+const PROBE_MS = 20
+
+/** /healthz latencies, one probe at a time every PROBE_MS, until `done` resolves. */
+async function probe(url: string, done: Promise<unknown>): Promise<number[]> {
+  let finished = false
+  void done.finally(() => (finished = true))
+  const samples: number[] = []
+  while (!finished) {
+    const started = performance.now()
+    await fetch(`${url}/healthz`).then((r) => r.arrayBuffer())
+    samples.push(performance.now() - started)
+    await sleep(PROBE_MS)
+  }
+  return samples
 }
 
 async function freePort(): Promise<number> {
@@ -90,8 +111,11 @@ export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions:
     await load({ ...healthz, duration: 2 })
     const health = summary(await load({ ...healthz, duration: seconds }))
     await load({ ...ask, duration: 2 })
-    const answers = summary(await load({ ...ask, duration: seconds }))
-    return { connections: CONNECTIONS, seconds, healthz: health, ask: answers, ratio: round(answers.requestsPerS / health.requestsPerS, 3) }
+    const asking = load({ ...ask, duration: seconds })
+    const probes = (await probe(url, asking)).sort((a, b) => a - b)
+    const answers = summary(await asking)
+    const healthzDuringAsk = { p50Ms: round(percentile(probes, 50), 1), p99Ms: round(percentile(probes, 99), 1), probes: probes.length }
+    return { connections: CONNECTIONS, workers: loadConfig(env, root).workers, seconds, healthz: health, ask: answers, ratio: round(answers.requestsPerS / health.requestsPerS, 3), healthzDuringAsk }
   } finally {
     server.kill('SIGTERM')
     await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)))

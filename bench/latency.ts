@@ -5,6 +5,7 @@ import { ParkCatalog } from '../src/retrieve/parks.js'
 import { analyzeQuestion } from '../src/retrieve/query.js'
 import { retrieve } from '../src/retrieve/rerank.js'
 import type { RetrieverMode } from '../src/retrieve/retriever.js'
+import { benchStages, type StageTimings } from './stages.js'
 import { summarize, timeEach, type LatencySummary } from './stats.js'
 import { benchWorst, type WorstCase } from './worst.js'
 
@@ -18,6 +19,8 @@ export interface LatencyResult {
   answer: LatencySummary
   /** The most expensive valid requests against normal questions (issue 18: ≤ 10×). */
   worst: WorstCase[]
+  /** Where one question's time goes, stage by stage. */
+  stages: StageTimings
 }
 
 /**
@@ -49,5 +52,6 @@ export async function benchLatency(index: SearchIndex, questions: readonly strin
     hybrid: summarize(samples.hybrid),
     answer: summarize(samples.answer),
     worst: await benchWorst(answerer, questions, corpusText),
+    stages: await benchStages(index, questions[0]!),
   }
 }

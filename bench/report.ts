@@ -45,6 +45,7 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Targ
     add('/ask p99 (ms)', r.http.ask.p99Ms, '≤ 25', r.http.ask.p99Ms <= 25)
     add('/ask + /healthz errors', r.http.ask.errors + r.http.healthz.errors, '0', r.http.ask.errors + r.http.healthz.errors === 0)
   }
+  if (r.latency) add('in process: extractive answer p50 (ms, seed index)', r.latency.answer.p50, '≤ 1', r.latency.answer.p50 <= 1)
   for (const w of r.latency?.worst ?? []) add(`worst request ÷ normal question, k ${w.k}`, w.ratio, '≤ 10×', w.ratio <= 10)
   if (r.ingest) add('ingest MB/s (local embedder)', r.ingest.mbPerS, '≥ 1', r.ingest.mbPerS >= 1)
   if (r.coldStart) {
@@ -90,6 +91,11 @@ export function renderMarkdown(r: BenchResults): string {
     for (const [name, s] of [['dense (HNSW)', l.dense], ['BM25', l.bm25], ['hybrid', l.hybrid], ['whole extractive answer', l.answer]] as const) {
       lines.push(`| ${name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.mean, 2)} |`)
     }
+    const st = l.stages
+    lines.push(
+      '',
+      `**One question, stage by stage** (“${st.question}”, median of ${st.runs} runs each, ms): analyse ${fmt(st.analyse, 3)} · retrieve ${fmt(st.retrieve, 3)} (BM25 ${fmt(st.bm25, 3)}, dense ${fmt(st.dense, 3)}) · re-rank ${fmt(st.rerank, 3)} · synthesize ${fmt(st.synthesize, 3)} · response JSON ${fmt(st.json, 3)}; whole \`answer()\` ${fmt(st.whole, 3)}, of which the pipeline around the stages ${fmt(st.whole - st.analyse - st.retrieve - st.rerank - st.synthesize, 3)}.`,
+    )
     for (const w of l.worst) lines.push('', `**Worst request, k ${w.k}**: “${w.worst}” ${fmt(w.worstMs, 1)} ms (median) against ${fmt(w.normalMs, 2)} ms for a normal question: **${fmt(w.ratio, 1)}×**.`)
   }
   if (r.scale) {
@@ -105,11 +111,11 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (r.http) {
     const h = r.http
-    lines.push('', `**HTTP** (autocannon, ${h.connections} connections, ${h.seconds} s each, one server):`, '', '| | requests/s | p50 ms | p99 ms | requests | errors |', '|---|---:|---:|---:|---:|---:|')
+    lines.push('', `**HTTP** (autocannon, ${h.connections} connections, ${h.seconds} s each, one server answering on ${h.workers} worker thread${h.workers === 1 ? '' : 's'}, questions rotating through the eval set):`, '', '| | requests/s | p50 ms | p99 ms | requests | errors |', '|---|---:|---:|---:|---:|---:|')
     for (const [name, x] of [['GET /healthz', h.healthz], ['POST /ask (extractive)', h.ask]] as const) {
       lines.push(`| ${name} | ${fmt(x.requestsPerS)} | ${x.p50Ms} | ${x.p99Ms} | ${x.requests} | ${x.errors} |`)
     }
-    lines.push('', `/ask ÷ /healthz = **${fmt(h.ratio, 3)}**`)
+    lines.push('', `/ask ÷ /healthz = **${fmt(h.ratio, 3)}**; /healthz asked every 20 ms meanwhile: p50 ${fmt(h.healthzDuringAsk.p50Ms)} ms, p99 ${fmt(h.healthzDuringAsk.p99Ms)} ms (${h.healthzDuringAsk.probes} probes).`)
   }
   return lines.join('\n')
 }

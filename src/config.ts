@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
@@ -80,6 +81,25 @@ const llmModel = optionalString.transform((value, ctx): { provider: LlmProvider;
   return z.NEVER
 })
 
+const MAX_WORKERS = 64
+
+/**
+ * WORKERS: threads answering extractive questions beside the one serving HTTP. `auto` (the default)
+ * is one fewer than the cores, so that HTTP keeps a core; 0 answers on the HTTP thread itself.
+ */
+const workers = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '' || value.toLowerCase() === 'auto') return Math.min(MAX_WORKERS, Math.max(0, os.availableParallelism() - 1))
+    const parsed = Number(value)
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > MAX_WORKERS) {
+      ctx.addIssue({ code: 'custom', message: `must be auto or a whole number from 0 to ${MAX_WORKERS}, got "${value}"` })
+      return z.NEVER
+    }
+    return parsed
+  })
 const url = optionalString.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:8000/v1' }).optional())
 
 const envSchema = z
@@ -128,6 +148,7 @@ const envSchema = z
     LLM_QUEUE: intInRange(32, 0, 10_000),
     INDEX_POLL_MS: intInRange(2000, 0, 3_600_000),
     SHUTDOWN_GRACE_MS: intInRange(8000, 0, 600_000),
+    WORKERS: workers,
     LOG_LEVEL: z
       .string()
       .trim()
@@ -187,6 +208,8 @@ export interface Config {
    * below a supervisor's own stop timeout (docker stop: 10 s) so that they finish before SIGKILL.
    */
   shutdownGraceMs: number
+  /** Worker threads that answer extractive questions (WORKERS); 0 = on the thread serving HTTP. */
+  workers: number
   corpusDir: string
   indexDir: string
   embeddings: 'local' | 'openai'
@@ -279,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     indexPollMs: e.INDEX_POLL_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    workers: e.WORKERS,
     corpusDir: path.resolve(cwd, e.CORPUS_DIR ?? 'corpus'),
     indexDir: path.resolve(cwd, e.INDEX_DIR ?? path.join('data', 'index')),
     embeddings: e.EMBEDDINGS,

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig, loadDotEnv, unknownSettingWarnings } from '../src/config.js'
@@ -168,6 +169,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LLM_BREAKER_FAILURES: '0' })).toThrow(/LLM_BREAKER_FAILURES must be a whole number from 1 to 100, got "0"/)
     expect(() => loadConfig({ LLM_BREAKER_FAILURES: 'three' })).toThrow(/LLM_BREAKER_FAILURES must be a whole number/)
     expect(() => loadConfig({ LLM_BREAKER_COOLDOWN_MS: '999' })).toThrow(/LLM_BREAKER_COOLDOWN_MS must be a whole number from 1000 to 3600000, got "999"/)
+  })
+
+  it('reads WORKERS: auto (one fewer than the cores) by default, or a count; rejects anything else', () => {
+    const auto = Math.max(0, os.availableParallelism() - 1)
+    expect(loadConfig({}).workers).toBe(auto)
+    expect(loadConfig({ WORKERS: 'Auto' }).workers).toBe(auto)
+    expect(loadConfig({ WORKERS: '0' }).workers).toBe(0)
+    expect(loadConfig({ WORKERS: '3' }).workers).toBe(3)
+    expect(() => loadConfig({ WORKERS: '-1' })).toThrow(/WORKERS must be auto or a whole number from 0 to 64, got "-1"/)
+    expect(() => loadConfig({ WORKERS: 'many' })).toThrow(/WORKERS must be auto or a whole number/)
   })
 })
 

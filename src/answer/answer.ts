@@ -1,4 +1,4 @@
-import type { Callbacks } from '@langchain/core/callbacks/manager'
+import { CallbackManager, type Callbacks } from '@langchain/core/callbacks/manager'
 import { AbortedError } from '../errors.js'
 import type { SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
@@ -45,15 +45,20 @@ export interface Answerer {
   readonly mode: AnswerMode
 }
 
-export function createAnswerer(deps: AnswererDeps): Answerer {
-  const { index } = deps
-  const catalog = new ParkCatalog([...index.parks])
-  const vocabulary: Vocabulary = {
+/** What the extractive answerer reads of an index (the benchmark times that stage on its own too). */
+export function vocabularyOf(index: SearchIndex, catalog: ParkCatalog): Vocabulary {
+  return {
     catalog,
     weight: (word) => index.wordWeight(word),
     passagesWith: (word) => index.wordPassages(word),
     passageCount: index.passageCount,
   }
+}
+
+export function createAnswerer(deps: AnswererDeps): Answerer {
+  const { index } = deps
+  const catalog = new ParkCatalog([...index.parks])
+  const vocabulary = vocabularyOf(index, catalog)
   const pipeline = createPipeline({ ...deps, catalog, vocabulary })
 
   function prepare(request: AnswerRequest, signal: AbortSignal | undefined, streaming: boolean): { input: PipelineInput; configurable: PipelineConfigurable } {
@@ -67,7 +72,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   async function* stream(request: AnswerRequest, { signal, callbacks }: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const { input, configurable } = prepare(request, signal, true)
     try {
-      const chunks = await pipeline.stream(input, { signal, callbacks, configurable, runName: 'parkqa' })
+      const chunks = await pipeline.runnable.stream(input, { signal, callbacks, configurable, runName: 'parkqa' })
       for await (const chunk of chunks) {
         if ('token' in chunk) yield { type: 'token', text: chunk.token }
         else yield { type: 'done', response: chunk.done }
@@ -86,8 +91,15 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
    */
   async function answer(request: AnswerRequest, { signal, callbacks }: AnswerOptions = {}): Promise<AnswerResponse> {
     const { input, configurable } = prepare(request, signal, false)
+    // An extractive answer nobody traces skips LangChain's bookkeeping (LangChain itself says whether
+    // anything would observe the run: callbacks, LangSmith's or its verbose environment variables).
+    if (!deps.model && !callbacks && !CallbackManager.configure()) {
+      const response = await pipeline.untraced(input, configurable)
+      if (signal?.aborted) throw new AbortedError()
+      return response
+    }
     try {
-      const { done } = (await pipeline.invoke(input, { signal, callbacks, configurable, runName: 'parkqa' })) as { done?: AnswerResponse }
+      const { done } = (await pipeline.runnable.invoke(input, { signal, callbacks, configurable, runName: 'parkqa' })) as { done?: AnswerResponse }
       if (!done) throw new Error('the answer pipeline ended without a response')
       return done
     } catch (error) {

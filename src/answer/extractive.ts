@@ -1,7 +1,7 @@
-import { agreement, EarlierText, type Agreement } from '../retrieve/agreement.js'
+import { EarlierText, measureAgreement, parkAgreement, periodAgreement, TextFacts, yearAgreement, type TextContext } from '../retrieve/agreement.js'
 import type { ClauseScope, ParkCatalog } from '../retrieve/parks.js'
 import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '../retrieve/query.js'
-import { coverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
+import { fold, foldedCoverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
@@ -10,6 +10,8 @@ import { stopwords } from '../text/stopwords.js'
 import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 import { work } from '../text/work.js'
+import type { Passage } from '../ingest/chunk.js'
+import { samePassage } from '../retrieve/rerank.js'
 import type { NumberedPassage } from './types.js'
 
 /**
@@ -42,15 +44,16 @@ const LEADING = /^[\s，,；;：:。、”’）)]+/
 /** Minimum share of the question's words a quote (with its sentence) must hold; calibrated on evals/. */
 export const MIN_COVERAGE = 0.3
 
+/** A window that agrees with the question on everything (park, time, measure, kind), scored. */
 interface Candidate {
   citation: NumberedPassage
   rank: number
   span: Span
   text: string
-  agreement: Agreement
   score: number
+  /** Holds enough of the question's words to answer it. */
   accepted: boolean
-  /** Agrees on everything and names one of the question's measures: it may answer that part. */
+  /** Names one of the question's measures: it may answer that part. */
   answersAPart: boolean
 }
 
@@ -127,18 +130,29 @@ function otherTally(a: Asked, quote: string): boolean {
 
 /** Has `text` a match of `pattern` (global) that the question does not already state? */
 function hasNew(a: Asked, text: string, pattern: RegExp): boolean {
-  return [...text.matchAll(pattern)].some((m) => !a.stated.includes(m[0].replace(/\s+/g, '')))
+  return matchesOf(pattern)(text).some((m) => !a.stated.includes(m))
+}
+
+/** A pattern's matches in a text, without spaces: the same quotes are looked at question after question. */
+const matchesByPattern = new WeakMap<RegExp, (text: string) => readonly string[]>()
+function matchesOf(pattern: RegExp): (text: string) => readonly string[] {
+  let matches = matchesByPattern.get(pattern)
+  if (!matches) matchesByPattern.set(pattern, (matches = memoizeByText((text) => [...text.matchAll(pattern)].map((m) => m[0].replace(/\s+/g, '')))))
+  return matches
+}
+
+function figureAfterMeasure(a: Asked, text: string): boolean {
+  return !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
 }
 
 function kindFit(a: Asked, text: string): number {
-  const figure = () => !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
   switch (a.q.kind) {
     case 'number': {
-      const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figure()) || a.headedFigure?.test(text) === true
+      const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
       return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) ? 1 : -1
     }
     case 'percent':
-      return hasNew(a, text, figureRules.percent) && figure() ? 1 : -1
+      return hasNew(a, text, figureRules.percent) && figureAfterMeasure(a, text) ? 1 : -1
     case 'date':
       return hasNew(a, text, DATE) ? 1 : -1
     case 'list':
@@ -169,8 +183,12 @@ const sentencesOf = memoizeByText((text: string): readonly Span[] =>
 )
 const LINE = /[^\n]+\n*/g
 
-function windows(text: string, q: Question): Span[] {
-  const maxPhrases = q.kind === 'list' || q.kind === 'reason' ? 5 : 3
+/** How many phrases a quote may span: more for a list or a reason. */
+function phrasesPerWindow(q: Question): number {
+  return q.kind === 'list' || q.kind === 'reason' ? 5 : 3
+}
+
+function windowSpans(text: string, maxPhrases: number): Span[] {
   const out: Span[] = []
   for (const sentence of sentencesOf(text)) {
     const phrases = spans(text.slice(sentence.start, sentence.end), PHRASE, sentence.start)
@@ -210,6 +228,7 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   })
   // A rare verb, preposition or connective (为了, 打算, 到位) is wording, not topic: it counts
   // towards the one word that may be missing, but need not be there itself.
+  if (words.length === 0) return { required: [], mayMiss: 0 }
   const wording = new Set(tagged(q.normalized).filter((t) => /^(v(?!n)|p|c|d|u|r|y|e|o)/.test(t.tag)).map((t) => t.word.toLowerCase()))
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
@@ -245,16 +264,6 @@ function otherIndustry(a: Asked, lead: string, context: string): boolean {
 /** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
 const FIGURE_NOT_DATE = /\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日])/g
 
-/**
- * Whom a quote is about: the subject its sentence names before the figure; failing that, for a
- * question about a whole city, the passage's own park (a zone's report speaks of the zone).
- */
-function scopeOf(q: Question, catalog: ParkCatalog, citation: NumberedPassage, lead: string): ClauseScope | undefined {
-  const named = catalog.scopeOf(lead)
-  if (named || q.scope !== 'city' || !citation.park) return named
-  return catalog.isCity(citation.park) ? { scope: 'city', city: citation.park } : { scope: 'zone' }
-}
-
 /** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
 function leadOf(earlier: readonly string[], quote: string): string {
   // Back to the start of the sentence: its subject carries over semicolons (…芜湖经开区实现…；规模以上工业总产值…).
@@ -267,7 +276,7 @@ function leadOf(earlier: readonly string[], quote: string): string {
 function novelty(q: Question, text: string): number {
   work.termChecks += q.terms.length
   let covered = text.toLowerCase()
-  for (const group of q.terms) for (const term of group) covered = covered.split(term).join('')
+  for (const group of q.terms) for (const term of group) covered = covered.replaceAll(term, '')
   return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
 }
 
@@ -277,79 +286,180 @@ const PART_YEAR_PENALTY = 0.5
 /** How many sentences before 为此 may state the problem it answers. */
 const PROBLEM_SENTENCES = 2
 
-function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
-  const { q, focus } = a
-  const { catalog, weight } = vocabulary
-  const lowerText = citation.text.toLowerCase()
+/** A window of a passage as it reads whatever the question: cut, dated and attributed once. */
+interface WindowReading {
+  span: Span
+  quote: string
+  sentence: Span
+  /** The quote folded for coverage (`fold`). */
+  folded: string
+  /** The sentence with what it answers and the title, folded: the wider text a quote's coverage counts. */
+  wide: string
+  /** The sentence up to the quote's end: what dates, plans or contrasts the quote. */
+  upToQuote: string
+  /** From the sentence before to the quote's end: where an industry the quote is about is named. */
+  industryContext: string
+  lead: Lead
+  /** The agreement context without a scope; per question the scope is added. */
+  context: TextContext
+  /** A how/why question's problem: the sentence after it answers it (…日益紧张。为此，…). */
+  answeredByNext: boolean
+  partYear: boolean
+  planned: boolean
+}
+
+/** The clause a quote's figure stands in, up to the figure, shared by the windows that share it. */
+interface Lead {
+  text: string
+  /** Whom it names (ParkCatalog.scopeOf); `null` until a question about a city or a zone asks. */
+  named: ClauseScope | undefined | null
+}
+
+interface PassageReading {
+  /** What it was read from: a passage of the same id read differently is read again. */
+  passage: Passage
+  lowerText: string
+  /** Windows by the number of phrases a window may span (3, or 5 for lists and reasons). */
+  windows: Map<number, WindowReading[]>
+}
+
+/**
+ * Passages read so far, per catalog (so per index version), by id, checked against everything a
+ * reading depends on. The same passages answer question after question, and most of a question's work was reading
+ * their windows afresh: now only what depends on the question is done per question.
+ */
+const readingsByCatalog = new WeakMap<ParkCatalog, Map<string, PassageReading>>()
+const MAX_READINGS = 5_000
+
+function readingOf(citation: NumberedPassage, catalog: ParkCatalog): PassageReading {
+  let readings = readingsByCatalog.get(catalog)
+  if (!readings) readingsByCatalog.set(catalog, (readings = new Map()))
+  let reading = readings.get(citation.id)
+  if (!reading || !samePassage(reading.passage, citation)) {
+    // Bounded like the text memos: when full it starts afresh rather than grow.
+    if (readings.size >= MAX_READINGS) readings.clear()
+    readings.set(citation.id, (reading = { passage: citation, lowerText: citation.text.toLowerCase(), windows: new Map() }))
+  }
+  return reading
+}
+
+function windowReadings(reading: PassageReading, citation: NumberedPassage, catalog: ParkCatalog, q: Question): WindowReading[] {
+  const maxPhrases = phrasesPerWindow(q)
+  let read = reading.windows.get(maxPhrases)
+  if (!read) reading.windows.set(maxPhrases, (read = readWindows(citation, catalog, maxPhrases)))
+  return read
+}
+
+function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases: number): WindowReading[] {
   const text = citation.text
   const sentences = sentencesOf(text)
-  // Windows share their sentence and their end: work those out once (this loop is most of /ask).
+  const heading = `${citation.title} ${citation.section}`
+  // Windows share their sentence and their end: work those out once.
   const earlier = new EarlierText(text)
   const mentionsUpTo = new Map<number, readonly string[]>()
-  const sentenceCoverage = new Map<Span, number>()
-  const leads = new Map<string, { lead: string; scope: ClauseScope | undefined }>()
+  const wideOf = new Map<Span, string>()
+  const leads = new Map<string, Lead>()
   const pointsBack = (s: Span | undefined) => s !== undefined && clauseCues.pointsBack.test(text.slice(s.start, s.end))
   const indexOf = (s: Span) => sentences.indexOf(s)
   // The problem may take two sentences (…供电紧张的压力。2022年夏季，企业曾被迫错峰生产。为此，…).
   const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[Math.max(0, indexOf(s) - PROBLEM_SENTENCES)]!.start, s.start) : '')
   const answeredByNext = (s: Span) => indexOf(s) >= 0 && sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack)
-  return windows(text, q).map((span) => {
+  return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     let mentions = mentionsUpTo.get(span.end)
     if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
     const before = earlier.at(span.start)
-    // Windows from one start to the same figure share their lead: work it and its scope out once.
+    // Windows from one start to the same figure share their lead (the first one's) and its scope.
     const figureAt = quote.search(FIGURE_NOT_DATE)
     const leadKey = `${span.start}:${figureAt}`
-    let led = leads.get(leadKey)
-    if (!led) {
-      const lead = leadOf(before, quote)
-      leads.set(leadKey, (led = { lead, scope: q.scope === undefined ? undefined : scopeOf(q, catalog, citation, lead) }))
-    }
-    const { lead } = led
-    const agrees = agreement(q, { text: quote, earlier: before, heading: `${citation.title} ${citation.section}`, park: citation.park, mentions, documentYear: citation.documentYear, scope: led.scope })
-    const own = coverage(q, quote, weight, LONE_CHARACTER)
-    let wide = sentenceCoverage.get(sentence)
-    if (wide === undefined) sentenceCoverage.set(sentence, (wide = coverage(q, `${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`, weight, LONE_CHARACTER)))
-    // The sentence up to the quote's end: what dates, plans or contrasts the quote.
+    let lead = leads.get(leadKey)
+    if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
+    let wide = wideOf.get(sentence)
+    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
     const upToQuote = text.slice(sentence.start, span.end)
+    return {
+      span,
+      quote,
+      folded: fold(quote),
+      sentence,
+      wide,
+      upToQuote,
+      industryContext: text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end),
+      lead,
+      context: { text: quote, earlier: before, heading, park: citation.park, mentions, documentYear: citation.documentYear, facts: new TextFacts() },
+      answeredByNext: answeredByNext(sentence),
+      partYear: periodsIn(upToQuote).some((p) => p !== FULL_YEAR),
+      planned: clauseCues.plan.test(upToQuote),
+    }
+  })
+}
+
+/**
+ * Whom a quote is about: the subject its sentence names before the figure; failing that, for a
+ * question about a whole city, the passage's own park (a zone's report speaks of the zone).
+ */
+function windowScope(q: Question, catalog: ParkCatalog, citation: NumberedPassage, lead: Lead): ClauseScope | undefined {
+  if (lead.named === null) lead.named = catalog.scopeOf(lead.text)
+  const named = lead.named
+  if (named || q.scope !== 'city' || !citation.park) return named
+  return catalog.isCity(citation.park) ? { scope: 'city', city: citation.park } : { scope: 'zone' }
+}
+
+function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabulary: Vocabulary, minCoverage: number): Candidate[] {
+  const { q, focus } = a
+  const { catalog, weight } = vocabulary
+  const reading = readingOf(citation, catalog)
+  const { lowerText } = reading
+  // Question-wide checks of the passage: the same for each of its windows. A place the question
+  // names outside any park (郴州 in 郴州2022年…) must be the passage's.
+  const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
+  // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
+  const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
+  // Only a window that agrees with the question on everything may answer it (or a part of it):
+  // the others are never chosen, so they are neither scored nor kept.
+  if (!placed || !focused) return []
+  const sentenceCoverage = new Map<Span, number>()
+  const candidates: Candidate[] = []
+  for (const window of windowReadings(reading, citation, catalog, q)) {
+    const { span, quote, sentence, upToQuote } = window
+    // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
+    if (a.asksResult && window.planned) continue
+    const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
+    // Cheapest check first; each may end the window's turn.
+    const context = scope === undefined ? window.context : { ...window.context, scope }
+    const park = parkAgreement(q, context)
+    if (park < 0 || (q.parks.length > 0 && park === 0)) continue
+    const measure = measureAgreement(q, context)
+    if (measure < 0) continue
+    const year = yearAgreement(q, context)
+    if (year < 0) continue
+    const period = periodAgreement(q, context)
+    if (period < 0) continue
+    const lead = window.lead.text
     const speaksOfOther =
       overYears(a, q, upToQuote) ||
       // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
-      (q.kind === 'reason' && answeredByNext(sentence)) ||
+      (q.kind === 'reason' && window.answeredByNext) ||
       otherTally(a, quote) ||
       clauseCues.contradicts(q.normalized, upToQuote) ||
-      (a.industries.length > 0 && otherIndustry(a, lead, text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end))) ||
+      (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead))
     const fit = speaksOfOther ? -1 : kindFit(a, quote)
-    const constraints = agrees.park + agrees.year + agrees.period + agrees.measure
-    // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
-    // A place the question names outside any park (郴州 in 郴州2022年…) must be the passage's.
-    const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
-    const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
-    // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
-    const planned = a.asksResult && clauseCues.plan.test(upToQuote)
+    if (fit < 0) continue
+    const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
+    let wide = sentenceCoverage.get(sentence)
+    if (wide === undefined) sentenceCoverage.set(sentence, (wide = foldedCoverage(q, window.wide, weight, LONE_CHARACTER)))
+    const constraints = park + year + period + measure
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
-    const partYear = q.years.length > 0 && q.periods.length === 0 && periodsIn(upToQuote).some((p) => p !== FULL_YEAR) ? PART_YEAR_PENALTY : 0
+    const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
-    const agreesOnAll =
-      agrees.park >= 0 &&
-      agrees.year >= 0 &&
-      agrees.period >= 0 &&
-      agrees.measure >= 0 &&
-      fit >= 0 &&
-      focused &&
-      placed &&
-      !planned &&
-      (q.parks.length === 0 || agrees.park > 0)
-    const accepted = agreesOnAll && Math.max(own, wide) >= minCoverage
     // One part of a two-part question covers only its own half of the question's words.
-    const answersAPart = agreesOnAll && agrees.measure > 0
-    return { citation, rank, span, text: quote, agreement: agrees, score, accepted, answersAPart }
-  })
+    candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= minCoverage, answersAPart: measure > 0 })
+  }
+  return candidates
 }
 
 /** Adds the clause that completes a figure (…12.3亿元 → …，增长5.1%). */

@@ -1,4 +1,4 @@
-import { termFrequencies } from '../text/tokenize.js'
+import { queryTerms, termFrequencies } from '../text/tokenize.js'
 
 /**
  * Okapi BM25 over the same terms as the local embedder (jieba words + CJK bigrams). Exact terms
@@ -23,6 +23,7 @@ export interface Bm25Data {
 export class Bm25Index {
   private readonly averageLength: number
   private readonly idf = new Map<string, number>()
+  private scores?: Float64Array
 
   constructor(readonly data: Bm25Data) {
     const n = data.lengths.length
@@ -65,8 +66,12 @@ export class Bm25Index {
 
   search(query: string, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
     const { k1, b, lengths, postings } = this.data
-    const scores = new Map<number, number>()
-    for (const term of termFrequencies(query).keys()) {
+    // Scores in an array by passage, and the passages touched in a list: a Map per query cost more
+    // than the scoring. The array is kept between queries and zeroed where it was written; every
+    // term adds a positive score, so a passage still at 0 is one not touched yet.
+    const scores = (this.scores ??= new Float64Array(lengths.length))
+    const touched: number[] = []
+    for (const term of queryTerms(query).keys()) {
       const posting = postings[term]
       if (!posting) continue
       const idf = this.idf.get(term)!
@@ -74,11 +79,16 @@ export class Bm25Index {
         const index = posting[i]!
         const tf = posting[i + 1]!
         const norm = tf + k1 * (1 - b + (b * lengths[index]!) / this.averageLength)
-        scores.set(index, (scores.get(index) ?? 0) + (idf * tf * (k1 + 1)) / norm)
+        if (scores[index] === 0) touched.push(index)
+        scores[index] = scores[index]! + (idf * tf * (k1 + 1)) / norm
       }
     }
     const hits: Bm25Hit[] = []
-    for (const [index, score] of scores) if (!accept || accept(index)) hits.push({ index, score })
+    for (const index of touched) {
+      const score = scores[index]!
+      scores[index] = 0
+      if (!accept || accept(index)) hits.push({ index, score })
+    }
     return hits.sort((x, y) => y.score - x.score || x.index - y.index).slice(0, k)
   }
 }

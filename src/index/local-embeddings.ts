@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import { termFrequencies } from '../text/tokenize.js'
+import { termFrequencies, queryTerms } from '../text/tokenize.js'
 
 /**
  * The default, offline embedder: TF-IDF weights of jieba words and CJK bigrams, hashed into a
@@ -90,6 +90,6 @@ export class LocalHashEmbeddings extends Embeddings {
   }
 
   async embedQuery(text: string): Promise<number[]> {
-    return this.embed(text)
+    return this.embedTerms(queryTerms(text))
   }
 }

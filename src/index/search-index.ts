@@ -150,9 +150,11 @@ export class SearchIndex {
     if (limit > this.ef) this.store.index.setEf(limit)
     try {
       const vector = await this.embeddings.embedQuery(query)
-      const filter = accept ? (doc: { metadata: Record<string, unknown> }) => accept(doc.metadata as unknown as Passage) : undefined
-      const results = await this.store.similaritySearchVectorWithScore(vector, limit, filter)
-      return results.map(([doc, distance]) => ({ passage: doc.metadata as Passage, score: 1 - distance }))
+      // hnswlib itself rather than LangChain's store, whose search looks each hit up in its docstore
+      // by a string key: label i is passage i (loadIndex reads them so).
+      const { index } = this.store
+      const result = index.searchKnn(vector, Math.min(limit, index.getCurrentCount()), accept ? (label: number) => accept(this.all[label]!) : undefined)
+      return result.neighbors.map((label, i) => ({ passage: this.all[label]!, score: 1 - result.distances[i]! }))
     } finally {
       if (limit > this.ef) this.store.index.setEf(this.ef)
     }

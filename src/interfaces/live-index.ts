@@ -8,8 +8,11 @@ import type { Logger } from '../log.js'
 /** One loaded index version and the answerer over it. */
 export interface Serving {
   index: SearchIndex
-  answerer: Answerer
+  answerer: ClosableAnswerer
 }
+
+/** An answerer that may hold resources (worker threads) to let go once its version is replaced. */
+export type ClosableAnswerer = Answerer & { close?(): void }
 
 export interface LiveIndexDeps {
   indexDir: string
@@ -19,7 +22,7 @@ export interface LiveIndexDeps {
   /** The model's health: `off` without one, `degraded` while its circuit breaker is open. */
   modelStatus?: () => ModelStatus
   load(version: string): Promise<SearchIndex>
-  answererFor(index: SearchIndex): Answerer
+  answererFor(index: SearchIndex): ClosableAnswerer
   /** Model work still running stops, and its questions are answered extractively (see ModelLimits.hurry). */
   hurry?: () => void
 }
@@ -77,6 +80,8 @@ export class LiveIndex {
 
   serve(index: SearchIndex): void {
     const serving = { index, answerer: this.deps.answererFor(index) }
+    // Questions in flight on the old version finish there; its workers stop once they have.
+    this.serving?.answerer.close?.()
     this.serving = serving
     for (const ready of this.waiting) ready(serving)
     this.waiting.clear()
@@ -122,6 +127,12 @@ export class LiveIndex {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
+  }
+
+  /** Lets the served answerer's workers go (once their questions are answered). */
+  close(): void {
+    this.stop()
+    this.serving?.answerer.close?.()
   }
 
   /** At the end of a shutdown's grace period: questions in flight stop waiting for the model and answer extractively. */

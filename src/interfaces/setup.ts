@@ -6,6 +6,7 @@ import { loadIndex, loadNewestGood, type SearchIndex } from '../index/search-ind
 import type { Logger } from '../log.js'
 import { createAnswerer, type Answerer } from '../answer/answer.js'
 import { createModelLimits } from '../answer/limits.js'
+import { createAnswerPool } from '../answer/pool.js'
 import type { ModelLink } from '../answer/pipeline.js'
 import type { RetrieverMode } from '../retrieve/retriever.js'
 import { LiveIndex } from './live-index.js'
@@ -93,17 +94,25 @@ export async function answererFor(config: Config, index: SearchIndex, logger: Lo
 /**
  * The index a long-running service answers from, following new versions as they are written. One
  * model and its limits serve everything the process answers (the HTTP API and the bot) on every
- * index version.
+ * index version. Extractive answers run on `config.workers` threads; with a model they stay on this
+ * one, where the model's limits (one deadline, its slots, its breaker) are shared, and where the
+ * time goes to waiting for the model rather than to CPU.
  */
 export async function liveIndexFor(config: Config, logger: Logger, choice: AnswererChoice = {}): Promise<LiveIndex> {
   const model = await modelFor(config, logger, choice)
+  const local = (index: SearchIndex) => createAnswerer({ index, logger, model, retriever: choice.retriever })
+  const pooled = (index: SearchIndex) => {
+    const pool = createAnswerPool({ input: { indexDir: config.indexDir, version: index.version, config, retriever: choice.retriever }, workers: config.workers, logger, local: local(index) })
+    void pool.started.then(() => logger.info(`index version ${index.version}: extractive answers on ${config.workers} worker thread${config.workers === 1 ? '' : 's'}`))
+    return pool
+  }
   return new LiveIndex({
     indexDir: config.indexDir,
     logger,
     mode: model ? 'llm' : 'extractive',
     modelStatus: () => (model ? model.limits.status : 'off'),
     load: (version) => loadIndex({ indexDir: config.indexDir, config, ef: config.hnswEf, version }),
-    answererFor: (index) => createAnswerer({ index, logger, model, retriever: choice.retriever }),
+    answererFor: model || config.workers === 0 ? local : pooled,
     hurry: () => model?.limits.hurry(),
   })
 }

@@ -38,7 +38,28 @@ export interface TextContext {
   documentYear?: string
   /** Whom the text's clause is about, up to its figure (ParkCatalog.scopeOf), when it says. */
   scope?: ClauseScope
+  /**
+   * What the checks read from the fields above whatever the question (its years, its scene's, its
+   * periods), kept by a caller that checks the same text for question after question.
+   */
+  facts?: TextFacts
 }
+
+/**
+ * The question-independent readings of one context, each worked out on first use. A quoted span is
+ * checked against every question whose passages include it; what it says of itself is read once.
+ */
+export class TextFacts {
+  scene?: readonly string[]
+  own?: readonly string[]
+  datedByPeriod?: boolean
+  offsets?: readonly number[]
+  periods?: readonly string[]
+  periodScene?: readonly string[]
+  measures?: readonly string[][]
+}
+
+const factsOf = (c: TextContext): TextFacts => c.facts ?? new TextFacts()
 
 const SENTENCE_END = /(?<=[。！？!?；;\n])/
 
@@ -104,23 +125,29 @@ export function parkAgreement(q: Question, c: TextContext): number {
 
 export function yearAgreement(q: Question, c: TextContext): number {
   if (q.years.length === 0) return relativeYearAgreement(q, c)
-  // A bare date up the passage (3月16日，…开工) is in the year the heading reviews (…2022年发展综述).
-  const headingYears = yearsIn(c.heading, c.documentYear)
-  const reviewed = headingYears.length === 1 && (c.documentYear === undefined || Math.abs(Number(headingYears[0]) - Number(c.documentYear)) < FAR_YEARS) ? headingYears[0] : c.documentYear
-  const scene = sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear, reviewed))
+  const facts = factsOf(c)
+  const scene = (facts.scene ??= sceneYears(c))
   // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
   // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
-  const near = (year: string) => c.documentYear === undefined || Math.abs(Number(year) - Number(c.documentYear)) < FAR_YEARS
-  const own = yearsIn(c.text, c.documentYear, scene.length === 1 && near(scene[0]!) ? scene[0] : c.documentYear)
+  const near = scene.length === 1 && (c.documentYear === undefined || Math.abs(Number(scene[0]) - Number(c.documentYear)) < FAR_YEARS)
+  const own = (facts.own ??= yearsIn(c.text, c.documentYear, near ? scene[0] : c.documentYear))
   if (own.some((y) => q.years.includes(y))) return 1
   if (own.length > 0) return -1
   // An article of 2023 may report on 2022, but a figure it dates only by its document (no year of
   // its own, or a period such as 上半年 that opens a new scene) is not about 2012.
   const far = c.documentYear !== undefined && q.years.every((y) => Math.abs(Number(y) - Number(c.documentYear)) >= FAR_YEARS)
-  if (far && (periodsIn(c.text).length > 0 || periodOpensScene(c))) return -1
+  if (far && (facts.datedByPeriod ??= periodsIn(c.text).length > 0 || periodOpensScene(c))) return -1
   if (scene.some((y) => q.years.includes(y))) return 1
   if (scene.length > 0) return -1
   return far ? -1 : 0
+}
+
+/** The years of the scene a text is set in (see sceneOf). */
+function sceneYears(c: TextContext): readonly string[] {
+  // A bare date up the passage (3月16日，…开工) is in the year the heading reviews (…2022年发展综述).
+  const headingYears = yearsIn(c.heading, c.documentYear)
+  const reviewed = headingYears.length === 1 && (c.documentYear === undefined || Math.abs(Number(headingYears[0]) - Number(c.documentYear)) < FAR_YEARS) ? headingYears[0] : c.documentYear
+  return sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear, reviewed))
 }
 
 /**
@@ -130,8 +157,8 @@ export function yearAgreement(q: Question, c: TextContext): number {
 function relativeYearAgreement(q: Question, c: TextContext): number {
   if (q.yearOffsets.length === 0) return 0
   if (c.documentYear !== undefined) return yearAgreement({ ...q, years: q.yearOffsets.map((o) => String(Number(c.documentYear) + o)) }, c)
-  const own = yearOffsetsIn(c.text)
-  const said = own.length > 0 ? own : sceneOf(c, yearOffsetsIn)
+  const facts = factsOf(c)
+  const said = (facts.offsets ??= yearOffsetsIn(c.text).length > 0 ? yearOffsetsIn(c.text) : sceneOf(c, yearOffsetsIn))
   if (said.length === 0) return 0
   return said.some((o) => q.yearOffsets.includes(o)) ? 1 : -1
 }
@@ -161,17 +188,18 @@ const FAR_YEARS = 2
  */
 export function periodAgreement(q: Question, c: TextContext): number {
   const asked = q.periods.filter((p) => p !== FULL_YEAR)
-  const own = periodsIn(c.text).filter((p) => p !== FULL_YEAR)
+  const facts = factsOf(c)
+  const own = (facts.periods ??= periodsIn(c.text).filter((p) => p !== FULL_YEAR))
   if (asked.length === 0) {
-    const partYear = own.length > 0 || periodScene(c).some((p) => p !== FULL_YEAR)
+    const partYear = own.length > 0 || (facts.periodScene ??= periodScene(c)).some((p) => p !== FULL_YEAR)
     return q.periods.includes(FULL_YEAR) && partYear ? -1 : 0
   }
   if (own.some((p) => asked.includes(p))) return 1
   if (own.length > 0) return -1
-  const scene = periodScene(c)
-  if (scene.some((p) => asked.includes(p))) return 1
+  const around = (facts.periodScene ??= periodScene(c))
+  if (around.some((p) => asked.includes(p))) return 1
   // Two times asked (衡阳高新区上半年和湘潭经开区2022年全年): a whole-year figure answers the 全年 part.
-  return q.periods.includes(FULL_YEAR) && scene.every((p) => p === FULL_YEAR) ? 1 : -1
+  return q.periods.includes(FULL_YEAR) && around.every((p) => p === FULL_YEAR) ? 1 : -1
 }
 
 /**
@@ -185,7 +213,8 @@ function periodScene(c: TextContext): readonly string[] {
 
 export function measureAgreement(q: Question, c: TextContext): number {
   if (q.measures.length === 0) return 0
-  const named = measuresOf(c.text)
+  const facts = factsOf(c)
+  const named = (facts.measures ??= measuresOf(c.text))
   if (q.measures.some((m) => named.includes(m))) return 1
   return -1
 }

@@ -3,7 +3,7 @@ import { work } from '../text/work.js'
 import type { Question } from './query.js'
 
 // The same passages and clauses are covered question after question: normalise each once.
-const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
+const folded = memoizeByText(fold)
 
 /** Share of the question's words (weighted by IDF) found in a text. */
 /**
@@ -13,19 +13,51 @@ const folded = memoizeByText((text) => text.normalize('NFKC').toLowerCase())
 export const LONE_CHARACTER = 0.35
 
 export function coverage(q: Question, text: string, weight: (word: string) => number, loneCharacter = 1): number {
+  return foldedCoverage(q, folded(text), weight, loneCharacter)
+}
+
+/** A text folded as coverage compares it (NFKC, lower case), for callers that keep it folded. */
+export function fold(text: string): string {
+  return text.normalize('NFKC').toLowerCase()
+}
+
+/** `coverage` of a text already folded (`fold`). */
+export function foldedCoverage(q: Question, lower: string, weight: (word: string) => number, loneCharacter = 1): number {
   if (q.terms.length === 0) return 0
   work.termChecks += q.terms.length
-  const lower = folded(text)
+  const { weights, lone } = termWeights(q, weight)
   let total = 0
   let found = 0
-  for (const group of q.terms) {
+  for (let i = 0; i < q.terms.length; i++) {
+    const group = q.terms[i]!
     // A lone character (快 of 更快) matches inside unrelated words (加快, 快递): it counts for less.
-    const w = Math.max(...group.map(weight)) * (group.every((term) => term.length === 1) ? loneCharacter : 1)
+    const w = weights[i]! * (lone[i] ? loneCharacter : 1)
     total += w
     if (group.some((term) => lower.includes(term))) found += w
-    else found += w * Math.max(...group.map((term) => bigramShare(term, lower)))
+    else {
+      let share = 0
+      for (const term of group) share = Math.max(share, bigramShare(term, lower))
+      found += w * share
+    }
   }
   return total === 0 ? 0 : found / total
+}
+
+/**
+ * Each term group's weight (its rarest word's), and whether it is only lone characters, per
+ * question and weighting: a question's windows are covered one after another, with the same weights.
+ */
+const weightsOf = new WeakMap<Question, Map<(word: string) => number, { weights: number[]; lone: boolean[] }>>()
+
+function termWeights(q: Question, weight: (word: string) => number): { weights: number[]; lone: boolean[] } {
+  let byWeight = weightsOf.get(q)
+  if (!byWeight) weightsOf.set(q, (byWeight = new Map()))
+  let weights = byWeight.get(weight)
+  if (!weights) {
+    weights = { weights: q.terms.map((group) => Math.max(...group.map(weight))), lone: q.terms.map((group) => group.every((term) => term.length === 1)) }
+    byWeight.set(weight, weights)
+  }
+  return weights
 }
 
 /** Does a text hold a word of three or more characters nearly (two thirds of its character pairs)? */
@@ -39,10 +71,17 @@ export function nearlyHolds(term: string, text: string): boolean {
  * found, counted only from two thirds up.
  */
 function bigramShare(term: string, text: string): number {
-  const chars = Array.from(term)
-  if (chars.length < 3) return 0
+  const pairs = pairsOf(term)
+  if (pairs.length < 2) return 0
   let held = 0
-  for (let i = 0; i + 1 < chars.length; i++) if (text.includes(chars[i]! + chars[i + 1]!)) held++
-  const share = held / (chars.length - 1)
+  for (const pair of pairs) if (text.includes(pair)) held++
+  const share = held / pairs.length
   return share >= 2 / 3 ? share : 0
 }
+
+/** A word's character pairs (none for a word under three characters). */
+const pairsOf = memoizeByText((term: string): readonly string[] => {
+  const chars = Array.from(term)
+  if (chars.length < 3) return []
+  return chars.slice(1).map((char, i) => chars[i]! + char)
+})

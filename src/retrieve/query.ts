@@ -135,9 +135,10 @@ function expandShortForms(text: string, groups: string[][]): { replaced: string;
     extra.push(...more)
     groups.push([first!, ...more].map((t) => t.toLowerCase()))
   }
+  // The text is not changed below: folded once, not once per synonym group.
+  const folded = replaced.toLowerCase()
   for (const group of glossary.synonyms) {
     const lower = group.map((word) => word.toLowerCase())
-    const folded = replaced.toLowerCase()
     if (!lower.some((word) => folded.includes(word)) || groups.some((g) => lower.every((word) => g.includes(word)))) continue
     extra.push(...group.filter((word) => !folded.includes(word.toLowerCase())))
     groups.push(lower)
@@ -166,6 +167,8 @@ export function measuresIn(text: string): string[][] {
 function placesIn(text: string): string[] {
   const found: string[] = []
   for (let end = text.length; end >= 2; end--) {
+    // Most characters end no place name: asked before a window of the text is cut for each.
+    if (!places.mayEndWith(text[end - 1]!)) continue
     const place = places.endingAt(text.slice(Math.max(0, end - 12), end))
     if (!place) continue
     if (!found.includes(place.short)) found.push(place.short)

@@ -1,13 +1,48 @@
 import { BaseDocumentCompressor } from '@langchain/core/retrievers/document_compressors'
 import type { SearchHit, SearchIndex } from '../index/search-index.js'
-import { agreement } from './agreement.js'
-import { coverage } from './coverage.js'
+import type { Passage } from '../ingest/chunk.js'
+import { agreement, TextFacts, type TextContext } from './agreement.js'
+import { fold, foldedCoverage } from './coverage.js'
 import type { ParkCatalog } from './parks.js'
 import { analyzeQuestion, type Question } from './query.js'
 import { byScoreThenId, candidatePool, ParkRetriever, toDocument, type PassageDocument, type RetrieverMode } from './retriever.js'
 
 // Weights of the re-ranking after fusion, tuned on evals/*.jsonl (see the closing note of issue 4).
 const WEIGHTS = { fused: 1, park: 1, year: 0.25, period: 0.2, measure: 0.25, coverage: 0.4 }
+
+/** A candidate as the re-rank reads it whatever the question: its agreement context and the text its coverage counts. */
+interface CandidateReading {
+  /** What it was read from. */
+  passage: Passage
+  context: TextContext
+  /** The passage and its heading, folded for coverage. */
+  covered: string
+}
+
+/**
+ * Candidates read so far, per catalog (so per index version), by id, checked against everything a
+ * reading depends on: the same passages come back as candidates question after question.
+ */
+const readingsByCatalog = new WeakMap<ParkCatalog, Map<string, CandidateReading>>()
+const MAX_READINGS = 20_000
+
+function readingOf(passage: Passage, catalog: ParkCatalog): CandidateReading {
+  let readings = readingsByCatalog.get(catalog)
+  if (!readings) readingsByCatalog.set(catalog, (readings = new Map()))
+  let reading = readings.get(passage.id)
+  if (!reading || !samePassage(reading.passage, passage)) {
+    if (readings.size >= MAX_READINGS) readings.clear()
+    const heading = `${passage.title} ${passage.section}`
+    const context = { text: passage.text, earlier: [], heading, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear, facts: new TextFacts() }
+    readings.set(passage.id, (reading = { passage, context, covered: fold(`${passage.text} ${heading}`) }))
+  }
+  return reading
+}
+
+/** Does a reading of passage `read` hold for `passage` (an id again, with the same text and metadata)? */
+export function samePassage(read: Passage, passage: Passage): boolean {
+  return read.text === passage.text && read.park === passage.park && read.title === passage.title && read.section === passage.section && read.documentYear === passage.documentYear
+}
 
 export interface RerankInput {
   index: SearchIndex
@@ -36,15 +71,15 @@ export class AgreementReranker extends BaseDocumentCompressor {
     const top = Math.max(...documents.map((d) => d.metadata.score), Number.EPSILON)
     const weight = (word: string) => index.wordWeight(word)
     const scored = documents.map(({ metadata: passage }): SearchHit => {
-      const context = `${passage.title} ${passage.section}`
-      const a = agreement(q, { text: passage.text, earlier: [], heading: context, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear })
+      const { context, covered } = readingOf(passage, catalog)
+      const a = agreement(q, context)
       const total =
         WEIGHTS.fused * (passage.score / top) +
         WEIGHTS.park * a.park +
         WEIGHTS.year * a.year +
         WEIGHTS.period * a.period +
         WEIGHTS.measure * a.measure +
-        WEIGHTS.coverage * coverage(q, `${passage.text} ${context}`, weight)
+        WEIGHTS.coverage * foldedCoverage(q, covered, weight)
       return { passage, score: Math.round(total * 10000) / 10000 }
     })
     return scored

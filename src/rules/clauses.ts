@@ -72,6 +72,9 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const entities = data.entities.map((e) => ({ asks: e.asks, target: e.holds ? { holds: new RegExp(alternation(e.holds)) } : ({ person: true } as const) }))
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
+  // Compiled once: every figure of every quote is read for its tally, question after question.
+  const tallyWord = (word: string) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`) : { test: (text: string) => text.includes(word) })
+  const tallyWords = { additions: data.tallies.additions.map(tallyWord), stock: data.tallies.stock.map(tallyWord) }
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
     reason: new RegExp(alternation(data.reasonCues)),
@@ -79,9 +82,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
       data.contrasts.some((pair) => pair.some((word, i) => question.includes(word) && !question.includes(pair[1 - i]!) && quote.includes(pair[1 - i]!) && !quote.includes(word))),
     tallyOf: (text) => {
       const lower = text.toLowerCase()
-      const has = (words: readonly string[]) => words.some((word) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`).test(lower) : lower.includes(word)))
-      if (has(data.tallies.additions)) return 'additions'
-      return has(data.tallies.stock) ? 'stock' : undefined
+      if (tallyWords.additions.some((word) => word.test(lower))) return 'additions'
+      return tallyWords.stock.some((word) => word.test(lower)) ? 'stock' : undefined
     },
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     list: new RegExp(alternation(data.listJoiners)),

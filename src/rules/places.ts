@@ -25,6 +25,8 @@ export interface Place {
 export interface Places {
   /** The longest place name that ends `text` exactly, if any. */
   endingAt(text: string): Place | undefined
+  /** Whether some place name ends with this character (when not, `endingAt` finds none). */
+  mayEndWith(char: string): boolean
   /** The short name of a place (administrative ending removed; at least two characters). */
   shortName(name: string): string
 }
@@ -50,14 +52,21 @@ export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)
   for (const name of data.provinces) add(name, false)
   for (const name of data.counties) add(name, false)
   for (const name of data.cities) add(name, true)
-  const longest = Math.max(...[...known.keys()].map((name) => name.length))
-  // Most characters end no place name: one set lookup spares the slices for each length.
-  const finals = new Set([...known.keys()].map((name) => name.at(-1)!))
+  // By final character, the lengths of the names ending in it, longest first: a text is cut only
+  // at lengths some name could have (most characters end no name, the rest end a few lengths).
+  const lengthsByFinal = new Map<string, number[]>()
+  for (const name of known.keys()) {
+    const lengths = lengthsByFinal.get(name.at(-1)!) ?? []
+    if (!lengths.includes(name.length)) lengths.push(name.length)
+    lengthsByFinal.set(name.at(-1)!, lengths)
+  }
+  for (const lengths of lengthsByFinal.values()) lengths.sort((a, b) => b - a)
   return {
     shortName,
+    mayEndWith: (char) => lengthsByFinal.has(char),
     endingAt(text) {
-      if (!finals.has(text.at(-1) ?? '')) return undefined
-      for (let length = Math.min(longest, text.length); length >= 2; length--) {
+      for (const length of lengthsByFinal.get(text.at(-1) ?? '') ?? []) {
+        if (length > text.length || length < 2) continue
         const place = known.get(text.slice(text.length - length))
         if (place) return place
       }

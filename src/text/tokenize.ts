@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba'
 import { dict } from '@node-rs/jieba/dict.js'
+import { memoizeByText } from './memo.js'
 import { stopwords } from './stopwords.js'
 
 /**
@@ -70,3 +71,9 @@ export function termFrequencies(text: string): Map<string, number> {
   eachBigram(normalized, (bigram) => count(`b:${bigram}`))
   return tf
 }
+
+/**
+ * `termFrequencies` of a search query, remembered for the few latest: BM25 and the embedder cut the
+ * same query one after the other. Callers must not change the map.
+ */
+export const queryTerms: (query: string) => ReadonlyMap<string, number> = memoizeByText(termFrequencies, 4)

@@ -91,7 +91,7 @@ describe('checkTargets', () => {
     const targets = checkTargets({
       startedAt: '2026-11-23T00:00:00Z',
       machine,
-      http: { connections: 16, seconds: 10, healthz: load(1000, 5), ask: load(250, 30, 1), ratio: 0.25 },
+      http: { connections: 16, workers: 1, seconds: 10, healthz: load(1000, 5), ask: load(250, 30, 1), ratio: 0.25, healthzDuringAsk: { p50Ms: 2, p99Ms: 9, probes: 400 } },
       ingest: { documents: 1, corpusMb: 5, chunks: 10, seconds: 4, mbPerS: 1.25, indexMb: 1 },
     })
     expect(targets.map((t) => [t.name, t.met])).toEqual([

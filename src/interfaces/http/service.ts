@@ -96,6 +96,7 @@ export async function startService(config: Config, log: Pino): Promise<Service> 
         await Promise.all([server.close(graceMs), bot?.stop(graceMs)])
       } finally {
         clearTimeout(hurry)
+        live.close()
       }
     },
   }

@@ -126,6 +126,8 @@ export function createDialog(deps: DialogDeps): Dialog {
   const chains = new Map<number, Promise<void>>()
   /** Questions waiting out the rate limit, per user; their timers are part of `settled()`. */
   const queued = new Map<number, number>()
+  /** Per user, the turn of the question queued last: the next one waits for it. */
+  const turns = new Map<number, Promise<void>>()
   const waits = new Set<Promise<void>>()
   /** Per chat: messages received and not yet dealt with, and the newest message's id. */
   const pending = new Map<number, number>()
@@ -462,8 +464,12 @@ export function createDialog(deps: DialogDeps): Dialog {
     }
     queued.set(message.userId, waiting + 1)
     if (firstRefusal) enqueue(message.chatId, () => say(message, TEXT[lang].queued(seconds)))
+    // A user's waiting questions take their turns in the order they were asked: two woken in the
+    // same millisecond would otherwise race for the one free place.
+    const before = turns.get(message.userId)
     const wait = (async () => {
-      let admission = { ok: false, waitMs }
+      await before
+      let admission = before ? userLimit.take(message.userId) : { ok: false, waitMs }
       while (!admission.ok) {
         await sleep(admission.waitMs, undefined, { signal: stop.signal })
         const next = userLimit.take(message.userId)
@@ -476,8 +482,10 @@ export function createDialog(deps: DialogDeps): Dialog {
         const left = (queued.get(message.userId) ?? 1) - 1
         if (left > 0) queued.set(message.userId, left)
         else queued.delete(message.userId)
+        if (turns.get(message.userId) === wait) turns.delete(message.userId)
         waits.delete(wait)
       })
+    turns.set(message.userId, wait)
     waits.add(wait)
   }
 

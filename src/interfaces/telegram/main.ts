@@ -50,7 +50,7 @@ runCli(async () => {
   live.watch(config.indexPollMs)
 
   stopOnSignals(log, 'no new updates; letting answers in progress finish', async () => {
-    live.stop()
+    live.close()
     // As `npm start` does: answers still waiting for the model near the end are written extractively.
     const hurry = setTimeout(() => live.hurry(), Math.max(0, config.shutdownGraceMs - 2_000))
     await bot.stop(config.shutdownGraceMs)
