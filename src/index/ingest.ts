@@ -218,7 +218,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       (async () => {
         await fs.mkdir(dir, { recursive: true })
         await store.save(dir)
-        await fs.writeFile(path.join(dir, FILES.bm25), JSON.stringify(bm25.data))
+        await fs.writeFile(path.join(dir, FILES.bm25), bm25.serialize())
         if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
       })(),
     )
