@@ -1,9 +1,17 @@
 import { queryTerms, termFrequencies } from '../text/tokenize.js'
+import { work } from '../text/work.js'
 
 /**
  * Okapi BM25 over the same terms as the local embedder (jieba words + CJK bigrams). Exact terms
  * matter in this corpus — a figure, a company name, 规模工业 vs 工业 — and BM25 ranks them
  * where a hashed vector blurs them.
+ *
+ * Laid out for 100,000 passages and more: postings are typed arrays (passage ids ascending, with
+ * their term counts) in one block, scores accumulate in a Float64Array, the k best are selected
+ * with a heap, and a question's common terms (CJK bigrams such as 高新 or 园区 reach most passages)
+ * are pruned exactly: once no passage that has not yet scored could reach the k-th best score,
+ * those terms only complete the scores of the passages that still can (MaxScore's bound, applied
+ * term at a time). The result is the same ranking and scores as scoring every posting.
  */
 
 export interface Bm25Hit {
@@ -12,37 +20,79 @@ export interface Bm25Hit {
   score: number
 }
 
+/** The index as it is stored: typed arrays in one binary file (see `serialize`). */
 export interface Bm25Data {
   k1: number
   b: number
-  lengths: number[]
-  /** term → flat [passage, tf, passage, tf, …] */
-  postings: Record<string, number[]>
+  /** Terms, by term id. */
+  terms: string[]
+  /** Term count of each passage. */
+  lengths: Uint32Array
+  /** Term id t's postings are docs/counts[offsets[t] … offsets[t+1]). */
+  offsets: Uint32Array
+  /** Passage ids, ascending within each term. */
+  docs: Uint32Array
+  /** The term's count in that passage (capped at 65,535). */
+  counts: Uint16Array
 }
+
+const MAGIC = 'PQBM25v1'
+/** Postings shorter than this are walked without first checking whether they can be pruned. */
+const PRUNE_FROM = 1536
+/** Room for rounding in the bound (sums of the same terms in another order differ in the last bits). */
+const slack = (bound: number) => bound * (1 + 1e-9) + 1e-12
 
 export class Bm25Index {
   private readonly averageLength: number
-  private readonly idf = new Map<string, number>()
-  private scores?: Float64Array
+  private readonly ids = new Map<string, number>()
+  private readonly idf: Float64Array
+  /** The largest score each term adds to any passage: the bound pruning rests on. */
+  private readonly maxImpact: Float64Array
+  /** k1 · (1 − b + b · length / average) per passage, the length part of every score. */
+  private readonly lengthNorm: Float64Array
+  /** Scratch score per passage, zero between searches. */
+  private readonly scores: Float64Array
 
   constructor(readonly data: Bm25Data) {
-    const n = data.lengths.length
-    this.averageLength = n === 0 ? 0 : data.lengths.reduce((a, b) => a + b, 0) / n
-    for (const [term, posting] of Object.entries(data.postings)) {
-      const df = posting.length / 2
-      this.idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)))
+    const { k1, b, terms, lengths, offsets, docs, counts } = data
+    const n = lengths.length
+    let total = 0
+    for (let i = 0; i < n; i++) total += lengths[i]!
+    this.averageLength = n === 0 ? 0 : total / n
+    this.lengthNorm = new Float64Array(n)
+    for (let i = 0; i < n; i++) this.lengthNorm[i] = k1 * (1 - b + (b * lengths[i]!) / (this.averageLength || 1))
+    this.idf = new Float64Array(terms.length)
+    this.maxImpact = new Float64Array(terms.length)
+    for (let t = 0; t < terms.length; t++) {
+      this.ids.set(terms[t]!, t)
+      const df = offsets[t + 1]! - offsets[t]!
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
+      this.idf[t] = idf
+      let best = 0
+      for (let p = offsets[t]!; p < offsets[t + 1]!; p++) {
+        const tf = counts[p]!
+        const impact = (idf * tf * (k1 + 1)) / (tf + this.lengthNorm[docs[p]!]!)
+        if (impact > best) best = impact
+      }
+      this.maxImpact[t] = best
     }
+    this.scores = new Float64Array(n)
+  }
+
+  get passageCount(): number {
+    return this.data.lengths.length
   }
 
   /** How telling a word is: its IDF, or that of a word no passage holds when it is unknown. */
   wordWeight(word: string): number {
-    const n = this.data.lengths.length
-    return this.idf.get(`w:${word}`) ?? Math.log(1 + (n + 0.5) / 0.5)
+    const id = this.ids.get(`w:${word}`)
+    return id === undefined ? Math.log(1 + (this.passageCount + 0.5) / 0.5) : this.idf[id]!
   }
 
   /** In how many passages a word occurs (0 when none). */
   wordPassages(word: string): number {
-    return (this.data.postings[`w:${word}`]?.length ?? 0) / 2
+    const id = this.ids.get(`w:${word}`)
+    return id === undefined ? 0 : this.data.offsets[id + 1]! - this.data.offsets[id]!
   }
 
   static build(texts: string[], k1 = 1.2, b = 0.75): Bm25Index {
@@ -51,44 +101,223 @@ export class Bm25Index {
 
   /** The index of passages given by their term frequencies, in order. */
   static fromTerms(passages: ReadonlyArray<ReadonlyMap<string, number>>, k1 = 1.2, b = 0.75): Bm25Index {
-    const postings: Record<string, number[]> = Object.create(null)
-    const lengths: number[] = []
+    const ids = new Map<string, number>()
+    const terms: string[] = []
+    const df: number[] = []
+    const lengths = new Uint32Array(passages.length)
     passages.forEach((tf, index) => {
       let length = 0
       for (const [term, count] of tf) {
-        ;(postings[term] ??= []).push(index, count)
+        let id = ids.get(term)
+        if (id === undefined) {
+          id = terms.length
+          ids.set(term, id)
+          terms.push(term)
+          df.push(0)
+        }
+        df[id]!++
         length += count
       }
-      lengths.push(length)
+      lengths[index] = length
     })
-    return new Bm25Index({ k1, b, lengths, postings })
+    const offsets = new Uint32Array(terms.length + 1)
+    for (let t = 0; t < terms.length; t++) offsets[t + 1] = offsets[t]! + df[t]!
+    const docs = new Uint32Array(offsets[terms.length]!)
+    const counts = new Uint16Array(docs.length)
+    const next = offsets.slice(0, terms.length)
+    // Passages in order: each term's postings come out with ascending passage ids.
+    passages.forEach((tf, index) => {
+      for (const [term, count] of tf) {
+        const id = ids.get(term)!
+        const at = next[id]!++
+        docs[at] = index
+        counts[at] = Math.min(count, 0xffff)
+      }
+    })
+    return new Bm25Index({ k1, b, terms, lengths, offsets, docs, counts })
+  }
+
+  /** The index as one binary file: a JSON header (parameters, terms), then the arrays, 4-byte aligned. */
+  serialize(): Buffer {
+    const { k1, b, terms, lengths, offsets, docs, counts } = this.data
+    const header = Buffer.from(JSON.stringify({ k1, b, passages: lengths.length, terms, postings: docs.length }))
+    const padded = Math.ceil((MAGIC.length + 4 + header.length) / 4) * 4
+    const start = Buffer.alloc(padded)
+    start.write(MAGIC, 0, 'latin1')
+    start.writeUInt32LE(header.length, MAGIC.length)
+    header.copy(start, MAGIC.length + 4)
+    const bytes = (array: ArrayBufferView) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)
+    return Buffer.concat([start, bytes(lengths), bytes(offsets), bytes(docs), bytes(counts)])
+  }
+
+  static deserialize(file: Buffer): Bm25Index {
+    if (file.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a BM25 index file of this format')
+    const headerLength = file.readUInt32LE(MAGIC.length)
+    const header = JSON.parse(file.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + headerLength)) as { k1: number; b: number; passages: number; terms: string[]; postings: number }
+    let at = Math.ceil((MAGIC.length + 4 + headerLength) / 4) * 4
+    // Copied out of the file's buffer: a view would need it 4-byte aligned, which readFile does not promise.
+    const take = <T>(Type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+      const size = length * Type.BYTES_PER_ELEMENT
+      if (at + size > file.length) throw new Error('BM25 index file is truncated')
+      const copy = new ArrayBuffer(size)
+      new Uint8Array(copy).set(file.subarray(at, at + size))
+      at += size
+      return new Type(copy)
+    }
+    const lengths = take(Uint32Array, header.passages)
+    const offsets = take(Uint32Array, header.terms.length + 1)
+    const docs = take(Uint32Array, header.postings)
+    const counts = take(Uint16Array, header.postings)
+    return new Bm25Index({ k1: header.k1, b: header.b, terms: header.terms, lengths, offsets, docs, counts })
   }
 
   search(query: string, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
-    const { k1, b, lengths, postings } = this.data
-    // Scores in an array by passage, and the passages touched in a list: a Map per query cost more
-    // than the scoring. The array is kept between queries and zeroed where it was written; every
-    // term adds a positive score, so a passage still at 0 is one not touched yet.
-    const scores = (this.scores ??= new Float64Array(lengths.length))
-    const touched: number[] = []
+    const { k1, offsets, docs, counts } = this.data
+    const { scores, lengthNorm } = this
+    const n = scores.length
+    const terms: number[] = []
     for (const term of queryTerms(query).keys()) {
-      const posting = postings[term]
-      if (!posting) continue
-      const idf = this.idf.get(term)!
-      for (let i = 0; i < posting.length; i += 2) {
-        const index = posting[i]!
-        const tf = posting[i + 1]!
-        const norm = tf + k1 * (1 - b + (b * lengths[index]!) / this.averageLength)
-        if (scores[index] === 0) touched.push(index)
-        scores[index] = scores[index]! + (idf * tf * (k1 + 1)) / norm
+      const id = this.ids.get(term)
+      if (id !== undefined) terms.push(id)
+    }
+    if (terms.length === 0 || k <= 0) return []
+    // Most telling first: rare terms decide which passages can make the k best.
+    terms.sort((x, y) => this.maxImpact[y]! - this.maxImpact[x]! || x - y)
+    let remaining = 0
+    for (const t of terms) remaining += this.maxImpact[t]!
+
+    let i = 0
+    let walkedSinceCheck = 0
+    let threshold = 0
+    for (; i < terms.length; i++) {
+      const t = terms[i]!
+      const from = offsets[t]!
+      const to = offsets[t + 1]!
+      // The bound costs a pass over every passage's score: checked only once as many postings as
+      // there are passages have been walked since the last check, so checks cost at most the walk.
+      if (walkedSinceCheck >= n && to - from >= PRUNE_FROM) {
+        walkedSinceCheck = 0
+        threshold = kthBest(scores, k, accept)
+        if (threshold > slack(remaining)) break
+      }
+      const idf = this.idf[t]!
+      const scale = idf * (k1 + 1)
+      for (let p = from; p < to; p++) {
+        const d = docs[p]!
+        const tf = counts[p]!
+        scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
+      }
+      walkedSinceCheck += to - from
+      work.postingsRead += to - from
+      remaining -= this.maxImpact[t]!
+    }
+
+    let hits: Bm25Hit[]
+    if (i < terms.length) {
+      // No passage below `floor` can reach the k-th best: the remaining terms only complete the others.
+      const floor = threshold - slack(remaining)
+      const pool: number[] = []
+      for (let d = 0; d < n; d++) if (scores[d]! > 0 && scores[d]! >= floor && (!accept || accept(d))) pool.push(d)
+      for (; i < terms.length; i++) {
+        const t = terms[i]!
+        const scale = this.idf[t]! * (k1 + 1)
+        const to = offsets[t + 1]!
+        let p = offsets[t]!
+        work.postingsRead += pool.length
+        for (const d of pool) {
+          p = lowerBound(docs, p, to, d)
+          if (p < to && docs[p] === d) {
+            const tf = counts[p]!
+            scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
+          }
+        }
+      }
+      hits = topK(pool, k, scores)
+    } else {
+      hits = topKOfAll(scores, k, accept)
+    }
+    scores.fill(0)
+    return hits
+  }
+}
+
+/** First position in docs[from, to) holding a passage id ≥ d (postings are ascending). */
+function lowerBound(docs: Uint32Array, from: number, to: number, d: number): number {
+  let lo = from
+  let hi = to
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (docs[mid]! < d) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Better first: higher score, then the lower passage id. */
+const better = (scores: Float64Array, x: number, y: number) => scores[x]! > scores[y]! || (scores[x] === scores[y] && x < y)
+
+/** A bounded heap of passage ids with the worst of the best at its root. */
+class BestK {
+  readonly heap: number[] = []
+  constructor(
+    private readonly k: number,
+    private readonly scores: Float64Array,
+  ) {}
+
+  /** The score a passage must beat to enter (0 until there are k). */
+  get floor(): number {
+    return this.heap.length < this.k ? 0 : this.scores[this.heap[0]!]!
+  }
+
+  offer(d: number): void {
+    const { heap, scores } = this
+    if (heap.length === this.k) {
+      if (!better(scores, d, heap[0]!)) return
+      heap[0] = d
+      for (let at = 0; ; ) {
+        const left = 2 * at + 1
+        const right = left + 1
+        let worst = at
+        if (left < heap.length && better(scores, heap[worst]!, heap[left]!)) worst = left
+        if (right < heap.length && better(scores, heap[worst]!, heap[right]!)) worst = right
+        if (worst === at) return
+        ;[heap[at], heap[worst]] = [heap[worst]!, heap[at]!]
+        at = worst
       }
     }
-    const hits: Bm25Hit[] = []
-    for (const index of touched) {
-      const score = scores[index]!
-      scores[index] = 0
-      if (!accept || accept(index)) hits.push({ index, score })
+    heap.push(d)
+    for (let at = heap.length - 1; at > 0; ) {
+      const parent = (at - 1) >> 1
+      if (!better(scores, heap[parent]!, heap[at]!)) return
+      ;[heap[at], heap[parent]] = [heap[parent]!, heap[at]!]
+      at = parent
     }
-    return hits.sort((x, y) => y.score - x.score || x.index - y.index).slice(0, k)
   }
+
+  hits(): Bm25Hit[] {
+    return [...this.heap].sort((x, y) => (better(this.scores, x, y) ? -1 : 1)).map((index) => ({ index, score: this.scores[index]! }))
+  }
+}
+
+/** The k best of the scored passages that `accept` keeps. */
+function topKOfAll(scores: Float64Array, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
+  const best = new BestK(k, scores)
+  for (let d = 0; d < scores.length; d++) {
+    const score = scores[d]!
+    // Ties with the floor go through `offer`, which breaks them by passage id.
+    if (score > 0 && score >= best.floor && (!accept || accept(d))) best.offer(d)
+  }
+  return best.hits()
+}
+
+/** The k-th best score among accepted passages (0 when fewer than k have scored). */
+function kthBest(scores: Float64Array, k: number, accept?: (index: number) => boolean): number {
+  const hits = topKOfAll(scores, k, accept)
+  return hits.length < k ? 0 : hits[hits.length - 1]!.score
+}
+
+function topK(pool: readonly number[], k: number, scores: Float64Array): Bm25Hit[] {
+  const best = new BestK(k, scores)
+  for (const d of pool) best.offer(d)
+  return best.hits()
 }

@@ -188,13 +188,15 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     // Cut once: jieba is most of an ingest's work, and the IDF table, the local vectors and BM25
     // all need the same terms.
     const terms = texts.map(termFrequencies)
-    // Reused vectors need the embedder that made them (the previous index's IDF table); when
-    // nothing is reused, the local embedder learns its IDF afresh from the new passages.
-    const carryOver = report.reused.length > 0 ? previous?.embeddings : undefined
+    // Reused vectors need the embedder that made them (the previous index's IDF table and
+    // projection); when nothing is reused, or the corpus has outgrown what the local embedder
+    // learned, it learns afresh from all the passages, which are then all embedded again.
+    const outgrown = previous?.embeddings instanceof LocalHashEmbeddings && previous.embeddings.outgrownBy(chunks.length)
+    const carryOver = report.reused.length > 0 && !outgrown ? previous?.embeddings : undefined
     const embeddings = options.embeddings ?? carryOver ?? (await createEmbeddings(options.config, undefined, () => terms))
 
-    // Positions in `chunks` of the passages of new and changed documents.
-    const reusedChunks = new Set(plan.filter((p) => p.reuse).flatMap((p) => p.chunks))
+    // Positions in `chunks` of the passages to embed: those of new and changed documents, or all.
+    const reusedChunks = new Set(outgrown && !options.embeddings ? [] : plan.filter((p) => p.reuse).flatMap((p) => p.chunks))
     const toEmbed = chunks.flatMap((chunk, i) => (reusedChunks.has(chunk) ? [] : [i]))
     if (toEmbed.length > 0) logger.info(`embedding ${toEmbed.length} passages of ${report.added.length + report.changed.length} documents`)
     const fresh =
@@ -218,7 +220,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       (async () => {
         await fs.mkdir(dir, { recursive: true })
         await store.save(dir)
-        await fs.writeFile(path.join(dir, FILES.bm25), JSON.stringify(bm25.data))
+        await fs.writeFile(path.join(dir, FILES.bm25), bm25.serialize())
         if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
       })(),
     )

@@ -1,5 +1,6 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import { termFrequencies, queryTerms } from '../text/tokenize.js'
+import { queryTerms, termFrequencies } from '../text/tokenize.js'
+import { gram, projectSparse, topEigenvectors, type SparseVector } from './projection.js'
 
 /**
  * The default, offline embedder: TF-IDF weights of jieba words and CJK bigrams, hashed into a
@@ -7,10 +8,21 @@ import { termFrequencies, queryTerms } from '../text/tokenize.js'
  * add up), then L2-normalised so that cosine similarity is a dot product. Deterministic: the same
  * text and IDF table give the same vector on every machine. The IDF table is learned at ingest
  * and saved with the index; without it a query could not be weighted like the passages were.
+ *
+ * A corpus of PROJECT_FROM passages or more is also projected onto its PROJECTED_DIMENSIONS
+ * leading directions (latent semantic analysis, see projection.ts), learned at the same time:
+ * HNSW cannot find the neighbours of sparse hashed vectors among 100,000 (recall 0.78), it can
+ * among dense ones. A smaller corpus keeps the hashed vectors, which its graph searches well.
  */
 
 export const LOCAL_EMBEDDER_ID = 'local-hashed-tfidf-v1'
 export const LOCAL_DIMENSIONS = 1024
+/** Passages from which a corpus's vectors are projected (below it, exact enough as they are). */
+export const PROJECT_FROM = 8192
+/** Dimensions of the projected vectors (chosen by recall and speed at 100,000 passages: docs/BENCHMARKS.md). */
+export const PROJECTED_DIMENSIONS = 256
+/** Passages the projection is learned from, at most: evenly spaced through the corpus. */
+const PROJECTION_SAMPLE = 20_000
 
 export interface LocalEmbedderState {
   id: typeof LOCAL_EMBEDDER_ID
@@ -18,6 +30,12 @@ export interface LocalEmbedderState {
   documents: number
   /** Document frequency of every term seen at ingest. */
   df: Record<string, number>
+  /** For a large corpus: the directions vectors are projected onto (see PROJECT_FROM). */
+  projection?: {
+    dimensions: number
+    /** Float32, one row of `dimensions` per hashed dimension, little-endian, base64. */
+    basis: string
+  }
 }
 
 /** 32-bit FNV-1a: fast, stable across platforms and Node versions. */
@@ -31,15 +49,26 @@ function fnv1a(text: string): number {
 }
 
 export class LocalHashEmbeddings extends Embeddings {
+  /** Of the vectors it returns: the projection's when there is one, else the hashed ones'. */
   readonly dimensions: number
+  private readonly hashed: number
   private readonly idf = new Map<string, number>()
   private readonly unseenIdf: number
+  /** hashed × dimensions, row-major (a hashed dimension's row is contiguous). */
+  private readonly basis?: Float32Array
+  private scratch?: Float64Array
   /** How many texts were embedded: lets callers (and tests) see that reuse really skipped work. */
   embeddedCount = 0
 
   constructor(readonly state: LocalEmbedderState) {
     super({})
-    this.dimensions = state.dimensions
+    this.hashed = state.dimensions
+    this.dimensions = state.projection?.dimensions ?? state.dimensions
+    if (state.projection) {
+      const bytes = Buffer.from(state.projection.basis, 'base64')
+      this.basis = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+      if (this.basis.length !== this.hashed * this.dimensions) throw new Error('local embedder state: projection basis has the wrong size')
+    }
     for (const [term, df] of Object.entries(state.df)) this.idf.set(term, Math.log((state.documents + 1) / (df + 1)) + 1)
     this.unseenIdf = Math.log(state.documents + 1) + 1
   }
@@ -53,7 +82,27 @@ export class LocalHashEmbeddings extends Embeddings {
   static fitTerms(passages: ReadonlyArray<ReadonlyMap<string, number>>, dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
     const df: Record<string, number> = Object.create(null)
     for (const tf of passages) for (const term of tf.keys()) df[term] = (df[term] ?? 0) + 1
-    return new LocalHashEmbeddings({ id: LOCAL_EMBEDDER_ID, dimensions, documents: passages.length, df })
+    const state: LocalEmbedderState = { id: LOCAL_EMBEDDER_ID, dimensions, documents: passages.length, df }
+    if (passages.length < PROJECT_FROM) return new LocalHashEmbeddings(state)
+    const unprojected = new LocalHashEmbeddings(state)
+    const step = Math.max(1, Math.ceil(passages.length / PROJECTION_SAMPLE))
+    const sample: SparseVector[] = []
+    for (let i = 0; i < passages.length; i += step) sample.push(unprojected.hashedVector(passages[i]!))
+    const { vectors } = topEigenvectors(gram(sample, dimensions), dimensions, PROJECTED_DIMENSIONS)
+    // Eigenvectors are rows; stored transposed, so that a hashed dimension's weights are contiguous.
+    const k = vectors.length / dimensions
+    const basis = new Float32Array(dimensions * k)
+    for (let e = 0; e < k; e++) for (let h = 0; h < dimensions; h++) basis[h * k + e] = vectors[e * dimensions + h]!
+    return new LocalHashEmbeddings({ ...state, projection: { dimensions: k, basis: Buffer.from(basis.buffer).toString('base64') } })
+  }
+
+  /**
+   * Whether a corpus of `passages` has outgrown what this embedder learned (twice the passages it
+   * was fitted on, or large enough now to be projected): an ingest then fits a new one and embeds
+   * every passage again rather than reuse vectors made for a corpus half its size.
+   */
+  outgrownBy(passages: number): boolean {
+    return passages >= 2 * Math.max(1, this.state.documents) || (!this.state.projection && passages >= PROJECT_FROM)
   }
 
   embed(text: string): number[] {
@@ -62,21 +111,45 @@ export class LocalHashEmbeddings extends Embeddings {
 
   /** The vector of a text from its term frequencies (see `termFrequencies`). */
   embedTerms(tf: ReadonlyMap<string, number>): number[] {
-    const vector = new Array<number>(this.dimensions).fill(0)
-    for (const [term, count] of tf) {
-      const weight = (1 + Math.log(count)) * (this.idf.get(term) ?? this.unseenIdf)
-      const hash = fnv1a(term)
-      vector[hash % this.dimensions]! += hash & 0x80000000 ? -weight : weight
-    }
-    let norm = 0
-    for (const value of vector) norm += value * value
-    norm = Math.sqrt(norm)
-    if (norm === 0) {
+    const hashed = this.hashedVector(tf)
+    if (this.basis) return projectSparse(this.basis, this.dimensions, hashed)
+    const vector = new Array<number>(this.hashed).fill(0)
+    if (hashed.indices.length === 0) {
       // A text without any term (only punctuation): a fixed unit vector keeps cosine defined.
       vector[0] = 1
       return vector
     }
-    return vector.map((value) => value / norm)
+    hashed.indices.forEach((index, i) => (vector[index] = hashed.values[i]!))
+    return vector
+  }
+
+  /** TF-IDF of the terms hashed into `hashed` dimensions, L2-normalised, as its nonzero entries. */
+  private hashedVector(tf: ReadonlyMap<string, number>): SparseVector {
+    // One scratch vector for every text: a text touches a few hundred of its 1,024 dimensions.
+    const vector = (this.scratch ??= new Float64Array(this.hashed))
+    const touched: number[] = []
+    for (const [term, count] of tf) {
+      const weight = (1 + Math.log(count)) * (this.idf.get(term) ?? this.unseenIdf)
+      const hash = fnv1a(term)
+      const slot = hash % this.hashed
+      if (vector[slot] === 0) touched.push(slot)
+      vector[slot]! += hash & 0x80000000 ? -weight : weight
+    }
+    touched.sort((x, y) => x - y)
+    let norm = 0
+    for (const slot of touched) norm += vector[slot]! * vector[slot]!
+    norm = Math.sqrt(norm)
+    const indices: number[] = []
+    const values: number[] = []
+    for (const slot of touched) {
+      // Terms that cancel out leave a zero, as if never touched.
+      if (vector[slot] !== 0) {
+        indices.push(slot)
+        values.push(vector[slot]! / norm)
+      }
+      vector[slot] = 0
+    }
+    return { indices, values }
   }
 
   /** Passage vectors from their term frequencies (an ingest has them already). */

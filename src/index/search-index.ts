@@ -8,15 +8,15 @@ import type { Passage } from '../ingest/chunk.js'
 import type { Park } from '../ingest/metadata.js'
 import { AppError, IndexError } from '../errors.js'
 import { loadSegmenter } from '../text/tokenize.js'
-import { Bm25Index, type Bm25Data } from './bm25.js'
+import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import type { LocalEmbedderState } from './local-embeddings.js'
 import { completeVersions, firstMismatch, readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
 
-/** 4: the manifest holds a sha256 of every file of the version. */
-export const INDEX_FORMAT = 4
+/** 4: the manifest holds a sha256 of every file of the version. 5: BM25 as typed arrays in bm25.bin. */
+export const INDEX_FORMAT = 5
 
 /**
  * How the HNSW graph is built. LangChain's `addVectors` always takes hnswlib's defaults
@@ -39,7 +39,7 @@ export function buildVectorStore(embeddings: Embeddings, vectors: number[][], do
   return store
 }
 
-export const FILES = { manifest: 'manifest.json', bm25: 'bm25.json', embedder: 'embedder.json' } as const
+export const FILES = { manifest: 'manifest.json', bm25: 'bm25.bin', embedder: 'embedder.json' } as const
 
 export interface ManifestDocument {
   source: string
@@ -207,10 +207,10 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
   try {
     const localState = config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
     const embeddings = await createEmbeddings(config, localState, () => [])
-    const [store, bm25Data] = await Promise.all([HNSWLib.load(dir, embeddings), readJson<Bm25Data>(path.join(dir, FILES.bm25))])
+    const [store, bm25File] = await Promise.all([HNSWLib.load(dir, embeddings), fs.readFile(path.join(dir, FILES.bm25))])
     const passages = Array.from({ length: manifest.chunkCount }, (_, i) => store.docstore.search(String(i)).metadata as Passage)
     loadSegmenter()
-    return new SearchIndex(name, manifest, passages, store, new Bm25Index(bm25Data), embeddings, ef)
+    return new SearchIndex(name, manifest, passages, store, Bm25Index.deserialize(bm25File), embeddings, ef)
   } catch (error) {
     if (error instanceof AppError) throw error
     throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} cannot be loaded (${(error as Error).message}): run \`npm run ingest -- --force\``, { cause: error })

@@ -9,6 +9,8 @@ export const work = {
   analysedChars: 0,
   /** One question term (with its synonyms) looked for in one text. */
   termChecks: 0,
+  /** BM25 postings read: walked in full, or looked up for the passages that can still make the k best. */
+  postingsRead: 0,
 }
 
 export type WorkCounts = typeof work

@@ -31,7 +31,7 @@ beforeAll(async () => {
 async function workOf(request: AnswerRequest): Promise<WorkCounts> {
   const before = workSnapshot()
   await answerer.answer(request)
-  return { analysedChars: work.analysedChars - before.analysedChars, termChecks: work.termChecks - before.termChecks }
+  return { analysedChars: work.analysedChars - before.analysedChars, termChecks: work.termChecks - before.termChecks, postingsRead: work.postingsRead - before.postingsRead }
 }
 
 describe('work per question is bounded whatever the question holds', () => {

@@ -115,6 +115,22 @@ describe('ingest', () => {
     expect(embedder.embeddedCount).toBe(0)
   })
 
+  it('learns the local embedder afresh and embeds every passage once the corpus has doubled since it learned', async () => {
+    const { corpusDir, indexDir, run } = await setup()
+    const kept = path.join(await tempDir(), 'kept')
+    await fs.mkdir(kept)
+    for (const name of [SEED.zhangjiajieCity, SEED.xiangxi, SEED.huaihua, SEED.changde]) await fs.rename(path.join(corpusDir, name), path.join(kept, name))
+    const first = await run()
+    for (const name of await fs.readdir(kept)) await fs.rename(path.join(kept, name), path.join(corpusDir, name))
+    const second = await run()
+    expect(second.reused).toEqual([SEED.zhangjiajiePark])
+    expect(second.chunks).toBeGreaterThanOrEqual(2 * first.chunks)
+    // The document kept is embedded again too: its old vector was weighted by a one-document IDF.
+    expect(second.embedded).toBe(second.chunks)
+    const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
+    expect((index.embeddings as LocalHashEmbeddings).state.documents).toBe(second.chunks)
+  })
+
   it('writes nothing when no document changed', async () => {
     const { indexDir, run } = await setup()
     const first = await run()
