@@ -172,9 +172,6 @@ export class Bm25Index {
   }
 
   search(query: string, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
-    const { k1, offsets, docs, counts } = this.data
-    const { scores, lengthNorm } = this
-    const n = scores.length
     const terms: number[] = []
     for (const term of queryTerms(query).keys()) {
       const id = this.ids.get(term)
@@ -183,6 +180,19 @@ export class Bm25Index {
     if (terms.length === 0 || k <= 0) return []
     // Most telling first: rare terms decide which passages can make the k best.
     terms.sort((x, y) => this.maxImpact[y]! - this.maxImpact[x]! || x - y)
+    try {
+      return this.scored(terms, k, accept)
+    } finally {
+      // Also when a filter throws: the next search starts from zero.
+      this.scores.fill(0)
+    }
+  }
+
+  /** The k best passages for the question's terms (ids), scores accumulated into `this.scores`. */
+  private scored(terms: number[], k: number, accept?: (index: number) => boolean): Bm25Hit[] {
+    const { k1, offsets, docs, counts } = this.data
+    const { scores, lengthNorm } = this
+    const n = scores.length
     let remaining = 0
     for (const t of terms) remaining += this.maxImpact[t]!
 
@@ -236,7 +246,6 @@ export class Bm25Index {
     } else {
       hits = topKOfAll(scores, k, accept)
     }
-    scores.fill(0)
     return hits
   }
 }

@@ -93,6 +93,17 @@ describe('Bm25Index', () => {
     expect(index.wordWeight('火星')).toBeGreaterThan(index.wordWeight('高新区'))
   })
 
+  it('starts every search from zero, also after a filter threw', () => {
+    const index = Bm25Index.build(texts)
+    const clean = index.search('工业总产值增长', 4)
+    expect(() =>
+      index.search('工业总产值增长', 4, () => {
+        throw new Error('filter failed')
+      }),
+    ).toThrow('filter failed')
+    expect(index.search('工业总产值增长', 4)).toEqual(clean)
+  })
+
   it('survives the binary round trip unchanged, and refuses a file that is not one or is cut short', () => {
     const index = Bm25Index.build(texts)
     const file = index.serialize()

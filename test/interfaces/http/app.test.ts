@@ -174,23 +174,39 @@ describe('bad input: each gets its status and code, and nothing else', () => {
 describe('heavy questions do not starve /healthz', () => {
   it('answers /healthz between the stages of questions already running, not after them', async () => {
     const page = index.passages().map((p) => p.text).join('').replace(/\s/g, '').slice(0, MAX_QUESTION_CHARS)
-    const finished: string[] = []
-    const asks = Array.from({ length: 6 }, (_, i) =>
-      server.post('/ask', { question: page.slice(i), k: 20 }).then(async (r) => {
+    // Each question a long follow-up read against long turns, as much as a 16 KB body holds.
+    const history = Array.from({ length: 2 }, (_, i) => ({ role: 'user' as const, content: page.slice(i, i + 1500) }))
+    let started!: () => void
+    const firstStarted = new Promise<void>((resolve) => (started = resolve))
+    const watched: Answerer = {
+      ...answerer,
+      answer: (request, options) => {
+        started()
+        return answerer.answer(request, options)
+      },
+    }
+    const busy = await startTestServer(servedLive(index, () => watched))
+    try {
+      const finished: string[] = []
+      const asks = Array.from({ length: 8 }, (_, i) =>
+        busy.post('/ask', { question: page.slice(i, i + 1500), history, k: 20 }).then(async (r) => {
+          expect(r.status).toBe(200)
+          await r.arrayBuffer()
+          finished.push(`ask ${i}`)
+        }),
+      )
+      // Sent once the server is answering, not after a guess at how long that takes: it must not wait for every question.
+      await firstStarted
+      const health = fetch(busy.url + '/healthz').then(async (r) => {
         expect(r.status).toBe(200)
         await r.arrayBuffer()
-        finished.push(`ask ${i}`)
-      }),
-    )
-    // Sent once every question is on its way: it must not wait for all of them.
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    const health = fetch(server.url + '/healthz').then(async (r) => {
-      expect(r.status).toBe(200)
-      await r.arrayBuffer()
-      finished.push('healthz')
-    })
-    await Promise.all([...asks, health])
-    expect(finished.indexOf('healthz'), finished.join(', ')).toBeLessThan(asks.length)
+        finished.push('healthz')
+      })
+      await Promise.all([...asks, health])
+      expect(finished.indexOf('healthz'), finished.join(', ')).toBeLessThan(asks.length)
+    } finally {
+      await busy.close()
+    }
   })
 })
 
