@@ -11,6 +11,7 @@ import { silentLogger } from '../src/log.js'
 import { runCli } from '../src/interfaces/cli/run.js'
 import { writeMarkdown } from '../src/interfaces/eval/report.js'
 import { loadDataset } from '../src/interfaces/eval/run.js'
+import { evidenceOf } from '../src/interfaces/eval/dataset.js'
 import { benchHttp } from './http.js'
 import { benchIngest, benchPdfIngest, copiesFor, replicateCorpus } from './ingest.js'
 import { benchLatency } from './latency.js'
@@ -81,7 +82,8 @@ runCli(async () => {
     const config = loadConfig(env, ROOT)
     const seedIndex = path.join(work, 'seed-index')
     await ingest({ corpusDir: config.corpusDir, indexDir: seedIndex, config, ef: config.hnswEf, logger: silentLogger })
-    const questions = (await loadDataset(path.join(ROOT, 'evals'))).items.map(({ item }) => item.question)
+    const evalItems = (await loadDataset(path.join(ROOT, 'evals'))).items.map(({ item }) => ({ question: item.question, evidence: evidenceOf(item) }))
+    const questions = evalItems.map((item) => item.question)
     const results: Omit<BenchResults, 'targets' | 'seconds'> = { startedAt: new Date().toISOString(), machine: describeMachine() }
     log(`machine: ${JSON.stringify(results.machine)}`)
 
@@ -109,7 +111,7 @@ runCli(async () => {
       results.http = await benchHttp(ROOT, { ...env, CORPUS_DIR: config.corpusDir, INDEX_DIR: seedIndex }, questions, o.seconds)
       log(`http: ${JSON.stringify(results.http)}`)
     }
-    if (o.only.has('scale')) results.scale = await benchScale(index.passages(), questions, o.scale, work, log)
+    if (o.only.has('scale')) results.scale = await benchScale(index, evalItems, o.scale, config.hnswEf, work, log)
 
     const finished: BenchResults = { ...results, seconds: round((performance.now() - started) / 1000, 1), targets: checkTargets(results) }
     await fs.mkdir(path.dirname(o.out), { recursive: true })

@@ -2,10 +2,12 @@ import { Document } from '@langchain/core/documents'
 import hnswlib from 'hnswlib-node'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { createAnswerer } from '../src/answer/answer.js'
 import { indexedText, type Passage } from '../src/ingest/chunk.js'
 import { Bm25Index } from '../src/index/bm25.js'
 import { LocalHashEmbeddings } from '../src/index/local-embeddings.js'
-import { buildVectorStore, HNSW_BUILD } from '../src/index/search-index.js'
+import { buildVectorStore, HNSW_BUILD, INDEX_FORMAT, SearchIndex, type Manifest } from '../src/index/search-index.js'
+import { silentLogger } from '../src/log.js'
 import { termFrequencies } from '../src/text/tokenize.js'
 import { MB, recallAtK, round, summarize, timeEach, type LatencySummary } from './stats.js'
 import { syntheticChunks, syntheticTerms } from './synthetic.js'
@@ -34,7 +36,11 @@ export interface ScaleResult {
   ef: EfResult[]
   /** the smallest ef reaching recall@10 ≥ 0.98, if any */
   chosen?: EfResult
+  /** Exact dense search: a top-1 / top-10 passage holds the question's evidence (questions whose evidence survives in the passages). */
+  evidence: { questions: number; hitAt1: number; hitAt10: number }
   bm25: { buildS: number; memoryMb: number; fileMb: number; loadS: number; latency: LatencySummary }
+  /** The whole extractive answer over these passages (HNSW at the configured ef). */
+  answer: LatencySummary
   /** resident memory of the whole process with passages, vectors, HNSW and BM25 loaded */
   rssMb: number
 }
@@ -59,13 +65,35 @@ async function bestQps<T>(queries: readonly T[], run: (query: T) => unknown): Pr
   return best
 }
 
+export interface ScaleQuestion {
+  question: string
+  evidence: string[]
+}
+
+/** Of the questions with evidence in some passage, the share whose top 1 / top 10 passages hold it. */
+function evidenceHits(texts: readonly string[], questions: readonly ScaleQuestion[], top: readonly (readonly number[])[]): ScaleResult['evidence'] {
+  let asked = 0
+  let hitAt1 = 0
+  let hitAt10 = 0
+  questions.forEach(({ evidence }, i) => {
+    const holds = (passage: number) => evidence.some((e) => texts[passage]!.includes(e))
+    if (evidence.length === 0 || !texts.some((text) => evidence.some((e) => text.includes(e)))) return
+    asked++
+    if (holds(top[i]![0]!)) hitAt1++
+    if (top[i]!.some(holds)) hitAt10++
+  })
+  return { questions: asked, hitAt1: round(hitAt1 / Math.max(1, asked), 3), hitAt10: round(hitAt10 / Math.max(1, asked), 3) }
+}
+
 /**
  * HNSW at scale: `count` synthetic passages embedded with the local embedder, indexed the way an
  * ingest does (buildVectorStore: LangChain's HNSWLib with the ingest's HNSW_BUILD), and searched
- * with the eval questions at several ef; exact top-10 from hnswlib's brute-force index.
+ * with the eval questions at several ef; exact top-10 from hnswlib's brute-force index. Then BM25,
+ * and the whole extractive answer over the same passages.
  */
-export async function benchScale(seed: readonly Passage[], questions: readonly string[], count: number, workDir: string, log: (line: string) => void): Promise<ScaleResult> {
-  const { chunks, sentences } = syntheticChunks(seed, count)
+export async function benchScale(seedIndex: SearchIndex, items: readonly ScaleQuestion[], count: number, ef: number, workDir: string, log: (line: string) => void): Promise<ScaleResult> {
+  const questions = items.map((item) => item.question)
+  const { chunks, sentences } = syntheticChunks(seedIndex.passages(), count)
   const texts = chunks.map(indexedText)
 
   let started = performance.now()
@@ -99,16 +127,17 @@ export async function benchScale(seed: readonly Passage[], questions: readonly s
 
   const queryVectors = await embeddings.embedDocuments([...questions])
   const truth = queryVectors.map((q) => exact.searchKnn(q, K).neighbors)
+  const evidence = evidenceHits(texts, items, truth)
+  log(`scale: exact search finds the evidence at 1 / 10 for ${evidence.hitAt1} / ${evidence.hitAt10} of ${evidence.questions} questions`)
   const exactQps = await bestQps(queryVectors, (q) => exact.searchKnn(q, K))
   log(`scale: brute force ${round(exactQps, 1)} q/s`)
 
   const efResults: EfResult[] = []
   for (const ef of EF_VALUES) {
     store.index.setEf(ef)
-    // The product's own call: LangChain's search, which also looks the passages up.
-    const search = (q: number[]) => store.similaritySearchVectorWithScore(q, K)
-    const found: number[][] = []
-    for (const q of queryVectors) found.push((await search(q)).map(([doc]) => Number((doc.metadata as Passage).id.slice('synthetic-'.length))))
+    // The product's own call (SearchIndex.dense): hnswlib directly, label i being passage i.
+    const search = (q: number[]) => store.index.searchKnn(q, K)
+    const found = queryVectors.map((q) => search(q).neighbors)
     const qps = await bestQps(queryVectors, search)
     efResults.push({ ef, recallAt10: round(recallAtK(found, truth, K), 4), qps: round(qps, 1), speedup: round(qps / exactQps, 1) })
     log(`scale: ef ${ef}: recall@10 ${efResults.at(-1)!.recallAt10}, ${round(qps, 1)} q/s`)
@@ -127,6 +156,14 @@ export async function benchScale(seed: readonly Passage[], questions: readonly s
   await timeEach(questions, (q) => bm25.search(q, 40))
   const bm25Ms = await timeEach(questions, (q) => bm25.search(q, 40))
 
+  // The same passages served as an index would be, answered question by question.
+  const passages: Passage[] = chunks.map(({ parts: _parts, ...passage }) => passage)
+  const manifest: Manifest = { format: INDEX_FORMAT, createdAt: '', embedder: { id: embeddings.state.id, dimensions: embeddings.dimensions }, chunkCount: count, documents: [], parks: [...seedIndex.parks], files: {} }
+  const answerer = createAnswerer({ index: new SearchIndex('synthetic', manifest, passages, store, bm25, embeddings, ef), logger: silentLogger })
+  await timeEach(questions, (question) => answerer.answer({ question }))
+  const answerMs = await timeEach(questions, (question) => answerer.answer({ question }))
+  log(`scale: whole extractive answer p50 ${round(summarize(answerMs).p50, 2)} ms`)
+
   return {
     chunks: count,
     dimensions: embeddings.dimensions,
@@ -136,7 +173,9 @@ export async function benchScale(seed: readonly Passage[], questions: readonly s
     bruteForce: { qps: round(exactQps, 1), memoryMb: round(exactMemory / MB, 1) },
     ef: efResults,
     chosen: efResults.find((r) => r.recallAt10 >= 0.98),
+    evidence,
     bm25: { buildS: bm25BuildS, memoryMb: round(bm25Memory / MB, 1), fileMb: round(bm25File.length / MB, 1), loadS: bm25LoadS, latency: summarize(bm25Ms) },
+    answer: summarize(answerMs),
     rssMb: round(settledRss() / MB, 1),
   }
 }

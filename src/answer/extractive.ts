@@ -11,7 +11,7 @@ import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 import { work } from '../text/work.js'
 import type { Passage } from '../ingest/chunk.js'
-import { samePassage } from '../retrieve/rerank.js'
+import { passageReadings } from '../retrieve/readings.js'
 import type { NumberedPassage } from './types.js'
 
 /**
@@ -324,24 +324,10 @@ interface PassageReading {
 }
 
 /**
- * Passages read so far, per catalog (so per index version), by id, checked against everything a
- * reading depends on. The same passages answer question after question, and most of a question's work was reading
- * their windows afresh: now only what depends on the question is done per question.
+ * Passages as the answer step reads them (see passageReadings). Most of a question's work was
+ * reading the same passages' windows afresh: now only what depends on the question is done per question.
  */
-const readingsByCatalog = new WeakMap<ParkCatalog, Map<string, PassageReading>>()
-const MAX_READINGS = 5_000
-
-function readingOf(citation: NumberedPassage, catalog: ParkCatalog): PassageReading {
-  let readings = readingsByCatalog.get(catalog)
-  if (!readings) readingsByCatalog.set(catalog, (readings = new Map()))
-  let reading = readings.get(citation.id)
-  if (!reading || !samePassage(reading.passage, citation)) {
-    // Bounded like the text memos: when full it starts afresh rather than grow.
-    if (readings.size >= MAX_READINGS) readings.clear()
-    readings.set(citation.id, (reading = { passage: citation, lowerText: citation.text.toLowerCase(), windows: new Map() }))
-  }
-  return reading
-}
+const readingOf = passageReadings(5_000, (citation: NumberedPassage): PassageReading => ({ passage: citation, lowerText: citation.text.toLowerCase(), windows: new Map() }))
 
 function windowReadings(reading: PassageReading, citation: NumberedPassage, catalog: ParkCatalog, q: Question): WindowReading[] {
   const maxPhrases = phrasesPerWindow(q)

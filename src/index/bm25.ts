@@ -222,31 +222,26 @@ export class Bm25Index {
       remaining -= this.maxImpact[t]!
     }
 
-    let hits: Bm25Hit[]
-    if (i < terms.length) {
-      // No passage below `floor` can reach the k-th best: the remaining terms only complete the others.
-      const floor = threshold - slack(remaining)
-      const pool: number[] = []
-      for (let d = 0; d < n; d++) if (scores[d]! > 0 && scores[d]! >= floor && (!accept || accept(d))) pool.push(d)
-      for (; i < terms.length; i++) {
-        const t = terms[i]!
-        const scale = this.idf[t]! * (k1 + 1)
-        const to = offsets[t + 1]!
-        let p = offsets[t]!
-        work.postingsRead += pool.length
-        for (const d of pool) {
-          p = lowerBound(docs, p, to, d)
-          if (p < to && docs[p] === d) {
-            const tf = counts[p]!
-            scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
-          }
+    if (i === terms.length) return topKOfAll(scores, k, accept)
+    // No passage below `floor` can reach the k-th best: the remaining terms only complete the others.
+    const floor = threshold - slack(remaining)
+    const pool: number[] = []
+    for (let d = 0; d < n; d++) if (scores[d]! > 0 && scores[d]! >= floor && (!accept || accept(d))) pool.push(d)
+    for (; i < terms.length; i++) {
+      const t = terms[i]!
+      const scale = this.idf[t]! * (k1 + 1)
+      const to = offsets[t + 1]!
+      let p = offsets[t]!
+      work.postingsRead += pool.length
+      for (const d of pool) {
+        p = lowerBound(docs, p, to, d)
+        if (p < to && docs[p] === d) {
+          const tf = counts[p]!
+          scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
         }
       }
-      hits = topK(pool, k, scores)
-    } else {
-      hits = topKOfAll(scores, k, accept)
     }
-    return hits
+    return topK(pool, k, scores)
   }
 }
 

@@ -16,18 +16,6 @@ export interface SparseVector {
   values: Float64Array | number[]
 }
 
-export function sparse(vector: ArrayLike<number>): SparseVector {
-  const indices: number[] = []
-  const values: number[] = []
-  for (let i = 0; i < vector.length; i++) {
-    if (vector[i] !== 0) {
-      indices.push(i)
-      values.push(vector[i]!)
-    }
-  }
-  return { indices, values }
-}
-
 /** XᵀX (dimensions × dimensions, row-major) of the rows given sparse. */
 export function gram(rows: readonly SparseVector[], dimensions: number): Float64Array {
   const c = new Float64Array(dimensions * dimensions)

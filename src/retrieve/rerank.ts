@@ -4,6 +4,7 @@ import type { Passage } from '../ingest/chunk.js'
 import { agreement, TextFacts, type TextContext } from './agreement.js'
 import { fold, foldedCoverage } from './coverage.js'
 import type { ParkCatalog } from './parks.js'
+import { passageReadings } from './readings.js'
 import { analyzeQuestion, type Question } from './query.js'
 import { byScoreThenId, candidatePool, ParkRetriever, toDocument, type PassageDocument, type RetrieverMode } from './retriever.js'
 
@@ -19,30 +20,12 @@ interface CandidateReading {
   covered: string
 }
 
-/**
- * Candidates read so far, per catalog (so per index version), by id, checked against everything a
- * reading depends on: the same passages come back as candidates question after question.
- */
-const readingsByCatalog = new WeakMap<ParkCatalog, Map<string, CandidateReading>>()
-const MAX_READINGS = 20_000
-
-function readingOf(passage: Passage, catalog: ParkCatalog): CandidateReading {
-  let readings = readingsByCatalog.get(catalog)
-  if (!readings) readingsByCatalog.set(catalog, (readings = new Map()))
-  let reading = readings.get(passage.id)
-  if (!reading || !samePassage(reading.passage, passage)) {
-    if (readings.size >= MAX_READINGS) readings.clear()
-    const heading = `${passage.title} ${passage.section}`
-    const context = { text: passage.text, earlier: [], heading, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear, facts: new TextFacts() }
-    readings.set(passage.id, (reading = { passage, context, covered: fold(`${passage.text} ${heading}`) }))
-  }
-  return reading
-}
-
-/** Does a reading of passage `read` hold for `passage` (an id again, with the same text and metadata)? */
-export function samePassage(read: Passage, passage: Passage): boolean {
-  return read.text === passage.text && read.park === passage.park && read.title === passage.title && read.section === passage.section && read.documentYear === passage.documentYear
-}
+/** Candidates as the re-rank reads them (see passageReadings). */
+const readingOf = passageReadings(20_000, (passage: Passage, catalog: ParkCatalog): CandidateReading => {
+  const heading = `${passage.title} ${passage.section}`
+  const context = { text: passage.text, earlier: [], heading, park: passage.park, mentions: catalog.mentioned(passage.text), documentYear: passage.documentYear, facts: new TextFacts() }
+  return { passage, context, covered: fold(`${passage.text} ${heading}`) }
+})
 
 export interface RerankInput {
   index: SearchIndex

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../bench/synthetic.js'
 import { Bm25Index, type Bm25Hit } from '../../src/index/bm25.js'
 import { termFrequencies } from '../../src/text/tokenize.js'
 import { work } from '../../src/text/work.js'
@@ -37,17 +38,6 @@ function reference(passages: string[], k1 = 1.2, b = 0.75) {
   }
 }
 
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), state | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
-
 /**
  * Passages of words drawn by a Zipf law: the first words reach nearly every passage (as 高新 and
  * 园区 do), the last few only a handful. Long enough postings that pruning takes over.
@@ -57,7 +47,7 @@ function zipfCorpus(passages: number): { texts: string[]; words: string[] } {
   const words = Array.from({ length: 300 }, (_, i) => syllables[i % syllables.length]! + syllables[(i * 7 + 3) % syllables.length]! + String.fromCharCode(0x4e00 + 500 + i))
   const weights = words.map((_, i) => 1 / (i + 1))
   const total = weights.reduce((a, c) => a + c, 0)
-  const next = random(7)
+  const next = seededRandom(7)
   const draw = () => {
     let x = next() * total
     for (let i = 0; i < words.length; i++) if ((x -= weights[i]!) <= 0) return words[i]!

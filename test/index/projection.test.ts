@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { gram, projectSparse, sparse, topEigenvectors } from '../../src/index/projection.js'
+import { gram, projectSparse, topEigenvectors, type SparseVector } from '../../src/index/projection.js'
+
+/** A dense vector as its nonzero entries. */
+function sparse(vector: ArrayLike<number>): SparseVector {
+  const indices: number[] = []
+  const values: number[] = []
+  for (let i = 0; i < vector.length; i++) {
+    if (vector[i] !== 0) {
+      indices.push(i)
+      values.push(vector[i]!)
+    }
+  }
+  return { indices, values }
+}
 
 /** A symmetric matrix with known eigenpairs: Q diag(λ) Qᵀ for an orthonormal Q made by Householder. */
 function known(n: number, eigenvalues: number[]): { c: Float64Array; q: number[][] } {

@@ -134,7 +134,7 @@ function addTurn(question) {
   item.append(asked, answer)
   log.append(item)
   item.scrollIntoView({ block: 'end', behavior: 'smooth' })
-  return { item, answer, body, streamed }
+  return { answer, body, streamed }
 }
 
 /** @typedef {ReturnType<typeof addTurn>} TurnView */
@@ -390,7 +390,7 @@ async function ask(question) {
     }
     // The stream ended with neither `done` nor `error`: the server went away mid-answer.
     renderError(view, t.connectionLost, question)
-  } catch (error) {
+  } catch {
     if (controller.signal.aborted) return
     renderError(view, t.connectionLost, question)
   } finally {
