@@ -3,6 +3,8 @@ import { AbortedError } from '../errors.js'
 import type { SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import { ParkCatalog } from '../retrieve/parks.js'
+import { memoizeByText } from '../text/memo.js'
+import { tagged } from '../text/tokenize.js'
 import type { RetrieverMode } from '../retrieve/retriever.js'
 import type { Vocabulary } from './extractive.js'
 import { createPipeline, type ModelLink, type PipelineConfigurable, type PipelineInput } from './pipeline.js'
@@ -45,11 +47,23 @@ export interface Answerer {
   readonly mode: AnswerMode
 }
 
+/** Is a word, read on its own, a noun (jieba's n, nr, ns, nt, nz …; not vn)? */
+const isNoun = memoizeByText((word: string): boolean => {
+  const tags = tagged(word)
+  return tags.length > 0 && tags.every((t) => t.tag.startsWith('n'))
+})
+
+/** The weight of a question word no passage holds, against the rarest word's. */
+export const UNSEEN_WORD = 0.5
+
 /** What the extractive answerer reads of an index (the benchmark times that stage on its own too). */
 export function vocabularyOf(index: SearchIndex, catalog: ParkCatalog): Vocabulary {
   return {
     catalog,
-    weight: (word) => index.wordWeight(word),
+    // A verb or other word no passage holds is the asker's wording (融到资, 冒出来), not the
+    // documents': it counts for less, so that a paraphrase alone does not turn an answer into a
+    // refusal. A noun no passage holds (内资) is a topic they do not cover, and counts in full.
+    weight: (word) => index.wordWeight(word) * (index.wordPassages(word) === 0 && !isNoun(word) ? UNSEEN_WORD : 1),
     passagesWith: (word) => index.wordPassages(word),
     passageCount: index.passageCount,
   }

@@ -67,10 +67,14 @@ interface Asked {
   /** "多少个", "how many": the figure must count something; "多少钱", "产值": it must be money. */
   count: boolean
   money: boolean
+  /** 多少辆: only a figure in 辆 answers (figureRules.askedUnit). */
+  unit?: ReturnType<typeof figureRules.askedUnit>
   /** A which/who question: what the answering clause must name. */
   entity?: ReturnType<typeof clauseCues.entityTarget>
   /** The question asks for the figure a year or period achieved, not for a plan: a target does not answer it. */
   asksResult: boolean
+  /** A figure asked without a plan word: a target answers it only when nothing achieved does. */
+  prefersResult: boolean
   /** The question compares with the year before (同比, 比上年). */
   asksYearOnYear: boolean
   /** The measure, its unit in brackets, then a number: a flattened table's cell. */
@@ -98,6 +102,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     count,
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
     money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
+    unit: count && !asksChange ? figureRules.askedUnit(q.normalized) : undefined,
     asksChange,
     asksYearOnYear: q.normalized.search(clauseCues.comparison) >= 0,
     // A table cell under the measure's unit: 规模以上工业总产值（亿元）586.3.
@@ -105,6 +110,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(vocabulary.catalog.withoutNames(q.normalized)) : [],
     entity: clauseCues.entityTarget(q.normalized),
     asksResult: (q.kind === 'number' || q.kind === 'percent') && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)) && !clauseCues.asksPlan.test(q.text),
+    prefersResult: (q.kind === 'number' || q.kind === 'percent') && !clauseCues.asksPlan.test(q.text),
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
   }
@@ -149,7 +155,7 @@ function kindFit(a: Asked, text: string): number {
   switch (a.q.kind) {
     case 'number': {
       const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
-      return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) ? 1 : -1
+      return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) && (!a.unit || a.unit.figure.test(text)) ? 1 : -1
     }
     case 'percent':
       return hasNew(a, text, figureRules.percent) && figureAfterMeasure(a, text) ? 1 : -1
@@ -283,6 +289,18 @@ function novelty(q: Question, text: string): number {
 /** What a part-year figure loses against a whole-year one when the question names only a year. */
 const PART_YEAR_PENALTY = 0.5
 
+/** The share of MIN_COVERAGE a list or a measure needs when its clause is built as the question asks (、…, 实施…). */
+const BUILT_AS_ASKED = 0.67
+
+/** What a section heading loses against a sentence. */
+const HEADING_PENALTY = 0.5
+
+/** A how/why question is answered by a measure (实施, 通过 …): a clause naming none is most likely the result it asks about. */
+const REASON_FIT = 0.45
+
+/** What a target (力争…, 计划到2025年…) loses against an achieved figure when the question names no plan. */
+const PLAN_PENALTY = 0.5
+
 /** How many sentences before 为此 may state the problem it answers. */
 const PROBLEM_SENTENCES = 2
 
@@ -306,6 +324,8 @@ interface WindowReading {
   answeredByNext: boolean
   partYear: boolean
   planned: boolean
+  /** A section heading (二、…挺起脊梁): it names a topic, it does not answer about it. */
+  heading: boolean
 }
 
 /** The clause a quote's figure stands in, up to the figure, shared by the windows that share it. */
@@ -377,9 +397,18 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       answeredByNext: answeredByNext(sentence),
       partYear: periodsIn(upToQuote).some((p) => p !== FULL_YEAR),
       planned: clauseCues.plan.test(upToQuote),
+      heading: isHeading(text.slice(sentence.start, sentence.end).trim(), citation.section),
     }
   })
 }
+
+/** A heading: the passage's section, or a short numbered or bracketed line that ends no sentence. */
+function isHeading(line: string, section: string): boolean {
+  if (line === section.trim()) return true
+  return line.length <= MAX_HEADING_CHARS && HEADING_START.test(line) && !/[。！？!?；;]$/.test(line)
+}
+const HEADING_START = /^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|【)/
+const MAX_HEADING_CHARS = 40
 
 /**
  * Whom a quote is about: the subject its sentence names before the figure; failing that, for a
@@ -441,9 +470,12 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
     const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
-    const score = own + 0.5 * wide + 0.3 * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear
+    const penalty = (a.prefersResult && window.planned ? PLAN_PENALTY : 0) + (window.heading ? HEADING_PENALTY : 0)
+    const score = own + 0.5 * wide + (q.kind === 'reason' ? REASON_FIT : 0.3) * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear - penalty
     // One part of a two-part question covers only its own half of the question's words.
-    candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= minCoverage, answersAPart: measure > 0 })
+    // A list or a measure the clause is built as (、…, 实施…) answers a question in other words (主打哪几个产业).
+    const needed = (q.kind === 'list' || q.kind === 'reason') && fit > 0 ? minCoverage * BUILT_AS_ASKED : minCoverage
+    candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= needed, answersAPart: measure > 0 })
   }
   return candidates
 }

@@ -5,7 +5,7 @@ import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
 import { stopwords } from '../text/stopwords.js'
 import { escapeRegExp } from '../text/table.js'
-import { words } from '../text/tokenize.js'
+import { wordStarts, words } from '../text/tokenize.js'
 import { work } from '../text/work.js'
 import type { ForeignPark, ParkCatalog, Scope } from './parks.js'
 
@@ -166,11 +166,15 @@ export function measuresIn(text: string): string[][] {
 /** Places (from places.json) a text names, longest first at each position, each once. */
 function placesIn(text: string): string[] {
   const found: string[] = []
+  let starts: Set<number> | undefined
   for (let end = text.length; end >= 2; end--) {
     // Most characters end no place name: asked before a window of the text is cut for each.
     if (!places.mayEndWith(text[end - 1]!)) continue
     const place = places.endingAt(text.slice(Math.max(0, end - 12), end))
     if (!place) continue
+    // A place name must start a word: 报道里 does not name 道里.
+    starts ??= wordStarts(text)
+    if (!starts.has(end - place.surface.length)) continue
     if (!found.includes(place.short)) found.push(place.short)
     end -= place.surface.length - 1
   }
@@ -181,6 +185,8 @@ function placesIn(text: string): string[] {
 export function isEnglish(text: string): boolean {
   return !/[\u4e00-\u9fff]/.test(text.replace(/[（(][^）)]*[）)]/g, '')) && /[A-Za-z]/.test(text)
 }
+
+const QUOTED = /[“"「『]([^”"」』]+)[”"」』]/g
 
 export function analyzeQuestion(question: string, parks: ParkCatalog): Question {
   const text = question.trim()
@@ -201,7 +207,15 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const single = [...new Set(words(topic))]
     .filter((w) => !stopwords.answerWords.has(w) && !/^[\d.\-]+$/.test(w))
     .filter((w) => !groups.some((g) => g.some((t) => t.includes(w) || w.includes(t))))
-  const distinctGroups = groups.filter((g, i) => groups.findIndex((o) => o.join() === g.join()) === i)
+  // A phrase the asker quotes (“科技贷”) is a name: the answering clause holds it as written.
+  for (const [, phrase] of normalized.matchAll(QUOTED)) if (phrase!.length >= 2 && phrase!.length <= 12) groups.push([phrase!.toLowerCase()])
+  // Groups sharing a word (签约 from the glossary, 签约|签下 from the synonyms) are one term.
+  const distinctGroups: string[][] = []
+  for (const group of groups) {
+    const same = distinctGroups.find((o) => o.some((t) => group.includes(t)))
+    if (same) same.push(...group.filter((t) => !same.includes(t)))
+    else distinctGroups.push([...group])
+  }
   const allTerms = [...distinctGroups, ...single.map((w) => [w])]
   // Work per passage grows with the terms: a pasted page is read for its first MAX_QUESTION_TERMS.
   const terms = allTerms.slice(0, MAX_QUESTION_TERMS)

@@ -23,7 +23,7 @@ const figuresSchema = table({
       if (units.findIndex((other) => other.unit === row.unit) !== i) ctx.addIssue({ code: 'custom', path: [i, 'unit'], message: `unit "${row.unit}" is listed twice` })
     })
   }),
-  asks: z.strictObject({ countChars: wordList(), countEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList() }),
+  asks: z.strictObject({ countChars: wordList(), countEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList(), interchangeable: wordList() }),
 })
 
 export type Unit = z.output<typeof unitSchema>
@@ -46,6 +46,11 @@ export interface FigureRules {
   asksCount: RegExp
   /** A question that asks for an amount of money: 多少钱, 产值, revenue. */
   asksMoney: RegExp
+  /**
+   * The unit a question counts in when only a figure in that unit answers it (多少辆 wants 辆, not
+   * 家); undefined for the counters used one for another (个, 家, 项 …).
+   */
+  askedUnit(question: string): { unit: string; figure: RegExp } | undefined
 }
 
 export function loadFigureRules(file: URL = new URL('./figures.json', import.meta.url)): FigureRules {
@@ -55,12 +60,12 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
   // The number in front of a unit, in digits (1,234.5, 10多万) or Chinese numerals (三十).
   const digits = `\\d[\\d,.]*\\s*(?:${alternation(data.approximators)})?\\s*(?:${alternation(data.magnitudes)})?\\s*`
   const numerals = `(?:${alternation(data.numerals)})+\\s*`
-  const counts = alternation(afterDigits(['count']))
+  const counts = countsAfter(data.units, 'digits')
   const ordinal = `${escapeRegExp(data.ordinal.prefix)}\\s*\\d+\\s*(?:${alternation(data.ordinal.units)})`
   return {
     units: data.units,
     figure: new RegExp(`${digits}(?:${alternation(afterDigits(FIGURE_KINDS))})|${ordinal}|${numerals}(?:${alternation(afterNumerals(FIGURE_KINDS))})`, 'g'),
-    count: new RegExp(`${digits}(?:${counts})|${numerals}(?:${alternation(afterNumerals(['count']))})`, 'g'),
+    count: new RegExp(`${digits}(?:${counts})|${numerals}(?:${countsAfter(data.units, 'numerals')})`, 'g'),
     money: new RegExp(`${digits}(?:${alternation(afterDigits(['money']))})`, 'g'),
     percent: new RegExp(`${digits}(?:${alternation(afterDigits(['percent']))})`, 'g'),
     headed: {
@@ -70,11 +75,31 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
     countingPrefix: `${digits}(?:${counts})?\\s*`,
     asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${englishWords(data.asks.countEnglish)}`, 'i'),
     asksMoney: new RegExp(`${alternation(data.asks.moneyWords)}|${englishWords(data.asks.moneyEnglish)}`, 'i'),
+    askedUnit: (question) => {
+      const unit = new RegExp(`(?:${alternation(data.asks.countChars)})+\\s*(${alternation(afterDigits(['count']))})`).exec(question)?.[1]
+      if (unit === undefined || data.asks.interchangeable.includes(unit)) return undefined
+      return { unit, figure: new RegExp(`${digits}${escapeRegExp(unit)}|${numerals}${escapeRegExp(unit)}`) }
+    },
   }
 }
 
 function unitsOf(units: readonly Unit[], kinds: readonly FigureKind[], after: 'digits' | 'numerals'): string[] {
   return units.filter((u) => kinds.includes(u.kind) && (u.follows === after || u.follows === 'both')).map((u) => u.unit)
+}
+
+/**
+ * Count units as a pattern, each unless it begins a longer quantity unit: 三个月 is a duration,
+ * not a count of three.
+ */
+function countsAfter(units: readonly Unit[], after: 'digits' | 'numerals'): string {
+  const counts = unitsOf(units, ['count'], after)
+  return [...counts]
+    .sort((a, b) => b.length - a.length)
+    .map((unit) => {
+      const longer = units.filter((u) => u.kind === 'quantity' && u.unit.length > unit.length && u.unit.startsWith(unit)).map((u) => u.unit.slice(unit.length))
+      return longer.length === 0 ? escapeRegExp(unit) : `${escapeRegExp(unit)}(?!${alternation(longer)})`
+    })
+    .join('|')
 }
 
 /** English words match whole: "value" not in "valued". */

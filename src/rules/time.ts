@@ -13,6 +13,9 @@ const timeSchema = table({
   periodWords: wordList(),
   quarters: z.record(z.string().regex(/^\d$/, 'a quarter is written with one digit'), z.string().min(1)),
   namedRanges: z.record(z.string().regex(/^\d{1,2}-\d{1,2}月$/, 'a range is written like 1-6月'), z.string().min(1)),
+  periodEnds: z.record(z.string().min(1), z.string().min(1)),
+  monthEnds: wordList(),
+  upTo: wordList(),
   fullYear: z.string().min(1),
   englishMonths: z.record(z.string().regex(/^[a-z]+$/, 'a month is written in lower-case letters'), month).superRefine((months, ctx) => {
     const seen = new Set<number>()
@@ -49,7 +52,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const data = readTable(file, timeSchema.superRefine(checkPeriodNames))
   // 1季度 → 一季度
   const digitQuarters = new Map(Object.entries(data.quarters).map(([digit, name]) => [`${digit}季度`, name]))
-  const { period, range } = periodPatterns(data, [...digitQuarters.keys()])
+  const { period, range, monthEnd } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
   const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?<!\\d)\\d{4}\\s*年`, 'g')
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
@@ -67,7 +70,12 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
         const name = `${Number(found[1])}-${Number(found[2])}月`
         return data.namedRanges[name] ?? name
       }
-      return digitQuarters.get(match) ?? match
+      const end = monthEnd.exec(match)
+      if (end) {
+        const name = `1-${Number(end[1])}月`
+        return data.namedRanges[name] ?? name
+      }
+      return data.periodEnds[match] ?? digitQuarters.get(match) ?? match
     },
     fullYear: data.fullYear,
     withoutBaselines: (text) => text.replace(baseline, ' '),
@@ -82,12 +90,17 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
 
 type TimeTable = z.infer<typeof timeSchema>
 
-function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { period: RegExp; range: RegExp } {
+function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { period: RegExp; range: RegExp; monthEnd: RegExp } {
   const range = `(\\d{1,2})\\s*(?:${alternation(data.rangeDashes)})\\s*(\\d{1,2})\\s*月`
+  // 截至9月底 is the months up to it (1-9月); 6月底投产 is a date.
+  const monthEnd = `(?:${alternation(data.upTo)})\\s*(\\d{1,2})\\s*月\\s*(?:${alternation(data.monthEnds)})`
   const quarterNames = Object.values(data.quarters)
+  // Longest first: 三季度末 before 三季度.
+  const words = [...Object.keys(data.periodEnds), ...data.periodWords, ...quarterNames, ...digitQuarters].sort((x, y) => y.length - x.length)
   return {
-    period: new RegExp(`${range}|${alternation([...data.periodWords, ...quarterNames, ...digitQuarters])}`, 'g'),
+    period: new RegExp(`${range}|${monthEnd}|${alternation(words)}`, 'g'),
     range: new RegExp(range),
+    monthEnd: new RegExp(monthEnd),
   }
 }
 
@@ -97,6 +110,9 @@ function checkPeriodNames(data: TimeTable, ctx: z.RefinementCtx): void {
   if (!named.has(data.fullYear)) ctx.addIssue({ code: 'custom', path: ['fullYear'], message: `"${data.fullYear}" is not one of periodWords` })
   for (const [range, name] of Object.entries(data.namedRanges)) {
     if (!named.has(name)) ctx.addIssue({ code: 'custom', path: ['namedRanges', range], message: `"${name}" is neither a period word nor a quarter` })
+  }
+  for (const [end, name] of Object.entries(data.periodEnds)) {
+    if (!named.has(name)) ctx.addIssue({ code: 'custom', path: ['periodEnds', end], message: `"${name}" is neither a period word nor a quarter` })
   }
 }
 

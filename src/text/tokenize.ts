@@ -54,6 +54,20 @@ export function words(text: string): string[] {
   return out
 }
 
+/**
+ * Where jieba's words of `text` start (offsets into `text` as given): a name found inside a word
+ * (道里 in 报道里) is not that name.
+ */
+export function wordStarts(text: string): Set<number> {
+  const starts = new Set<number>()
+  let at = 0
+  for (const cut of segmenter().cut(text, true)) {
+    starts.add(at)
+    at += cut.length
+  }
+  return starts
+}
+
 /** jieba words with their part-of-speech tags (ns: place name, nr: person name …). */
 export function tagged(text: string): Array<{ word: string; tag: string }> {
   return segmenter().tag(normalize(text))

@@ -33,6 +33,7 @@ const examples: Record<string, string> = {
   '\\bwhat\\b.*\\brate\\b': 'what local supporting rate had the zone reached',
   '\\bshare\\b': 'what share of output came from exports',
   '\\bproportion\\b': 'what proportion of firms are high-tech',
+  '\\bintensity\\b': 'what r&d intensity did the zone reach',
   '\\bhow (many|much|big|large)\\b': 'how many firms are there',
   '\\bratio\\b': 'what is the ratio',
   '\\bwhat (was|is|were)\\b.*\\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure)\\b': 'what was the output',

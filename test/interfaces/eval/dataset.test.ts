@@ -22,6 +22,8 @@ const SETS = [
   { dir: 'evals/new-dev4', corpus: path.join(ROOT, 'evals/corpus/new-dev4'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout4', corpus: path.join(ROOT, 'evals/corpus/new-heldout4'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout5', corpus: path.join(ROOT, 'evals/corpus/new-heldout5'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout6', corpus: path.join(ROOT, 'evals/corpus/new-heldout6'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout7', corpus: path.join(ROOT, 'evals/corpus/new-heldout7'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

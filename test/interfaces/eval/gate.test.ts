@@ -37,6 +37,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-dev4', corpus: 'evals/corpus/new-dev4', section: 'eval-new-dev4', minItems: 60 },
   { dataset: 'evals/new-heldout4', corpus: 'evals/corpus/new-heldout4', section: 'eval-new-heldout4', minItems: 25 },
   { dataset: 'evals/new-heldout5', corpus: 'evals/corpus/new-heldout5', section: 'eval-new-heldout5', minItems: 25 },
+  { dataset: 'evals/new-heldout6', corpus: 'evals/corpus/new-heldout6', section: 'eval-new-heldout6', minItems: 30 },
+  { dataset: 'evals/new-heldout7', corpus: 'evals/corpus/new-heldout7', section: 'eval-new-heldout7', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
