@@ -54,7 +54,7 @@ const isNoun = memoizeByText((word: string): boolean => {
 })
 
 /** The weight of a question word no passage holds, against the rarest word's. */
-export const UNSEEN_WORD = 0.5
+const UNSEEN_WORD = 0.5
 
 /** What the extractive answerer reads of an index (the benchmark times that stage on its own too). */
 export function vocabularyOf(index: SearchIndex, catalog: ParkCatalog): Vocabulary {

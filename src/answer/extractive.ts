@@ -93,6 +93,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
   const count = figureRules.asksCount.test(q.text)
   // "GDP同比增长了多少", "比2022年多出来多少" ask for a change, not the amount itself.
   const asksChange = clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized))
+  const prefersResult = (q.kind === 'number' || q.kind === 'percent') && !clauseCues.asksPlan.test(q.text)
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
@@ -109,8 +110,8 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     headedFigure: names.length > 0 ? new RegExp(`(?:${names.join('|')})\\s*${figureRules.headed[count ? 'count' : 'figure'].source}`) : undefined,
     industries: q.kind === 'number' || q.kind === 'percent' ? industriesIn(vocabulary.catalog.withoutNames(q.normalized)) : [],
     entity: clauseCues.entityTarget(q.normalized),
-    asksResult: (q.kind === 'number' || q.kind === 'percent') && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)) && !clauseCues.asksPlan.test(q.text),
-    prefersResult: (q.kind === 'number' || q.kind === 'percent') && !clauseCues.asksPlan.test(q.text),
+    asksResult: prefersResult && (q.years.length + q.periods.length > 0 || clauseCues.asksDone.test(q.text)),
+    prefersResult,
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
   }
@@ -472,9 +473,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const penalty = (a.prefersResult && window.planned ? PLAN_PENALTY : 0) + (window.heading ? HEADING_PENALTY : 0)
     const score = own + 0.5 * wide + (q.kind === 'reason' ? REASON_FIT : 0.3) * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear - penalty
-    // One part of a two-part question covers only its own half of the question's words.
     // A list or a measure the clause is built as (、…, 实施…) answers a question in other words (主打哪几个产业).
     const needed = (q.kind === 'list' || q.kind === 'reason') && fit > 0 ? minCoverage * BUILT_AS_ASKED : minCoverage
+    // One part of a two-part question covers only its own half of the question's words.
     candidates.push({ citation, rank, span, text: quote, score, accepted: Math.max(own, wide) >= needed, answersAPart: measure > 0 })
   }
   return candidates

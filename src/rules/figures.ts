@@ -62,6 +62,13 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
   const numerals = `(?:${alternation(data.numerals)})+\\s*`
   const counts = countsAfter(data.units, 'digits')
   const ordinal = `${escapeRegExp(data.ordinal.prefix)}\\s*\\d+\\s*(?:${alternation(data.ordinal.units)})`
+  // Compiled once: a counting question must not pay for building its unit's pattern.
+  const askedCountUnit = new RegExp(`(?:${alternation(data.asks.countChars)})+\\s*(${alternation(afterDigits(['count']))})`)
+  const ownUnits = new Map(
+    data.units
+      .filter((u) => u.kind === 'count' && !data.asks.interchangeable.includes(u.unit))
+      .map((u) => [u.unit, { unit: u.unit, figure: new RegExp(`${digits}${escapeRegExp(u.unit)}|${numerals}${escapeRegExp(u.unit)}`) }]),
+  )
   return {
     units: data.units,
     figure: new RegExp(`${digits}(?:${alternation(afterDigits(FIGURE_KINDS))})|${ordinal}|${numerals}(?:${alternation(afterNumerals(FIGURE_KINDS))})`, 'g'),
@@ -76,9 +83,8 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
     asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${englishWords(data.asks.countEnglish)}`, 'i'),
     asksMoney: new RegExp(`${alternation(data.asks.moneyWords)}|${englishWords(data.asks.moneyEnglish)}`, 'i'),
     askedUnit: (question) => {
-      const unit = new RegExp(`(?:${alternation(data.asks.countChars)})+\\s*(${alternation(afterDigits(['count']))})`).exec(question)?.[1]
-      if (unit === undefined || data.asks.interchangeable.includes(unit)) return undefined
-      return { unit, figure: new RegExp(`${digits}${escapeRegExp(unit)}|${numerals}${escapeRegExp(unit)}`) }
+      const unit = askedCountUnit.exec(question)?.[1]
+      return unit === undefined ? undefined : ownUnits.get(unit)
     },
   }
 }

@@ -95,10 +95,9 @@ function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { pe
   // 截至9月底 is the months up to it (1-9月); 6月底投产 is a date.
   const monthEnd = `(?:${alternation(data.upTo)})\\s*(\\d{1,2})\\s*月\\s*(?:${alternation(data.monthEnds)})`
   const quarterNames = Object.values(data.quarters)
-  // Longest first: 三季度末 before 三季度.
-  const words = [...Object.keys(data.periodEnds), ...data.periodWords, ...quarterNames, ...digitQuarters].sort((x, y) => y.length - x.length)
   return {
-    period: new RegExp(`${range}|${monthEnd}|${alternation(words)}`, 'g'),
+    // alternation() puts the longest first: 三季度末 before 三季度.
+    period: new RegExp(`${range}|${monthEnd}|${alternation([...Object.keys(data.periodEnds), ...data.periodWords, ...quarterNames, ...digitQuarters])}`, 'g'),
     range: new RegExp(range),
     monthEnd: new RegExp(monthEnd),
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { vocabularyOf } from '../../src/answer/answer.js'
 import { extractAnswer } from '../../src/answer/extractive.js'
+import type { SearchIndex } from '../../src/index/search-index.js'
 import { analyzeQuestion, periodsIn } from '../../src/retrieve/query.js'
 import { figureRules } from '../../src/rules/figures.js'
 import { clauseCues } from '../../src/rules/clauses.js'
@@ -94,15 +96,16 @@ describe('rule: plans (clauses.json plans, planQuestions)', () => {
     expect(clauseCues.asksPlan.test(`项目${word}能带动多少人就业？`)).toBe(true)
   })
   it('PLAN_PENALTY: without a plan word, the achieved figure wins over a target', () => {
-    const both = passage('高新区计划到2025年，高新技术企业达到800家。目前，高新区拥有高新技术企业468家。')
-    expect(extractAnswer(ask('高新区有多少家高新技术企业？'), [both], vocabulary()).quotes[0]!.text).toContain('468家')
+    // The target names the zone too, so it covers more of the question: only the rule puts the result first.
+    const both = passage('高新区计划到2025年，电子信息领域高新技术企业达到800家。目前，电子信息领域拥有高新技术企业468家。')
+    expect(extractAnswer(ask('高新区电子信息领域有多少家高新技术企业？'), [both], vocabulary()).quotes[0]!.text).toContain('468家')
   })
 })
 
 describe('rule: headings (extractive HEADING_PENALTY)', () => {
   it('a list question is answered by the list, not by the section heading naming its topic', () => {
     const text = '二、钛产业“链”式集聚主导产业挺起脊梁\n目前，高新区已形成钛及钛合金新材料、汽车及零部件、高端装备制造四大主导产业。'
-    const result = extractAnswer(ask('高新区的主导产业有哪几个？'), [passage(text, { section: '二、钛产业“链”式集聚主导产业挺起脊梁' })], vocabulary())
+    const result = extractAnswer(ask('钛的主导产业有哪几个？'), [passage(text, { section: '二、钛产业“链”式集聚主导产业挺起脊梁' })], vocabulary())
     expect(result.quotes[0]!.text).toContain('汽车及零部件')
   })
 })
@@ -123,5 +126,27 @@ describe('rule: English words (glossary.json english, kinds.json intensity)', ()
   })
   it('an intensity is a percentage', () => {
     expect(kindCues.kindOf('what r&d spending intensity did the zone reach in 2022?', true)).toBe('percent')
+  })
+})
+
+describe('rule: a measure answers how (extractive REASON_FIT)', () => {
+  it('the clause naming the measure is quoted, not the result the question restates', () => {
+    const text = '针对汽车零部件本地配套率低的问题，园区实施“强链补链”行动，绘制产业链全景图。全年引进零部件企业37家，整车本地配套率由18%提升到35%。'
+    expect(extractAnswer(ask('整车本地配套率是怎么提高的？'), [passage(text)], vocabulary()).quotes[0]!.text).toContain('强链补链')
+  })
+})
+
+describe('rule: words no passage holds (answer UNSEEN_WORD)', () => {
+  // The index as vocabularyOf reads it: 签约 is in 10 passages, the rest in none.
+  const index = { wordWeight: () => 2, wordPassages: (word: string) => (word === '签约' ? 10 : 0), passageCount: 100 } as unknown as SearchIndex
+  const { weight } = vocabularyOf(index, catalog)
+  it('a verb no passage holds is wording: it counts half', () => {
+    expect(weight('冒出来')).toBe(1)
+  })
+  it('a noun no passage holds is a topic the documents lack: it counts in full', () => {
+    expect(weight('内资')).toBe(2)
+  })
+  it('a word passages hold counts in full', () => {
+    expect(weight('签约')).toBe(2)
   })
 })
