@@ -37,7 +37,11 @@ export interface ExtractiveResult {
 
 // Phrases inside a sentence; 、 stays inside (it separates list items, not clauses).
 const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
-const DATE = /\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年(?!\d)/g
+// A month dated by a relative year (去年6月) is a date too.
+const DATE = new RegExp(
+  `\\d{4}\\s*年\\s*\\d{1,2}\\s*月(?:\\s*\\d{1,2}\\s*日)?|\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日|\\d{4}\\s*年(?!\\d)|(?:${timeRules.relativeYears.map((r) => r.word).join('|')})\\s*\\d{1,2}\\s*月`,
+  'g',
+)
 const TRAILING = /[\s，,；;：:。、]+$/
 const LEADING = /^[\s，,；;：:。、”’）)]+/
 
@@ -67,6 +71,10 @@ interface Asked {
   /** "多少个", "how many": the figure must count something; "多少钱", "产值": it must be money. */
   count: boolean
   money: boolean
+  /** What the money asked is of (figureRules.moneyMeasuresIn): 产值, not 总投资. */
+  moneyOf: number[]
+  /** 第几名: only a rank answers. */
+  rank: boolean
   /** 多少辆: only a figure in 辆 answers (figureRules.askedUnit). */
   unit?: ReturnType<typeof figureRules.askedUnit>
   /** A which/who question: what the answering clause must name. */
@@ -101,6 +109,8 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     figureAfterMeasure:
       names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
+    rank: figureRules.asksRank.test(q.text),
+    moneyOf: figureRules.asksMoney.test(q.text) ? figureRules.moneyMeasuresIn(q.normalized) : [],
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
     money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
     unit: count && !asksChange ? figureRules.askedUnit(q.normalized) : undefined,
@@ -135,6 +145,23 @@ function otherTally(a: Asked, quote: string): boolean {
   })
 }
 
+/**
+ * Is every amount of money a quote gives one of another thing than the question asks (总投资35亿元
+ * for 产值)? Each amount is read with its own phrase, from the comma before it.
+ */
+function otherMoney(a: Asked, upToQuote: string, quote: string): boolean {
+  if (a.moneyOf.length === 0) return false
+  const offset = upToQuote.length - quote.length
+  const amounts = [...quote.matchAll(figureRules.money)]
+  if (amounts.length === 0) return false
+  return amounts.every((amount) => {
+    const before = upToQuote.slice(0, offset + amount.index)
+    const phrase = before.slice(Math.max(...[...before.matchAll(/[，,；;。：:]/g)].map((m) => m.index + 1), 0))
+    const named = figureRules.moneyMeasuresIn(phrase)
+    return named.length > 0 && !named.some((group) => a.moneyOf.includes(group))
+  })
+}
+
 /** Has `text` a match of `pattern` (global) that the question does not already state? */
 function hasNew(a: Asked, text: string, pattern: RegExp): boolean {
   return matchesOf(pattern)(text).some((m) => !a.stated.includes(m))
@@ -155,6 +182,7 @@ function figureAfterMeasure(a: Asked, text: string): boolean {
 function kindFit(a: Asked, text: string): number {
   switch (a.q.kind) {
     case 'number': {
+      if (a.rank) return hasNew(a, text, figureRules.rank) ? 1 : -1
       const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
       return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) && (!a.unit || a.unit.figure.test(text)) ? 1 : -1
     }
@@ -163,7 +191,7 @@ function kindFit(a: Asked, text: string): number {
     case 'date':
       return hasNew(a, text, DATE) ? 1 : -1
     case 'list':
-      return clauseCues.list.test(text) ? 1 : 0
+      return listOfAsked(a.q, text) ? 1 : 0
     case 'reason':
       return clauseCues.reason.test(text) ? 1 : 0
     case 'entity': {
@@ -175,6 +203,31 @@ function kindFit(a: Asked, text: string): number {
     default:
       return 0
   }
+}
+
+/** How far a list's joiner may stand from the question's word for what it lists (A、B、C三大主导产业). */
+const LIST_REACH = 20
+
+/**
+ * Does a clause list what the question asks for: a joiner (、, 和) near one of the question's
+ * words? A list of something else in the same sentence (…担任三大主导产业的“链长”，…解决用工、融资、物流等问题) is no answer.
+ */
+export function listOfAsked(q: Question, text: string): boolean {
+  // Each joiner with the end of the item after it (…、深圳市柯林森科技有限公司总经理田敏等，被聘为…).
+  const joiners = [...text.matchAll(clauseCues.listJoiner)].map((m) => {
+    const end = text.slice(m.index).search(/[，,；;。：:]/)
+    return { at: m.index, end: end < 0 ? text.length : m.index + end }
+  })
+  if (joiners.length === 0) return false
+  const lower = text.toLowerCase()
+  const words = q.terms.flat().filter((w) => w.length >= 2)
+  if (words.every((w) => !lower.includes(w))) return true
+  return words.some((word) => {
+    for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
+      if (joiners.some((j) => (j.at < at ? at - j.end : j.at - at - word.length) <= LIST_REACH)) return true
+    }
+    return false
+  })
 }
 
 function trimmed(text: string, span: Span): Span {
@@ -233,10 +286,10 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
     const n = vocabulary.passagesWith(w)
     return n > 0 && n <= rare
   })
-  // A rare verb, preposition or connective (为了, 打算, 到位) is wording, not topic: it counts
+  // A rare verb, preposition, connective or time word (为了, 打算, 到位, 现在) is wording, not topic: it counts
   // towards the one word that may be missing, but need not be there itself.
   if (words.length === 0) return { required: [], mayMiss: 0 }
-  const wording = new Set(tagged(q.normalized).filter((t) => /^(v(?!n)|p|c|d|u|r|y|e|o)/.test(t.tag)).map((t) => t.word.toLowerCase()))
+  const wording = new Set(tagged(q.normalized).filter((t) => /^(v|p|c|d|u|r|y|e|o|t)/.test(t.tag)).map((t) => t.word.toLowerCase()))
   return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
@@ -327,6 +380,8 @@ interface WindowReading {
   planned: boolean
   /** A section heading (二、…挺起脊梁): it names a topic, it does not answer about it. */
   heading: boolean
+  /** Its sentence is a question (记者：…做了哪些工作？). */
+  asking: boolean
 }
 
 /** The clause a quote's figure stands in, up to the figure, shared by the windows that share it. */
@@ -399,6 +454,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       partYear: periodsIn(upToQuote).some((p) => p !== FULL_YEAR),
       planned: clauseCues.plan.test(upToQuote),
       heading: isHeading(text.slice(sentence.start, sentence.end).trim(), citation.section),
+      asking: /[？?]\s*$/.test(text.slice(sentence.start, sentence.end)),
     }
   })
 }
@@ -439,6 +495,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const candidates: Candidate[] = []
   for (const window of windowReadings(reading, citation, catalog, q)) {
     const { span, quote, sentence, upToQuote } = window
+    // A question in the text (an interviewer's) answers nothing.
+    if (window.asking) continue
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     if (a.asksResult && window.planned) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
@@ -458,6 +516,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
       (q.kind === 'reason' && window.answeredByNext) ||
       otherTally(a, quote) ||
+      otherMoney(a, upToQuote, quote) ||
       clauseCues.contradicts(q.normalized, upToQuote) ||
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead))
@@ -537,7 +596,10 @@ const MAX_ANTECEDENT_CHARS = 250
  * the two sentences before it that names one (麦斯克电子材料股份有限公司是…。这家企业主要生产…).
  */
 export function withAntecedent(text: string, span: Span, holds: RegExp): Span {
-  if (holds.test(clauseCues.withoutAnaphors(text.slice(span.start, span.end)))) return span
+  const quote = text.slice(span.start, span.end)
+  // A quote that says 该公司 is about the company named before it, whatever else it names (…回收企业之一).
+  const pointsBack = clauseCues.withoutAnaphors(quote) !== quote
+  if (!pointsBack && holds.test(quote)) return span
   const sentences = sentencesOf(text)
   const at = sentences.findIndex((s) => s.start <= span.start && s.end > span.start)
   for (let i = at - 1; i >= Math.max(0, at - 2); i--) {

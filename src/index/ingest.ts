@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
-import { CHUNKER_VERSION, chunkDocument, indexedText, type Passage } from '../ingest/chunk.js'
+import { CHUNKER_VERSION, chunkDocument, denseHeader, indexedText, lexicalHeader, type Passage } from '../ingest/chunk.js'
 import { loadCorpus, sha256, type SourceDocument } from '../ingest/corpus.js'
 import { formatOf, type Format } from '../ingest/loaders/index.js'
 import { derivedPark, parkMentions } from '../ingest/derive.js'
@@ -10,6 +10,7 @@ import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { termFrequencies } from '../text/tokenize.js'
+import { memoizeByText } from '../text/memo.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
@@ -46,6 +47,13 @@ export interface IngestReport {
   embedded: number
   bytes: number
   ms: number
+}
+
+/** Two texts' term frequencies added up (a passage's and its header's). */
+function addedTerms(body: ReadonlyMap<string, number>, header: ReadonlyMap<string, number>): Map<string, number> {
+  const sum = new Map(body)
+  for (const [term, count] of header) sum.set(term, (sum.get(term) ?? 0) + count)
+  return sum
 }
 
 function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
@@ -186,8 +194,12 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const chunks = plan.flatMap((p) => p.chunks)
     const texts = chunks.map(indexedText)
     // Cut once: jieba is most of an ingest's work, and the IDF table, the local vectors and BM25
-    // all need the same terms.
-    const terms = texts.map(termFrequencies)
+    // all need the same passage terms; only the headers differ (a document's title is embedded
+    // with each of its passages, but not BM25-indexed with them: see lexicalHeader).
+    const headerTerms = memoizeByText(termFrequencies, 64)
+    const bodies = chunks.map((chunk) => termFrequencies(chunk.text))
+    const terms = chunks.map((chunk, i) => addedTerms(bodies[i]!, headerTerms(denseHeader(chunk))))
+    const lexicalTerms = chunks.map((chunk, i) => addedTerms(bodies[i]!, headerTerms(lexicalHeader(chunk))))
     // Reused vectors need the embedder that made them (the previous index's IDF table and
     // projection); when nothing is reused, or the corpus has outgrown what the local embedder
     // learned, it learns afresh from all the passages, which are then all embedded again.
@@ -211,7 +223,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       vectors,
       chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk })),
     )
-    const bm25 = Bm25Index.fromTerms(terms)
+    const bm25 = Bm25Index.fromTerms(lexicalTerms)
 
     const version = newVersionName()
     versionDir = versionPath(options.indexDir, version)

@@ -31,7 +31,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 13
+export const CHUNKER_VERSION = 14
 
 interface Article {
   title: string
@@ -211,7 +211,7 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
           // names twice or more (a partner park named once, 与长寿经开区签订协议, is not its subject).
           const until = article.blocks.findIndex((b, j) => j > i && b.kind === 'heading')
           const sectionText = article.blocks.slice(i, until < 0 ? undefined : until).map((b) => b.text).join('\n')
-          sectionPark = mostMentionedPark(block.text, metadata.parks) ?? mostMentionedPark(sectionText, metadata.parks, 2) ?? articlePark
+          sectionPark = ownZone(articlePark, mostMentionedPark(block.text, metadata.parks) ?? mostMentionedPark(sectionText, metadata.parks, 2) ?? articlePark)
         }
       }
       for (const unit of sentenceUnits(block, max)) {
@@ -240,12 +240,37 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
 }
 
 /**
- * What is embedded and BM25-indexed: the passage behind a header naming its park, document and
- * section, so that a passage saying only "园区" is still found by a question naming the park.
+ * The park of a section that names `named` most: in an article about a zone, a section naming the
+ * city the zone lies in (浏阳高新区, then 浏阳市 twice) still speaks of the zone — its 园区 is the
+ * zone, and the city is what its figures are compared with.
+ */
+function ownZone(articlePark: string, named: string): string {
+  if (!named.endsWith('市') || articlePark.endsWith('市')) return named
+  return articlePark.startsWith(named.slice(0, -1)) ? articlePark : named
+}
+
+/**
+ * What is embedded: the passage behind a header naming its park, document and section, so that a
+ * passage saying only "园区" is still found by a question naming the park.
  */
 export function indexedText(chunk: Passage): string {
-  const header = [chunk.park, chunk.title, chunk.section && chunk.section !== chunk.title ? chunk.section : '']
-    .filter((part) => part !== '')
-    .join('｜')
-  return header === '' ? chunk.text : `${header}\n${chunk.text}`
+  return withHeader(denseHeader(chunk), chunk.text)
+}
+
+/** The header of a passage's embedded text: park, document title and section. */
+export function denseHeader(chunk: Passage): string {
+  return [chunk.park, chunk.title, chunk.section && chunk.section !== chunk.title ? chunk.section : ''].filter((part) => part !== '').join('｜')
+}
+
+/**
+ * The header of a passage's BM25 text: park and section, no document title. A title holds the
+ * words the whole article is about (芜湖经开区2023年规上工业总产值…汽车及零部件产业…); in every
+ * passage's terms, those words would be in every passage of the document and tell none apart.
+ */
+export function lexicalHeader(chunk: Passage): string {
+  return [chunk.park, chunk.section || chunk.title].filter((part) => part !== '').join('｜')
+}
+
+function withHeader(header: string, text: string): string {
+  return header === '' ? text : `${header}\n${text}`
 }

@@ -27,7 +27,7 @@ const WIDE = '\\u2014\\u2018-\\u201f\\u2026\\u22ef\\u3000-\\u303f\\u3400-\\u4dbf
 const SPACE_NEXT_TO_WIDE = new RegExp(`(?<=[${WIDE}])[ \\t]+|[ \\t]+(?=[${WIDE}])`, 'g')
 const SENTENCE_END = /[。！？!?；;…⋯]$/
 const CLOSERS = /[”’」』）)】》〕\]"']+$/
-const NUMBERED_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节篇])/
+const NUMBERED_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节篇]|【[^】]{1,12}】)/
 const BYLINE = /^(?:□|■|◇|◆)\S|^[（(]?作者(?:系|为|单位)|^[（(]?(?:本报)?(?:记者|通讯员|特约记者)[\s：:]?[\u4e00-\u9fff]{2,3}[)）]?$/
 const PHOTO_CREDIT = /(?:^|\s)(?:摄|摄影|供图)$|^图[为：:]/
 /** Three or more space-separated Chinese names (2–3 characters each): an authors' line. */
@@ -63,6 +63,10 @@ interface Line {
   blankBefore: boolean
 }
 
+/** A web page's source line: 2025-01-16 08:32　来源：邵阳新闻网　作者：… */
+const SOURCE_LINE = /(?:来源|作者|发布时间|发布日期|责任编辑|编辑)\s*[：:]/
+const MAX_SOURCE_LINE_CHARS = 100
+
 /** A reporters' line, the paper's name in front: 苏州日报全媒体记者 李明 通讯员 张华. */
 const REPORTERS = /记者|通讯员/
 
@@ -70,6 +74,7 @@ function isByline(line: Line): boolean {
   const raw = line.raw.trim()
   return (
     BYLINE.test(raw) ||
+    (charLength(raw) <= MAX_SOURCE_LINE_CHARS && SOURCE_LINE.test(raw) && !/[。！？!?]/.test(raw)) ||
     NAMES_LINE.test(raw) ||
     (raw.length <= MAX_ASIDE_CHARS && TITLE_AND_NAME.test(raw)) ||
     (charLength(line.text) <= MAX_ASIDE_CHARS && REPORTERS.test(line.text) && !CLAUSE_END.test(line.text) && !SUBTITLE.test(line.text))
@@ -206,8 +211,11 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
       }
     }
 
+    // In a hard-wrapped page, a line that stands alone between blank lines is a heading even when
+    // it is nearly as long as the wrap width (【绿色篇】窑炉“换气” 园区“添绿”).
+    const standsAlone = line.blankBefore && (lines[index + 1]?.blankBefore ?? true)
     const headingShaped =
-      !INNER_SENTENCE_END.test(line.text) && (wrapped ? length < wrapWidth * 0.6 : length <= MAX_ASIDE_CHARS)
+      !INNER_SENTENCE_END.test(line.text) && (wrapped ? length < wrapWidth * 0.6 || (standsAlone && length <= MAX_ASIDE_CHARS) : length <= MAX_ASIDE_CHARS)
     if (byline) {
       // Spaces in a byline separate names ("李寒露 梁兵"), unlike spaces inside running text.
       blocks.push({ kind: 'byline', text: line.raw.trim().replace(/\s+/g, ' ') })

@@ -36,7 +36,8 @@ export function parkMentions(text: string): ParkMention[] {
   }
   for (let i = text.indexOf(CITY); i >= 0; i = text.indexOf(CITY, i + 1)) {
     const place = places.endingAt(text.slice(Math.max(0, i - 10), i + 1)) ?? places.endingAt(text.slice(Math.max(0, i - 10), i))
-    if (!place?.city) continue
+    // A prefecture-level city, or a county-level one written with its 市 (浏阳市, not 浏阳县).
+    if (!place || !(place.city || place.surface.endsWith(CITY))) continue
     const surface = place.surface.endsWith(CITY) ? place.surface : place.surface + CITY
     const at = i + 1 - surface.length
     // 苏州市高新区 names the zone, not the city.
@@ -47,6 +48,10 @@ export function parkMentions(text: string): ParkMention[] {
 }
 
 const YEAR = /((?:19|20)\d{2})\s*年/g
+const FULL_DATE = /((?:19|20)\d{2})(?:\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))/
+/** How far down a web page's dateline may stand (under a headline, a subtitle and a byline). */
+const DATELINE_LINES = 6
+const MAX_DATELINE_CHARS = 80
 const THIS_YEAR = '今年'
 
 /**
@@ -55,10 +60,14 @@ const THIS_YEAR = '今年'
  * sentence sets 今年 beside that year (由2020年的13家增至今年21家).
  */
 export function publicationYear(text: string): string | undefined {
-  // A page header on the first line dates the paper: 衡阳日报·园区经济 2023年7月21日 星期五.
-  const firstLine = text.trimStart().split('\n', 1)[0] ?? ''
-  const header = /((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/.exec(firstLine)
-  if (header) return header[1]
+  // A page header on the first line dates the paper (衡阳日报·园区经济 2023年7月21日 星期五), and a
+  // web page's dateline near the top its article (2025-01-16 08:32　来源：…): a short line of a full
+  // date that is no sentence (a lede may open with a date and a comma).
+  const top = text.trimStart().split('\n').filter((line) => line.trim() !== '').slice(0, DATELINE_LINES)
+  for (const [i, line] of top.entries()) {
+    const date = FULL_DATE.exec(line)
+    if (date && (i === 0 || (line.length <= MAX_DATELINE_CHARS && !/[，,。]/.test(line)))) return date[1]
+  }
   const reported: number[] = []
   for (const match of text.matchAll(YEAR)) {
     const before = text.slice(Math.max(0, match.index - 30), match.index)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { alternation, readTable, table, wordList } from '../text/table.js'
+import { places } from './places.js'
 
 /** `clauses.json`: the words that make a clause fit a reason or list question, or complete a figure. */
 
@@ -34,6 +35,8 @@ export interface ClauseCues {
   pointsBack: RegExp
   /** A clause listing things (、, 和, 及). */
   list: RegExp
+  /** The same, global: where each joiner is. */
+  listJoiner: RegExp
   /** A clause that completes the figure before it: (同比)增长5.2%. */
   growth: RegExp
   /** A change (增长, 下降 …) anywhere in a text: a question naming one asks for a rate or a difference. */
@@ -87,6 +90,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     },
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     list: new RegExp(alternation(data.listJoiners)),
+    listJoiner: new RegExp(alternation(data.listJoiners), 'g'),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     change: new RegExp(alternation(data.growth.changes)),
@@ -94,13 +98,19 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     othersCompany: (question, lead) => {
       const lower = question.toLowerCase()
       if (data.companies.asks.some((word) => lower.includes(word))) return false
-      const part = lead.split(/[，,；;。]/).at(-1)!
-      const at = companySuffix.exec(part)?.index
-      if (at === undefined) return false
-      // The company's name runs back from its suffix to a word that is no part of it (龙头企业奇瑞汽车…);
-      // a question that names it (its first two characters, the brand) asks about it.
-      const name = part.slice(0, at).split(/企业|龙头|的|是|、|\s/).at(-1)!
-      return name.length < 2 || !question.includes(name.slice(0, 2))
+      // The figure's own phrase, or its sentence's first, the subject (…的湖南拓维精工机械有限公司高端齿轮箱项目于去年9月竣工投产，当年即实现产值4.3亿元).
+      const phrases = lead.split(/[；;。]/).at(-1)!.split(/[，,]/)
+      return [phrases.at(-1)!, phrases[0]!].some((part) => {
+        const at = companySuffix.exec(part)?.index
+        if (at === undefined) return false
+        // The company's name runs back from its suffix to a word that is no part of it (龙头企业奇瑞汽车…);
+        // a question that names it (its first two characters, the brand) asks about it.
+        const name = part.slice(0, at).split(/企业|龙头|的|是|、|\s/).at(-1)!
+        // Its brand may follow a place (湖南欧泰新材料有限公司 is 欧泰新材料).
+        const brand = [3, 2].map((n) => name.slice(0, n)).find((head) => places.endingAt(head)?.surface === head) ?? ''
+        const rest = name.slice(brand.length)
+        return rest.length < 2 || ![name, rest].some((form) => question.includes(form.slice(0, 2)))
+      })
     },
     changedFigure: new RegExp(`(?:${alternation(data.growth.changes)})[^，,。；;\\d]{0,4}\\d`),
     industry: new RegExp(`([\\u4e00-\\u9fffA-Za-z]{2,10})(?:${alternation(data.industryWords)})(?!${alternation(data.industryCompounds)})`, 'g'),

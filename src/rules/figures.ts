@@ -17,13 +17,13 @@ const figuresSchema = table({
   approximators: wordList(),
   magnitudes: wordList(),
   numerals: wordList(),
-  ordinal: z.strictObject({ prefix: z.string().min(1), units: wordList() }),
+  ordinal: z.strictObject({ prefix: z.string().min(1), units: wordList(), asks: wordList() }),
   units: z.array(unitSchema).min(1).superRefine((units, ctx) => {
     units.forEach((row, i) => {
       if (units.findIndex((other) => other.unit === row.unit) !== i) ctx.addIssue({ code: 'custom', path: [i, 'unit'], message: `unit "${row.unit}" is listed twice` })
     })
   }),
-  asks: z.strictObject({ countChars: wordList(), countEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList(), interchangeable: wordList() }),
+  asks: z.strictObject({ countChars: wordList(), countEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList(), interchangeable: wordList(), moneyMeasures: z.array(wordList()).min(1) }),
 })
 
 export type Unit = z.output<typeof unitSchema>
@@ -42,6 +42,12 @@ export interface FigureRules {
   percent: RegExp
   /** Source of a pattern for a figure, with an optional count unit, that a measure name follows ("120家" of 120家规上企业). */
   countingPrefix: string
+  /** A rank, its unit optional: 第18位, 排名第3 (global). */
+  rank: RegExp
+  /** Which groups of asks.moneyMeasures a text names (产值; 营收 or 收入 …), by index. */
+  moneyMeasuresIn(text: string): number[]
+  /** A question that asks for a rank: 第几, 名次. */
+  asksRank: RegExp
   /** A question that counts something: 多少个, 几家, how many. */
   asksCount: RegExp
   /** A question that asks for an amount of money: 多少钱, 产值, revenue. */
@@ -57,8 +63,9 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
   const data = readTable(file, figuresSchema)
   const afterDigits = (kinds: readonly FigureKind[]) => unitsOf(data.units, kinds, 'digits')
   const afterNumerals = (kinds: readonly FigureKind[]) => unitsOf(data.units, kinds, 'numerals')
-  // The number in front of a unit, in digits (1,234.5, 10多万) or Chinese numerals (三十).
-  const digits = `\\d[\\d,.]*\\s*(?:${alternation(data.approximators)})?\\s*(?:${alternation(data.magnitudes)})?\\s*`
+  // The number in front of a unit, in digits (1,234.5, 10多万) or Chinese numerals (三十); from a
+  // number's first digit, and never a year (2022年度 is no figure, 10年 is one).
+  const digits = `(?<![\\d.])(?!(?:19|20)\\d{2}\\s*年)\\d[\\d,.]*\\s*(?:${alternation(data.approximators)})?\\s*(?:${alternation(data.magnitudes)})?\\s*`
   const numerals = `(?:${alternation(data.numerals)})+\\s*`
   const counts = countsAfter(data.units, 'digits')
   const ordinal = `${escapeRegExp(data.ordinal.prefix)}\\s*\\d+\\s*(?:${alternation(data.ordinal.units)})`
@@ -80,6 +87,9 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
       count: new RegExp(`[（(](?:${counts})[）)]\\s*\\d`),
     },
     countingPrefix: `${digits}(?:${counts})?\\s*`,
+    rank: new RegExp(`${escapeRegExp(data.ordinal.prefix)}\\s*\\d+`, 'g'),
+    asksRank: new RegExp(alternation(data.ordinal.asks), 'i'),
+    moneyMeasuresIn: (text) => data.asks.moneyMeasures.flatMap((group, i) => (group.some((word) => text.includes(word)) ? [i] : [])),
     asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${englishWords(data.asks.countEnglish)}`, 'i'),
     asksMoney: new RegExp(`${alternation(data.asks.moneyWords)}|${englishWords(data.asks.moneyEnglish)}`, 'i'),
     askedUnit: (question) => {

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest'
+import { extractAnswer, listOfAsked, withAntecedent } from '../../src/answer/extractive.js'
+import { chunkDocument, denseHeader, indexedText, lexicalHeader, type Passage } from '../../src/ingest/chunk.js'
+import { cleanText } from '../../src/ingest/clean.js'
+import { sha256, type SourceDocument } from '../../src/ingest/corpus.js'
+import { parkMentions, publicationYear } from '../../src/ingest/derive.js'
+import { analyzeQuestion } from '../../src/retrieve/query.js'
+import { clauseCues } from '../../src/rules/clauses.js'
+import { figureRules } from '../../src/rules/figures.js'
+import { glossary } from '../../src/rules/glossary.js'
+import { ask, catalog, passage, tableOf, vocabulary } from '../rule-fixtures.js'
+
+/*
+ * The rules of issue 17's seventh round (documents the bot was never tuned on): each is named after
+ * its table entry, constant or function, and fails when the rule is taken out.
+ */
+
+const figures = tableOf<{ ordinal: { asks: string[] }; asks: { moneyMeasures: string[][] } }>('rules/figures.json')
+const clauses = tableOf<{ reasonCues: string[]; contrasts: string[][] }>('rules/clauses.json')
+
+const answerOf = (question: string, text: string, fields: Partial<Passage> = {}) => extractAnswer(ask(question), [passage(text, fields)], vocabulary())
+
+describe('rule: 经济开发区 is filed as 经开区 (park-words.json)', () => {
+  it('a zone written both ways is one park', () => {
+    expect(parkMentions('醴陵经济开发区今年…走进醴陵经开区').map((m) => m.name)).toEqual(['醴陵经开区', '醴陵经开区'])
+  })
+})
+
+describe('rule: county-level cities (derive parkMentions)', () => {
+  it('浏阳市 is a city, like a prefecture-level one', () => {
+    expect(parkMentions('去年浏阳市实现地区生产总值1628.7亿元').map((m) => m.name)).toEqual(['浏阳市'])
+  })
+  it('a county is not a city (浏阳 alone, or a 县)', () => {
+    expect(parkMentions('浏阳花炮闻名全国').map((m) => m.name)).toEqual([])
+  })
+})
+
+describe('rule: a web page dateline dates the document (derive publicationYear)', () => {
+  it.each([
+    ['2025-01-16 08:32　来源：邵阳新闻网'],
+    ['发布时间：2025/01/16'],
+    ['2025年1月16日 来源：邵阳日报'],
+  ])('%s under the headline', (dateline) => {
+    expect(publicationYear(`邵阳经开区：向新而行\n——邵阳经济技术开发区2024年经济发展综述\n${dateline}\n全年完成规模工业总产值386.5亿元，2024年园区…`)).toBe('2025')
+  })
+  it('a lede opening with a date is no dateline', () => {
+    expect(publicationYear('园区综述\n2024年3月5日，园区召开大会，全年完成产值386.5亿元。')).toBe('2024')
+  })
+})
+
+describe('rule: a source line is a byline (clean SOURCE_LINE)', () => {
+  it('the dateline stays apart from the first paragraph', () => {
+    const { blocks } = cleanText('园区综述\n\n2025-01-16 08:32　来源：邵阳新闻网　作者：记者 罗晓岚\n\n寒冬时节，走进园区，车间里热浪扑面。')
+    expect(blocks.map((b) => b.kind)).toEqual(['heading', 'byline', 'paragraph'])
+  })
+})
+
+describe('rule: bracketed and stand-alone headings (clean NUMBERED_HEADING, standsAlone)', () => {
+  const wrapped = (heading: string) =>
+    [
+      '园区还与职业技术学院合作开设订单',
+      '班，每年为园区企业定向输送技能人',
+      '才600余名，缓解了企业招工难问题。',
+      '',
+      heading,
+      '',
+      '陶瓷是传统的高耗能行业。为推动产',
+      '业绿色转型，园区全面推进窑炉改造，',
+      '今年累计完成窑炉改造134座，单位产',
+      '值能耗平均下降15%，烟尘排放减少。',
+    ].join('\n')
+  it('【绿色篇】… on a page of short lines is a heading, not the start of the paragraph under it', () => {
+    const { blocks } = cleanText(wrapped('【绿色篇】窑炉“换气” 园区“添绿”'))
+    expect(blocks.find((b) => b.text.startsWith('【绿色篇】'))).toMatchObject({ kind: 'heading', text: '【绿色篇】窑炉“换气”园区“添绿”' })
+  })
+  it('a line standing alone between blank lines is a heading even at the wrap width', () => {
+    const { blocks } = cleanText(wrapped('绿色转型步伐加快园区添绿'))
+    expect(blocks.find((b) => b.text.startsWith('绿色转型'))?.kind).toBe('heading')
+  })
+})
+
+describe('rule: the BM25 header has no title (chunk lexicalHeader)', () => {
+  const chunk = { park: '芜湖经开区', title: '芜湖经开区2023年规上工业总产值突破3000亿元', section: '【整车】' } as Passage
+  it('the title is embedded, not BM25-indexed', () => {
+    expect(denseHeader(chunk)).toContain('3000亿元')
+    expect(lexicalHeader(chunk)).toBe('芜湖经开区｜【整车】')
+    expect(indexedText({ ...chunk, text: '正文' })).toBe(`${denseHeader(chunk)}\n正文`)
+  })
+  it('a passage without a section keeps its title', () => {
+    expect(lexicalHeader({ ...chunk, section: '' })).toBe(`芜湖经开区｜${chunk.title}`)
+  })
+})
+
+describe('rule: a section naming its zone’s city is still the zone’s (chunk ownZone)', () => {
+  it('浏阳高新区’s section comparing with 浏阳市 keeps the zone', () => {
+    const text = [
+      '浏阳高新区：千亿园区再出发',
+      '',
+      '浏阳高新区去年技工贸总收入达到1056.3亿元。浏阳高新区规模工业总产值增长9%。',
+      '',
+      '【成绩单】稳中有进',
+      '',
+      '去年浏阳市实现地区生产总值1628.7亿元。园区贡献了浏阳市四成的工业产值，园区完成进出口总额96.3亿元。',
+    ].join('\n')
+    const doc: SourceDocument = { source: 'a.txt', content: text, contentHash: sha256(text) }
+    const chunks = chunkDocument(doc, { documents: [], parks: [] })
+    expect(chunks.length).toBeGreaterThan(0)
+    expect(new Set(chunks.map((c) => c.park))).toEqual(new Set(['浏阳高新区']))
+  })
+})
+
+describe('rule: a year is no figure (figures digits)', () => {
+  it('2022年度 holds no figure; 10年 and 第18位 do', () => {
+    expect([...'在全省2022年度产业园区综合评价中'.matchAll(figureRules.figure)]).toEqual([])
+    expect([...'连续10年位列第18位'.matchAll(figureRules.figure)].map((m) => m[0])).toEqual(['10年', '第18位'])
+  })
+  it('a number is read from its first digit', () => {
+    expect([...'产值1865.3亿元'.matchAll(figureRules.money)].map((m) => m[0])).toEqual(['1865.3亿元'])
+  })
+})
+
+describe('rule: energy units (figures.json GW, GWh …)', () => {
+  it.each(['42GW', '20GWh', '48MW', '3.5吉瓦'])('%s is a figure', (figure) => {
+    expect([...`年产能提升至${figure}`.matchAll(figureRules.figure)].map((m) => m[0])).toEqual([figure])
+  })
+})
+
+describe('rule: a rank is asked for (figures.json ordinal.asks)', () => {
+  it.each(figures.ordinal.asks)('%s asks for a rank', (word) => {
+    expect(figureRules.asksRank.test(`园区在全省${word}`)).toBe(true)
+  })
+  it('only a rank answers: 2名 is no rank', () => {
+    const text = '引进省级科技创新人才2名。在全省产业园区综合评价中排名第75名。'
+    expect(answerOf('常德经开区在全省综合评价中排第几名？', text, { park: '常德经开区' }).quotes[0]!.text).toContain('第75名')
+    expect(answerOf('常德经开区在全省综合评价中排第几名？', '引进省级科技创新人才2名，综合评价优秀。', { park: '常德经开区' }).found).toBe(false)
+  })
+})
+
+describe('rule: a date in a year read against the document (extractive DATE)', () => {
+  it('去年6月 answers when', () => {
+    const text = '去年6月，湘西高新区工业互联网赋能中心正式投入运营，已帮助120多家企业上云。'
+    expect(answerOf('湘西高新区的工业互联网赋能中心是什么时候开始运营的？', text, { park: '湘西高新区' }).quotes[0]!.text).toContain('去年6月')
+  })
+})
+
+describe('rule: measures taken (clauses.json reasonCues)', () => {
+  it.each(['设立', '举办', '出台', '推出', '搭建', '组建'])('%s tells how', (cue) => {
+    expect(clauses.reasonCues).toContain(cue)
+    expect(clauseCues.reason.test(`园区${cue}了对接平台`)).toBe(true)
+  })
+  it('the clause holding the measure answers, not another service clause', () => {
+    const text =
+      '针对企业反映的融资难问题，园区联合8家银行常态化举办“园企融资对接会”。园区还推行“首席服务官”制度，全年协调企业诉求436个。'
+    expect(answerOf('湘西高新区是怎么帮企业解决融资难的？', text, { park: '湘西高新区' }).quotes[0]!.text).toContain('园企融资对接会')
+  })
+})
+
+describe('rule: synonyms for a problem (glossary.json synonyms 融资难, 电费)', () => {
+  it.each([
+    ['贷款难', '融资难'],
+    ['缺钱', '融资难'],
+    ['电价', '电费'],
+  ])('%s finds %s', (asked, written) => {
+    expect(glossary.synonyms.find((group) => group.includes(asked))).toContain(written)
+    expect(analyzeQuestion(`园区怎么解决${asked}的问题？`, catalog).terms.some((group) => group.includes(written))).toBe(true)
+  })
+})
+
+describe('rule: measures named another way (glossary.json measures)', () => {
+  it.each([
+    ['实际利用外资', '实际使用外资'],
+    ['技工贸收入', '技工贸总收入'],
+  ])('%s is %s', (asked, written) => {
+    expect(glossary.measures.find((group) => group.includes(asked))).toContain(written)
+  })
+})
+
+describe('rule: a list of what is asked (extractive LIST_REACH, listOfAsked)', () => {
+  const q = ask('湘西高新区有哪几个主导产业？')
+  it('a list beside the question’s word fits', () => {
+    expect(listOfAsked(q, '先进储能材料、高端装备制造、绿色食品是湘西高新区的三大主导产业')).toBe(true)
+  })
+  it('a list elsewhere in the clause does not, though it holds the word and a joiner', () => {
+    const text = '由园区领导分别担任三大主导产业的“链长”，同时为每家规上企业派驻一名“企业服务专员”，今年以来帮助企业解决用工、融资、物流等各类问题520余个'
+    expect(clauseCues.list.test(text)).toBe(true)
+    expect(listOfAsked(q, text)).toBe(false)
+  })
+  it('a list ends where its last item ends (…总经理田敏等，被聘为招商顾问)', () => {
+    const text = '当天，深圳市华美兴泰科技股份有限公司董事长杨昌军、广州市洁宝日用品有限公司董事长周金平、深圳市柯林森科技有限公司总经理田敏等，被聘为招商顾问'
+    expect(listOfAsked(ask('湘西高新区聘的招商顾问都有谁？'), text)).toBe(true)
+  })
+})
+
+describe('rule: verbs and time words are wording (extractive focusWords)', () => {
+  it('a rare verb-noun (培育) or time word (现在) need not be in the answering passage', () => {
+    const text = '湘西高新区聚焦新一代信息技术、高端装备制造、生物医药三大支柱产业。'
+    const list = extractAnswer(ask('湘西高新区重点培育哪几个支柱产业？'), [passage(text, { park: '湘西高新区' })], vocabulary(['培育']))
+    expect(list.quotes[0]?.text).toContain('高端装备制造')
+    const count = extractAnswer(ask('湘西高新区现在一共有多少家高企？'), [passage('园区共有高新技术企业386家。', { park: '湘西高新区' })], vocabulary(['现在']))
+    expect(count.quotes[0]?.text).toContain('386家')
+  })
+})
+
+describe('rule: an interviewer’s question answers nothing (extractive asking)', () => {
+  it('记者：…做了哪些工作？ is not quoted', () => {
+    const text = '记者：不少中小企业反映融资难，园区在融资难方面做了哪些工作？\n彭志坚：我们设立了规模10亿元的产业引导基金。'
+    const result = answerOf('湘西高新区的中小企业融资难，园区想了什么办法？', text, { park: '湘西高新区' })
+    expect(result.quotes.map((q) => q.text).join('')).not.toContain('记者')
+  })
+})
+
+describe('rule: a partner is no subject (park-words.json scope.notSubject 联合)', () => {
+  it('联合浏阳市设立… is said by the zone', () => {
+    expect(catalog.scopeOf('我们联合常德市设立了规模10亿元的产业引导基金')).not.toEqual({ scope: 'city', city: '常德市' })
+  })
+})
+
+describe('rule: money of another measure (figures.json moneyMeasures)', () => {
+  it('every group is a list of words', () => {
+    expect(figures.asks.moneyMeasures.length).toBeGreaterThan(5)
+  })
+  it('总投资35亿元 does not answer 产值', () => {
+    const text = '总投资35亿元的宏亚新能源储能电池项目已经投产。'
+    expect(answerOf('宏亚新能源储能电池项目2024年实现了多少产值？', text).found).toBe(false)
+    expect(answerOf('宏亚新能源储能电池项目总投资多少？', text).quotes[0]!.text).toContain('35亿元')
+  })
+})
+
+describe('rule: contrasts (clauses.json contrasts 认定/申报)', () => {
+  it('新申报 does not answer 新认定', () => {
+    expect(clauses.contrasts).toContainEqual(['认定', '申报'])
+    expect(clauseCues.contradicts('今年新认定了多少家高新技术企业', '今年园区新申报高新技术企业96家')).toBe(true)
+  })
+})
+
+describe('rule: another company’s figure (clauses othersCompany)', () => {
+  it('the company may be the subject of the sentence’s first phrase', () => {
+    expect(clauseCues.othersCompany('鑫烁新能源项目实现产值多少', '总投资20亿元的湖南拓维精工机械有限公司高端齿轮箱项目于去年9月竣工投产，当年即实现产值')).toBe(true)
+  })
+  it('a company named after its province is the one the question names', () => {
+    expect(clauseCues.othersCompany('欧泰新材料去年营收做到了多少', '湖南欧泰新材料有限公司专注锂电正极材料，去年实现营业收入')).toBe(false)
+  })
+  it('only the figure’s own clause counts (…竣工投产；全市共签约…总投资额)', () => {
+    expect(clauseCues.othersCompany('全市签约项目总投资额多少', '仙踪林公司年产50万盒等4个项目竣工投产；全市共签约重大招商引资项目50个总投资额')).toBe(false)
+  })
+})
+
+describe('rule: a quote pointing back at a company (extractive withAntecedent)', () => {
+  it('该公司 … 回收企业之一 starts at the sentence naming the company', () => {
+    const text = '在湘邦循环科技有限公司，退役动力电池被拆解回收。目前，该公司年回收能力达到30万吨，是国内最大的动力电池回收企业之一。'
+    const start = text.indexOf('该公司')
+    const span = withAntecedent(text, { start, end: text.length - 1 }, /公司|企业/)
+    expect(text.slice(span.start, span.end)).toContain('湘邦循环科技有限公司')
+  })
+})
