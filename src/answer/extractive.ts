@@ -110,7 +110,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
       names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     rank: figureRules.asksRank.test(q.text),
-    moneyOf: figureRules.asksMoney.test(q.text) ? figureRules.moneyMeasuresIn(q.normalized) : [],
+    moneyOf: q.kind === 'number' && figureRules.asksMoney.test(q.text) ? figureRules.moneyMeasuresIn(q.normalized) : [],
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
     money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
     unit: count && !asksChange ? figureRules.askedUnit(q.normalized) : undefined,

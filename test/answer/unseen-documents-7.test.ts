@@ -226,6 +226,14 @@ describe('rule: money of another measure (figures.json moneyMeasures)', () => {
   })
 })
 
+describe('rule: a fund’s size is no amount lent (figures.json moneyMeasures 规模)', () => {
+  it('设立规模2亿元的资金池 does not answer how much was lent', () => {
+    const text = '高新区设立规模2亿元的“科技贷”风险补偿资金池。'
+    expect(answerOf('“科技贷”2022年一共发放了多少贷款？', text).found).toBe(false)
+    expect(answerOf('“科技贷”风险补偿资金池规模多少亿元？', text).quotes[0]!.text).toContain('2亿元')
+  })
+})
+
 describe('rule: contrasts (clauses.json contrasts 认定/申报)', () => {
   it('新申报 does not answer 新认定', () => {
     expect(clauses.contrasts).toContainEqual(['认定', '申报'])

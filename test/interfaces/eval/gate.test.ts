@@ -39,6 +39,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout5', corpus: 'evals/corpus/new-heldout5', section: 'eval-new-heldout5', minItems: 25 },
   { dataset: 'evals/new-heldout6', corpus: 'evals/corpus/new-heldout6', section: 'eval-new-heldout6', minItems: 30 },
   { dataset: 'evals/new-heldout7', corpus: 'evals/corpus/new-heldout7', section: 'eval-new-heldout7', minItems: 30 },
+  { dataset: 'evals/new-heldout8', corpus: 'evals/corpus/new-heldout8', section: 'eval-new-heldout8', minItems: 30 },
+  { dataset: 'evals/new-heldout9', corpus: 'evals/corpus/new-heldout9', section: 'eval-new-heldout9', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
