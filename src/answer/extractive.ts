@@ -355,6 +355,9 @@ const REASON_FIT = 0.45
 /** What a target (力争…, 计划到2025年…) loses against an achieved figure when the question names no plan. */
 const PLAN_PENALTY = 0.5
 
+/** How many sentences of an interview's answer the question before them reaches. */
+const ANSWER_SENTENCES = 4
+
 /** How many sentences before 为此 may state the problem it answers. */
 const PROBLEM_SENTENCES = 2
 
@@ -425,6 +428,15 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   const indexOf = (s: Span) => sentences.indexOf(s)
   // The problem may take two sentences (…供电紧张的压力。2022年夏季，企业曾被迫错峰生产。为此，…).
   const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[Math.max(0, indexOf(s) - PROBLEM_SENTENCES)]!.start, s.start) : '')
+  // In an interview, the question asked just before is what an answer's sentences are about
+  // (记者：…融资难，园区做了哪些工作？ 彭志坚：我们做了几件事：一是…).
+  const askedBefore = (s: Span) => {
+    for (let i = indexOf(s) - 1; i >= Math.max(0, indexOf(s) - ANSWER_SENTENCES); i--) {
+      const before = text.slice(sentences[i]!.start, sentences[i]!.end)
+      if (/[？?]\s*$/.test(before)) return before
+    }
+    return ''
+  }
   const answeredByNext = (s: Span) => indexOf(s) >= 0 && sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack)
   return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
@@ -438,7 +450,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     let lead = leads.get(leadKey)
     if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
     let wide = wideOf.get(sentence)
-    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
+    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
     const upToQuote = text.slice(sentence.start, span.end)
     return {
       span,
@@ -451,12 +463,22 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       lead,
       context: { text: quote, earlier: before, heading, park: citation.park, mentions, documentYear: citation.documentYear, facts: new TextFacts() },
       answeredByNext: answeredByNext(sentence),
-      partYear: periodsIn(upToQuote).some((p) => p !== FULL_YEAR),
+      partYear: lastPeriods(upToQuote).some((p) => p !== FULL_YEAR),
       planned: clauseCues.plan.test(upToQuote),
       heading: isHeading(text.slice(sentence.start, sentence.end).trim(), citation.section),
       asking: /[？?]\s*$/.test(text.slice(sentence.start, sentence.end)),
     }
   })
+}
+
+/** The periods of the last phrase that names any: 上半年…19个，全年…36个 ends in the whole year. */
+function lastPeriods(text: string): readonly string[] {
+  const phrases = text.split(/[，,；;]/)
+  for (let i = phrases.length - 1; i >= 0; i--) {
+    const periods = periodsIn(phrases[i]!)
+    if (periods.length > 0) return periods
+  }
+  return []
 }
 
 /** A heading: the passage's section, or a short numbered or bracketed line that ends no sentence. */

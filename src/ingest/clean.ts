@@ -8,6 +8,8 @@
  * with blank lines into `text`; each block knows its offsets in `text`.
  */
 
+import { figureRules } from '../rules/figures.js'
+
 export type BlockKind = 'heading' | 'paragraph' | 'caption' | 'byline'
 
 export interface Block {
@@ -61,6 +63,65 @@ interface Line {
   raw: string
   text: string
   blankBefore: boolean
+  /** A row of a flattened table, its cells joined (see tableRows): a paragraph of its own. */
+  row?: boolean
+}
+
+/** A table cell on a line of its own: a number (412.6, 11.3%), or a unit (亿元, （%）). */
+const NUMBER_CELL = /^[-+]?\d[\d,.]*\s*%?$/
+const UNITS = new Set(figureRules.units.map((u) => u.unit))
+const UNIT_CELL = {
+  test: (text: string) => /^[（(][^（()）]{1,6}[）)]$/.test(text) || UNITS.has(text) || (/^[万亿千百]/.test(text) && UNITS.has(text.slice(1))),
+}
+/** Longest line a flattened table's cell takes. */
+const MAX_CELL_CHARS = 16
+/** Fewest lines and number cells of a flattened table. */
+const MIN_TABLE_LINES = 6
+const MIN_TABLE_NUMBERS = 3
+
+/**
+ * A table a PDF gave one cell a line (实际使用外资 / 2180 / 万美元 / 8.9) becomes one line a row
+ * (实际使用外资 2180 万美元 8.9): a label starts a row, numbers and units follow it; the labels of
+ * a header row run together. Otherwise a figure would stand on a line without its measure.
+ */
+function tableRows(lines: Line[]): Line[] {
+  const cellLike = (line: Line) => charLength(line.text) <= MAX_CELL_CHARS && !/[。；;，,！？!?：:]/.test(line.text)
+  const out: Line[] = []
+  for (let i = 0; i < lines.length; ) {
+    let end = i
+    while (end < lines.length && cellLike(lines[end]!)) end++
+    const run = lines.slice(i, end)
+    const numbers = run.filter((line) => NUMBER_CELL.test(line.text)).length
+    if (run.length < MIN_TABLE_LINES || numbers < MIN_TABLE_NUMBERS) {
+      out.push(...(run.length > 0 ? run : [lines[i]!]))
+      i = Math.max(end, i + 1)
+      continue
+    }
+    let row: string[] = []
+    let rowHasNumber = false
+    const flush = () => {
+      if (row.length > 0) out.push({ raw: row.join(' '), text: row.join(' '), blankBefore: true, row: true })
+      row = []
+      rowHasNumber = false
+    }
+    for (const line of run) {
+      const isNumber = NUMBER_CELL.test(line.text)
+      const label = !isNumber && !UNIT_CELL.test(line.text)
+      // A label after a row's figures starts the next row; labels before any figure are its header.
+      if (label && rowHasNumber) flush()
+      // The first figure of a row after several labels: the last label is the row's, the others its header's.
+      if (isNumber && !rowHasNumber && row.length >= 2) {
+        const own = row.pop()!
+        flush()
+        row.push(own)
+      }
+      row.push(line.text)
+      if (isNumber) rowHasNumber = true
+    }
+    flush()
+    i = end
+  }
+  return out
 }
 
 /** A web page's source line: 2025-01-16 08:32　来源：邵阳新闻网　作者：… */
@@ -111,7 +172,8 @@ function runningLines(rawLines: readonly string[]): Set<string> {
   const counts = new Map<string, number>()
   for (const rawLine of rawLines) {
     const text = compactSpaces(rawLine)
-    if (text !== '' && charLength(text) <= RUNNING_LINE_MAX_CHARS) counts.set(text, (counts.get(text) ?? 0) + 1)
+    // A table's unit or number cell (亿元, 12.5) repeats too, but heads no page.
+    if (text !== '' && charLength(text) <= RUNNING_LINE_MAX_CHARS && !NUMBER_CELL.test(text) && !UNIT_CELL.test(text)) counts.set(text, (counts.get(text) ?? 0) + 1)
   }
   return new Set([...counts].filter(([, n]) => n >= RUNNING_LINE_MIN_REPEATS).map(([text]) => text))
 }
@@ -138,6 +200,7 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
     blankBefore = false
   }
 
+  lines.splice(0, lines.length, ...tableRows(lines))
   const lengths = lines.map((line) => charLength(line.text))
   const wrapped = lines.length >= 3 && median(lengths) < WRAPPED_MEDIAN
   // The typical full line of a hard-wrapped document; a paragraph's first line that is much
@@ -177,6 +240,11 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
 
   lines.forEach((line, index) => {
     const length = charLength(line.text)
+    if (line.row) {
+      closeOpen()
+      blocks.push({ kind: 'paragraph', text: line.text })
+      return
+    }
     if (running.has(line.text)) {
       // The one running header kept stands alone (it dates the paper; it is no headline).
       closeOpen()

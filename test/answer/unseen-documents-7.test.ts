@@ -261,3 +261,52 @@ describe('rule: a quote pointing back at a company (extractive withAntecedent)',
     expect(text.slice(span.start, span.end)).toContain('湘邦循环科技有限公司')
   })
 })
+
+describe('rule: a flattened table becomes one line a row (clean tableRows)', () => {
+  const table = ['表：2024年主要经济指标', '指标', '数值', '单位', '增幅（%）', '技工贸总收入', '412.6', '亿元', '11.3', '税收收入', '9.87', '亿元', '7.2', '进出口总额', '18.3', '亿元', '24.5', '实际使用外资', '2180', '万美元', '8.9', '新增市场主体', '312', '户', '24.8', '数据来源：园区管委会'].join('\n')
+  it('label, number, unit and change of a row stand together; the header row apart', () => {
+    const { blocks } = cleanText(table)
+    const texts = blocks.map((b) => b.text)
+    expect(texts).toContain('指标 数值 单位 增幅（%）')
+    expect(texts).toContain('实际使用外资 2180 万美元 8.9')
+    expect(texts).toContain('新增市场主体 312 户 24.8')
+  })
+  it('a unit repeated in every row is no running header', () => {
+    expect(cleanText(table).text.match(/亿元/g)).toHaveLength(3)
+  })
+  it('a row answers a question about its measure', () => {
+    const { text } = cleanText(table)
+    expect(answerOf('湘西高新区2024年实际使用外资多少万美元？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]!.text).toContain('2180 万美元')
+  })
+})
+
+describe('rule: an interview’s question is what its answer is about (extractive ANSWER_SENTENCES)', () => {
+  it('the answer under 记者：…融资难…？ covers 融资难', () => {
+    const text = '记者：不少中小企业反映融资难，园区做了哪些工作？\n彭志坚：我们做了几件事。一是联合6家银行推出“园企通”信用贷款，今年已累计发放9.6亿元。'
+    expect(answerOf('湘西高新区采取了哪些办法缓解中小企业融资难？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('园企通')
+  })
+})
+
+describe('rule: a window’s period is its last phrase’s (extractive lastPeriods)', () => {
+  it('上半年…19个，全年累计…36个 is a whole-year figure', () => {
+    const text = '2024年，湘西高新区开展“项目攻坚年”活动，上半年签约项目19个，全年累计签约项目36个。'
+    expect(answerOf('湘西高新区2024年一共签约了多少个项目？', text, { park: '湘西高新区' }).quotes[0]!.text).toContain('36个')
+  })
+})
+
+describe('rule: colloquial forms and synonyms (glossary.json shortForms 签了, synonyms 升格)', () => {
+  it('签了 is 签约', () => {
+    expect(glossary.shortForms['签了']).toEqual(['签约'])
+    expect(analyzeQuestion('园区一共签了多少个项目？', catalog).terms.flat()).toContain('签约')
+  })
+  it('升格 finds 升级', () => {
+    expect(analyzeQuestion('园区是哪一年升格为国家级的？', catalog).terms.some((group) => group.includes('升级'))).toBe(true)
+  })
+})
+
+describe('rule: 达到 tells a total (clauses.json tallies.stock)', () => {
+  it('达到97家 is all there are, not the new ones', () => {
+    expect(clauseCues.tallyOf('省级专精特新中小企业达到')).toBe('stock')
+    expect(clauseCues.tallyOf('新增省级专精特新中小企业达到')).toBe('additions')
+  })
+})
