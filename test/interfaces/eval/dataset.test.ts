@@ -26,6 +26,8 @@ const SETS = [
   { dir: 'evals/new-heldout7', corpus: path.join(ROOT, 'evals/corpus/new-heldout7'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout8', corpus: path.join(ROOT, 'evals/corpus/new-heldout8'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout9', corpus: path.join(ROOT, 'evals/corpus/new-heldout9'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout10', corpus: path.join(ROOT, 'evals/corpus/new-heldout10'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout11', corpus: path.join(ROOT, 'evals/corpus/new-heldout11'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

@@ -41,6 +41,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout7', corpus: 'evals/corpus/new-heldout7', section: 'eval-new-heldout7', minItems: 30 },
   { dataset: 'evals/new-heldout8', corpus: 'evals/corpus/new-heldout8', section: 'eval-new-heldout8', minItems: 30 },
   { dataset: 'evals/new-heldout9', corpus: 'evals/corpus/new-heldout9', section: 'eval-new-heldout9', minItems: 30 },
+  { dataset: 'evals/new-heldout10', corpus: 'evals/corpus/new-heldout10', section: 'eval-new-heldout10', minItems: 30 },
+  { dataset: 'evals/new-heldout11', corpus: 'evals/corpus/new-heldout11', section: 'eval-new-heldout11', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
