@@ -28,6 +28,8 @@ const SETS = [
   { dir: 'evals/new-heldout9', corpus: path.join(ROOT, 'evals/corpus/new-heldout9'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout10', corpus: path.join(ROOT, 'evals/corpus/new-heldout10'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout11', corpus: path.join(ROOT, 'evals/corpus/new-heldout11'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout12', corpus: path.join(ROOT, 'evals/corpus/new-heldout12'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout13', corpus: path.join(ROOT, 'evals/corpus/new-heldout13'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

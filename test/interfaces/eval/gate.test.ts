@@ -43,6 +43,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout9', corpus: 'evals/corpus/new-heldout9', section: 'eval-new-heldout9', minItems: 30 },
   { dataset: 'evals/new-heldout10', corpus: 'evals/corpus/new-heldout10', section: 'eval-new-heldout10', minItems: 30 },
   { dataset: 'evals/new-heldout11', corpus: 'evals/corpus/new-heldout11', section: 'eval-new-heldout11', minItems: 30 },
+  { dataset: 'evals/new-heldout12', corpus: 'evals/corpus/new-heldout12', section: 'eval-new-heldout12', minItems: 30 },
+  { dataset: 'evals/new-heldout13', corpus: 'evals/corpus/new-heldout13', section: 'eval-new-heldout13', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
