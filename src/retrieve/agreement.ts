@@ -1,3 +1,4 @@
+import { clauseCues } from '../rules/clauses.js'
 import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
 import type { ClauseScope } from './parks.js'
@@ -57,6 +58,8 @@ export class TextFacts {
   periods?: readonly string[]
   periodScene?: readonly string[]
   measures?: readonly string[][]
+  /** Measures without those named as a share's base. */
+  ownMeasures?: readonly string[][]
 }
 
 const factsOf = (c: TextContext): TextFacts => c.facts ?? new TextFacts()
@@ -214,7 +217,8 @@ function periodScene(c: TextContext): readonly string[] {
 export function measureAgreement(q: Question, c: TextContext): number {
   if (q.measures.length === 0) return 0
   const facts = factsOf(c)
-  const named = (facts.measures ??= measuresOf(c.text))
+  // 三大主导产业实现产值318.6亿元，占园区规模工业总产值的77.2%: no figure of 规模工业总产值, unless a share is asked.
+  const named = clauseCues.asksShare.test(q.text) ? (facts.measures ??= measuresOf(c.text)) : (facts.ownMeasures ??= measuresOf(c.text.replace(clauseCues.shareBase, ' ')))
   if (q.measures.some((m) => named.includes(m))) return 1
   return -1
 }

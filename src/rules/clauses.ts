@@ -11,6 +11,7 @@ const clausesSchema = table({
   contrasts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
   listJoiners: wordList(),
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
+  shares: z.strictObject({ of: wordList(), words: wordList(), asks: wordList() }),
   plans: wordList(),
   planQuestions: wordList(),
   doneQuestions: wordList(),
@@ -25,6 +26,10 @@ const clausesSchema = table({
 })
 
 export interface ClauseCues {
+  /** A share's base (占园区规模工业总产值的比重, 占全市的27.6%; global): what a figure is part of, not what it measures. */
+  shareBase: RegExp
+  /** A question that asks for a share (占比, 比重): its base is what it asks about. */
+  asksShare: RegExp
   /** A clause telling how or why (实施, 通过 …). */
   reason: RegExp
   /** Does a quote say the opposite of a word the question names (外资 for 内资), and not that word? */
@@ -80,6 +85,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const tallyWords = { additions: data.tallies.additions.map(tallyWord), stock: data.tallies.stock.map(tallyWord) }
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
   return {
+    shareBase: new RegExp(`(?:${alternation(data.shares.of)})[^，,。；;\\d]{1,20}?(?:的?(?:${alternation(data.shares.words)})|(?=的?\\s*\\d))`, 'g'),
+    asksShare: new RegExp(alternation([...data.shares.of, ...data.shares.words, ...data.shares.asks]), 'i'),
     reason: new RegExp(alternation(data.reasonCues)),
     contradicts: (question, quote) =>
       data.contrasts.some((pair) => pair.some((word, i) => question.includes(word) && !question.includes(pair[1 - i]!) && quote.includes(pair[1 - i]!) && !quote.includes(word))),

@@ -310,3 +310,17 @@ describe('rule: 达到 tells a total (clauses.json tallies.stock)', () => {
     expect(clauseCues.tallyOf('新增省级专精特新中小企业达到')).toBe('additions')
   })
 })
+
+describe('rule: a share’s base is not the figure’s measure (clauses.json shares)', () => {
+  it('占园区规模工业总产值的比重 names what the figure is part of', () => {
+    expect('三大主导产业实现产值318.6亿元，占园区规模工业总产值的比重达到77.2%'.replace(clauseCues.shareBase, ' ')).not.toContain('规模工业总产值')
+    expect('贡献了占全市27.6%的产值'.replace(clauseCues.shareBase, ' ')).not.toContain('全市')
+  })
+  it('a question about the measure is answered by its own figure, not by a part of it', () => {
+    const text = '2023年，三大主导产业实现产值318.6亿元，占园区规模工业总产值的比重达到77.2%。全年完成规模工业总产值412.7亿元。'
+    expect(answerOf('湘西高新区2023年规模工业总产值达到多少？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]!.text).toContain('412.7亿元')
+  })
+  it('a question asking for the share keeps the base', () => {
+    expect(clauseCues.asksShare.test('三大主导产业占规模工业总产值的比重是多少？')).toBe(true)
+  })
+})
