@@ -7,6 +7,7 @@ import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { stopwords } from '../text/stopwords.js'
+import { alternation } from '../text/table.js'
 import { memoizeByText } from '../text/memo.js'
 import { tagged } from '../text/tokenize.js'
 import { work } from '../text/work.js'
@@ -39,7 +40,7 @@ export interface ExtractiveResult {
 const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
 // A month dated by a relative year (去年6月) is a date too.
 const DATE = new RegExp(
-  `\\d{4}\\s*年\\s*\\d{1,2}\\s*月(?:\\s*\\d{1,2}\\s*日)?|\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日|\\d{4}\\s*年(?!\\d)|(?:${timeRules.relativeYears.map((r) => r.word).join('|')})\\s*\\d{1,2}\\s*月`,
+  `\\d{4}\\s*年\\s*\\d{1,2}\\s*月(?:\\s*\\d{1,2}\\s*日)?|\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日|\\d{4}\\s*年(?!\\d)|(?:${alternation(timeRules.relativeYears.map((r) => r.word))})\\s*\\d{1,2}\\s*月`,
   'g',
 )
 const TRAILING = /[\s，,；;：:。、]+$/
@@ -99,6 +100,7 @@ interface Asked {
 function asked(q: Question, vocabulary: Vocabulary): Asked {
   const names = q.measures.flat().map(escapeRegExp)
   const count = figureRules.asksCount.test(q.text)
+  const asksMoney = figureRules.asksMoney.test(q.text)
   // "GDP同比增长了多少", "比2022年多出来多少" ask for a change, not the amount itself.
   const asksChange = clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized))
   const prefersResult = (q.kind === 'number' || q.kind === 'percent') && !clauseCues.asksPlan.test(q.text)
@@ -110,9 +112,9 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
       names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     rank: figureRules.asksRank.test(q.text),
-    moneyOf: q.kind === 'number' && figureRules.asksMoney.test(q.text) ? figureRules.moneyMeasuresIn(q.normalized) : [],
+    moneyOf: q.kind === 'number' && asksMoney ? figureRules.moneyMeasuresIn(q.normalized) : [],
     // "GDP同比增长了多少" asks for a rate, not an amount of money.
-    money: !count && figureRules.asksMoney.test(q.text) && !asksChange,
+    money: !count && asksMoney && !asksChange,
     unit: count && !asksChange ? figureRules.askedUnit(q.normalized) : undefined,
     asksChange,
     asksYearOnYear: q.normalized.search(clauseCues.comparison) >= 0,
@@ -145,6 +147,11 @@ function otherTally(a: Asked, quote: string): boolean {
   })
 }
 
+/** Where the last phrase of a text starts: after its last comma, colon, semicolon or full stop. */
+function phraseStart(text: string): number {
+  return Math.max(...[...text.matchAll(/[，,：:；;。]/g)].map((m) => m.index + 1), 0)
+}
+
 /**
  * Is every amount of money a quote gives one of another thing than the question asks (总投资35亿元
  * for 产值)? Each amount is read with its own phrase, from the comma before it.
@@ -156,7 +163,7 @@ function otherMoney(a: Asked, upToQuote: string, quote: string): boolean {
   if (amounts.length === 0) return false
   return amounts.every((amount) => {
     const before = upToQuote.slice(0, offset + amount.index)
-    const phrase = before.slice(Math.max(...[...before.matchAll(/[，,；;。：:]/g)].map((m) => m.index + 1), 0))
+    const phrase = before.slice(phraseStart(before))
     const named = figureRules.moneyMeasuresIn(phrase)
     return named.length > 0 && !named.some((group) => a.moneyOf.includes(group))
   })
@@ -355,6 +362,9 @@ const REASON_FIT = 0.45
 /** What a target (力争…, 计划到2025年…) loses against an achieved figure when the question names no plan. */
 const PLAN_PENALTY = 0.5
 
+/** A sentence that asks (an interviewer's: 记者：…做了哪些工作？). */
+const QUESTION_END = /[？?]\s*$/
+
 /** How many sentences of an interview's answer the question before them reaches. */
 const ANSWER_SENTENCES = 4
 
@@ -433,7 +443,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   const askedBefore = (s: Span) => {
     for (let i = indexOf(s) - 1; i >= Math.max(0, indexOf(s) - ANSWER_SENTENCES); i--) {
       const before = text.slice(sentences[i]!.start, sentences[i]!.end)
-      if (/[？?]\s*$/.test(before)) return before
+      if (QUESTION_END.test(before)) return before
     }
     return ''
   }
@@ -466,7 +476,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       partYear: lastPeriods(upToQuote).some((p) => p !== FULL_YEAR),
       planned: clauseCues.plan.test(upToQuote),
       heading: isHeading(text.slice(sentence.start, sentence.end).trim(), citation.section),
-      asking: /[？?]\s*$/.test(text.slice(sentence.start, sentence.end)),
+      asking: QUESTION_END.test(text.slice(sentence.start, sentence.end)),
     }
   })
 }
@@ -590,8 +600,7 @@ function withTimeQualifier(text: string, span: Span): Span {
   const first = timeRules.firstTimeWord(before)
   if (first === undefined || timeRules.firstTimeWord(quote.replace(clauseCues.comparison, '')) !== undefined) return span
   // From the start of the phrase that holds the time word.
-  const phraseStart = Math.max(...[...before.slice(0, first).matchAll(/[，,：:；;]/g)].map((m) => m.index + 1), 0)
-  const start = sentence.start + phraseStart
+  const start = sentence.start + phraseStart(before.slice(0, first))
   return span.end - start <= MAX_QUALIFIED_CHARS ? trimmed(text, { start, end: span.end }) : span
 }
 
@@ -605,8 +614,7 @@ export function withMeasure(text: string, span: Span): Span {
   const before = text.slice(sentence.start, span.start)
   const cue = before.search(clauseCues.reason)
   if (cue < 0) return span
-  const phraseStart = Math.max(...[...before.slice(0, cue).matchAll(/[，,：:；;]/g)].map((m) => m.index + 1), 0)
-  const start = sentence.start + phraseStart
+  const start = sentence.start + phraseStart(before.slice(0, cue))
   return span.end - start <= MAX_QUALIFIED_CHARS ? trimmed(text, { start, end: span.end }) : span
 }
 

@@ -70,8 +70,8 @@ interface Line {
 /** A table cell on a line of its own: a number (412.6, 11.3%), or a unit (亿元, （%）). */
 const NUMBER_CELL = /^[-+]?\d[\d,.]*\s*%?$/
 const UNITS = new Set(figureRules.units.map((u) => u.unit))
-const UNIT_CELL = {
-  test: (text: string) => /^[（(][^（()）]{1,6}[）)]$/.test(text) || UNITS.has(text) || (/^[万亿千百]/.test(text) && UNITS.has(text.slice(1))),
+function isUnitCell(text: string): boolean {
+  return /^[（(][^（()）]{1,6}[）)]$/.test(text) || UNITS.has(text) || (/^[万亿千百]/.test(text) && UNITS.has(text.slice(1)))
 }
 /** Longest line a flattened table's cell takes. */
 const MAX_CELL_CHARS = 16
@@ -90,38 +90,43 @@ function tableRows(lines: Line[]): Line[] {
   for (let i = 0; i < lines.length; ) {
     let end = i
     while (end < lines.length && cellLike(lines[end]!)) end++
-    const run = lines.slice(i, end)
-    const numbers = run.filter((line) => NUMBER_CELL.test(line.text)).length
-    if (run.length < MIN_TABLE_LINES || numbers < MIN_TABLE_NUMBERS) {
-      out.push(...(run.length > 0 ? run : [lines[i]!]))
-      i = Math.max(end, i + 1)
+    if (end === i) {
+      out.push(lines[i++]!)
       continue
     }
-    let row: string[] = []
-    let rowHasNumber = false
-    const flush = () => {
-      if (row.length > 0) out.push({ raw: row.join(' '), text: row.join(' '), blankBefore: true, row: true })
-      row = []
-      rowHasNumber = false
-    }
-    for (const line of run) {
-      const isNumber = NUMBER_CELL.test(line.text)
-      const label = !isNumber && !UNIT_CELL.test(line.text)
-      // A label after a row's figures starts the next row; labels before any figure are its header.
-      if (label && rowHasNumber) flush()
-      // The first figure of a row after several labels: the last label is the row's, the others its header's.
-      if (isNumber && !rowHasNumber && row.length >= 2) {
-        const own = row.pop()!
-        flush()
-        row.push(own)
-      }
-      row.push(line.text)
-      if (isNumber) rowHasNumber = true
-    }
-    flush()
+    const run = lines.slice(i, end)
     i = end
+    const isTable = run.length >= MIN_TABLE_LINES && run.filter((line) => NUMBER_CELL.test(line.text)).length >= MIN_TABLE_NUMBERS
+    out.push(...(isTable ? rowsOf(run) : run))
   }
   return out
+}
+
+/** The cells of a flattened table, one line each, as rows: a label, then its numbers and units. */
+function rowsOf(cells: readonly Line[]): Line[] {
+  const rows: Line[] = []
+  let row: string[] = []
+  let rowHasNumber = false
+  const flush = () => {
+    if (row.length > 0) rows.push({ raw: row.join(' '), text: row.join(' '), blankBefore: true, row: true })
+    row = []
+    rowHasNumber = false
+  }
+  for (const { text } of cells) {
+    const isNumber = NUMBER_CELL.test(text)
+    // A label after a row's figures starts the next row; labels before any figure are its header.
+    if (!isNumber && !isUnitCell(text) && rowHasNumber) flush()
+    // The first figure of a row after several labels: the last label is the row's, the others its header's.
+    if (isNumber && !rowHasNumber && row.length >= 2) {
+      const own = row.pop()!
+      flush()
+      row.push(own)
+    }
+    row.push(text)
+    if (isNumber) rowHasNumber = true
+  }
+  flush()
+  return rows
 }
 
 /** A web page's source line: 2025-01-16 08:32　来源：邵阳新闻网　作者：… */
@@ -173,7 +178,7 @@ function runningLines(rawLines: readonly string[]): Set<string> {
   for (const rawLine of rawLines) {
     const text = compactSpaces(rawLine)
     // A table's unit or number cell (亿元, 12.5) repeats too, but heads no page.
-    if (text !== '' && charLength(text) <= RUNNING_LINE_MAX_CHARS && !NUMBER_CELL.test(text) && !UNIT_CELL.test(text)) counts.set(text, (counts.get(text) ?? 0) + 1)
+    if (text !== '' && charLength(text) <= RUNNING_LINE_MAX_CHARS && !NUMBER_CELL.test(text) && !isUnitCell(text)) counts.set(text, (counts.get(text) ?? 0) + 1)
   }
   return new Set([...counts].filter(([, n]) => n >= RUNNING_LINE_MIN_REPEATS).map(([text]) => text))
 }
@@ -182,7 +187,7 @@ function runningLines(rawLines: readonly string[]): Set<string> {
 export function cleanText(raw: string, captions: readonly string[] = []): CleanedDocument {
   const captionLines = new Set(captions.map(compactSpaces))
   const rawLines = raw.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n')
-  const lines: Line[] = []
+  const textLines: Line[] = []
   let blankBefore = true
   const seen = new Set<string>()
   const running = runningLines(rawLines)
@@ -196,11 +201,11 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
       blankBefore = true
       continue
     }
-    lines.push({ raw: rawLine, text, blankBefore })
+    textLines.push({ raw: rawLine, text, blankBefore })
     blankBefore = false
   }
 
-  lines.splice(0, lines.length, ...tableRows(lines))
+  const lines = tableRows(textLines)
   const lengths = lines.map((line) => charLength(line.text))
   const wrapped = lines.length >= 3 && median(lengths) < WRAPPED_MEDIAN
   // The typical full line of a hard-wrapped document; a paragraph's first line that is much

@@ -218,7 +218,7 @@ export function measureAgreement(q: Question, c: TextContext): number {
   if (q.measures.length === 0) return 0
   const facts = factsOf(c)
   // 三大主导产业实现产值318.6亿元，占园区规模工业总产值的77.2%: no figure of 规模工业总产值, unless a share is asked.
-  const named = clauseCues.asksShare.test(q.text) ? (facts.measures ??= measuresOf(c.text)) : (facts.ownMeasures ??= measuresOf(c.text.replace(clauseCues.shareBase, ' ')))
+  const named = q.asksShare ? (facts.measures ??= measuresOf(c.text)) : (facts.ownMeasures ??= measuresOf(c.text.replace(clauseCues.shareBase, ' ')))
   if (q.measures.some((m) => named.includes(m))) return 1
   return -1
 }

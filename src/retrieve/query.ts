@@ -1,3 +1,4 @@
+import { clauseCues } from '../rules/clauses.js'
 import { glossary } from '../rules/glossary.js'
 import { places } from '../rules/places.js'
 import { kindCues, type AnswerKind } from '../rules/kinds.js'
@@ -38,6 +39,8 @@ export interface Question {
   terms: string[][]
   /** Whether it asks about a whole city (全市, 赣州市) or a zone, when it names either. */
   scope?: Scope
+  /** It asks for a share (占比, 比重): a share's base (占…总产值的) is then what it asks about. */
+  asksShare: boolean
   /** Text for dense and BM25 search. */
   searchText: string
 }
@@ -235,6 +238,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     kind: kindCues.kindOf(english ? text : normalized, english),
     terms,
     scope: parks.questionScope(english ? mentioned.join(' ') : normalized),
+    asksShare: clauseCues.asksShare.test(text),
     searchText: searchParts.join(' ').replace(/\s+/g, ' ').trim(),
   }
 }

@@ -4,6 +4,7 @@ import { chunkDocument, denseHeader, indexedText, lexicalHeader, type Passage } 
 import { cleanText } from '../../src/ingest/clean.js'
 import { sha256, type SourceDocument } from '../../src/ingest/corpus.js'
 import { parkMentions, publicationYear } from '../../src/ingest/derive.js'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
 import { analyzeQuestion } from '../../src/retrieve/query.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { figureRules } from '../../src/rules/figures.js'
@@ -30,7 +31,7 @@ describe('rule: county-level cities (derive parkMentions)', () => {
   it('浏阳市 is a city, like a prefecture-level one', () => {
     expect(parkMentions('去年浏阳市实现地区生产总值1628.7亿元').map((m) => m.name)).toEqual(['浏阳市'])
   })
-  it('a county is not a city (浏阳 alone, or a 县)', () => {
+  it('a county-level city written without its 市 is no city (浏阳 alone)', () => {
     expect(parkMentions('浏阳花炮闻名全国').map((m) => m.name)).toEqual([])
   })
 })
@@ -50,27 +51,37 @@ describe('rule: a web page dateline dates the document (derive publicationYear)'
 
 describe('rule: a source line is a byline (clean SOURCE_LINE)', () => {
   it('the dateline stays apart from the first paragraph', () => {
-    const { blocks } = cleanText('园区综述\n\n2025-01-16 08:32　来源：邵阳新闻网　作者：记者 罗晓岚\n\n寒冬时节，走进园区，车间里热浪扑面。')
-    expect(blocks.map((b) => b.kind)).toEqual(['heading', 'byline', 'paragraph'])
+    const page = [
+      '园区：向新而行 跑出高质量发展加速度',
+      '——园区2024年经济发展综述',
+      '',
+      '2025-01-16 08:32　来源：邵阳新闻网　作者：邵阳日报全媒体记者 罗晓岚 通讯员 蒋志清',
+      '',
+      '寒冬时节，走进园区，生产车间里热浪扑面，窑炉生产线满负荷运转，一片片高铝盖板玻璃从流水线上缓缓下线。',
+      '',
+      '这是园区2024年奋力攻坚的一个缩影。过去一年，园区坚持工业立区不动摇，主要经济指标稳中有进、进中向好。',
+    ].join('\n')
+    const { blocks } = cleanText(page)
+    expect(blocks.map((b) => b.kind)).toEqual(['heading', 'heading', 'byline', 'paragraph', 'paragraph'])
   })
 })
 
 describe('rule: bracketed and stand-alone headings (clean NUMBERED_HEADING, standsAlone)', () => {
-  const wrapped = (heading: string) =>
+  const wrapped = (heading: string, blankAfter = true) =>
     [
       '园区还与职业技术学院合作开设订单',
       '班，每年为园区企业定向输送技能人',
       '才600余名，缓解了企业招工难问题。',
       '',
       heading,
-      '',
+      ...(blankAfter ? [''] : []),
       '陶瓷是传统的高耗能行业。为推动产',
       '业绿色转型，园区全面推进窑炉改造，',
       '今年累计完成窑炉改造134座，单位产',
       '值能耗平均下降15%，烟尘排放减少。',
     ].join('\n')
   it('【绿色篇】… on a page of short lines is a heading, not the start of the paragraph under it', () => {
-    const { blocks } = cleanText(wrapped('【绿色篇】窑炉“换气” 园区“添绿”'))
+    const { blocks } = cleanText(wrapped('【绿色篇】窑炉“换气” 园区“添绿”', false))
     expect(blocks.find((b) => b.text.startsWith('【绿色篇】'))).toMatchObject({ kind: 'heading', text: '【绿色篇】窑炉“换气”园区“添绿”' })
   })
   it('a line standing alone between blank lines is a heading even at the wrap width', () => {
@@ -210,8 +221,10 @@ describe('rule: an interviewer’s question answers nothing (extractive asking)'
 })
 
 describe('rule: a partner is no subject (park-words.json scope.notSubject 联合)', () => {
-  it('联合浏阳市设立… is said by the zone', () => {
-    expect(catalog.scopeOf('我们联合常德市设立了规模10亿元的产业引导基金')).not.toEqual({ scope: 'city', city: '常德市' })
+  it('联合常德市设立… is said by the zone', () => {
+    const withCity = new ParkCatalog([{ name: '常德市', aliases: [], english: [] }, { name: '常德经开区', aliases: [], english: [] }])
+    expect(withCity.scopeOf('常德市设立了规模10亿元的产业引导基金')).toEqual({ scope: 'city', city: '常德市' })
+    expect(withCity.scopeOf('我们联合常德市设立了规模10亿元的产业引导基金')).not.toEqual({ scope: 'city', city: '常德市' })
   })
 })
 
