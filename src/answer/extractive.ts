@@ -205,7 +205,9 @@ function kindFit(a: Asked, text: string): number {
       const target = a.entity
       if (!target) return 0
       // A which/who question is answered only by a clause that names such a thing.
-      return ('holds' in target ? target.holds.test(text) : clauseCues.personsIn(text, a.q.normalized).some((name) => !a.stated.includes(name))) ? 1 : -1
+      if (!('holds' in target)) return clauseCues.personsIn(text, a.q.normalized).some((name) => !a.stated.includes(name)) ? 1 : -1
+      // A name without its 公司 (北辰化工年产…) fits less surely than a full one.
+      return target.holds.test(text) ? 1 : target.namedBefore?.test(text) ? 0.5 : -1
     }
     default:
       return 0
@@ -447,7 +449,13 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     }
     return ''
   }
-  const answeredByNext = (s: Span) => indexOf(s) >= 0 && sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack)
+  // …项目快落地的背后，是“放管服”改革。园区全面推行“标准地+承诺制”…: the measures follow their introduction.
+  const sentenceText = (i: number) => (i >= 0 && i < sentences.length ? text.slice(sentences[i]!.start, sentences[i]!.end) : '')
+  const introducesNext = (i: number) => clauseCues.introduces.test(sentenceText(i)) && clauseCues.reason.test(sentenceText(i + 1))
+  // 这家成立于2015年的企业…全年实现营业收入7.3亿元 is about the company the sentence before names.
+  const antecedentOf = (s: Span) => (indexOf(s) > 0 && clauseCues.opensWithAnaphor.test(sentenceText(indexOf(s))) ? sentenceText(indexOf(s) - 1) : '')
+  const introducedBy = (s: Span) => (indexOf(s) > 0 && introducesNext(indexOf(s) - 1) ? sentenceText(indexOf(s) - 1) : '')
+  const answeredByNext = (s: Span) => indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)))
   return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
@@ -460,7 +468,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     let lead = leads.get(leadKey)
     if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
     let wide = wideOf.get(sentence)
-    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
+    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${introducedBy(sentence)}${antecedentOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
     const upToQuote = text.slice(sentence.start, span.end)
     return {
       span,
@@ -680,7 +688,10 @@ export function extractAnswer(q: Question, citations: readonly NumberedPassage[]
   // documents do not give.
   const missing: string[] = []
   if (q.measures.length > 1) {
+    // 税收里，工业税收有多少 asks one measure: the wider one only says where the narrower stands.
+    const wider = (measure: readonly string[]) => q.measures.some((other) => other !== measure && other.some((name) => measure.some((word) => name !== word && name.includes(word))))
     for (const measure of q.measures) {
+      if (wider(measure)) continue
       const names = (c: Candidate) => measuresOf(c.text).includes(measure)
       if (chosen.some(names)) continue
       const other = candidates.find((c) => c.answersAPart && names(c))

@@ -7,6 +7,7 @@ import { AbortedError } from '../errors.js'
 import type { SearchIndex } from '../index/search-index.js'
 import type { Logger } from '../log.js'
 import type { ParkCatalog } from '../retrieve/parks.js'
+import { loadReadings, latinNames, withChineseNames } from '../retrieve/names.js'
 import { analyzeQuestion, type Question } from '../retrieve/query.js'
 import { AgreementReranker } from '../retrieve/rerank.js'
 import { candidatePool, ParkRetriever, type PassageDocument, type RetrieverMode } from '../retrieve/retriever.js'
@@ -240,6 +241,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const retrieverFor = (input: Analysed) => new ParkRetriever({ index, catalog, k: candidatePool(input.request.k), park: input.park, mode: deps.retriever })
   const query = (input: Analysed) => input.question.searchText || input.question.text
 
+  /**
+   * The passages for a question; an English one that writes a name in pinyin (Xinshuo) is asked
+   * again with the name as the passages found write it (鑫烁), so that search and answer can see it.
+   */
+  async function retrieved(input: Analysed, find: (input: Analysed) => Promise<PassageDocument[]>): Promise<Retrieved> {
+    const documents = await find(input)
+    const { question } = input
+    if (!question.english || latinNames(question.normalized).length === 0) return { ...input, documents }
+    const named = withChineseNames(question.text, question.normalized, documents.map((d) => d.pageContent), await loadReadings())
+    if (named === undefined) return { ...input, documents }
+    const renamed = { ...input, question: analyzeQuestion(named, catalog) }
+    return { ...renamed, documents: await find(renamed) }
+  }
+
   const reranked = (input: Retrieved): Synthesis => {
     const ranked = new AgreementReranker({ index, catalog, k: input.request.k }).rerank(input.documents, input.question)
     const passages = ranked.map((doc, i): NumberedPassage => ({ ...doc.metadata, n: i + 1 }))
@@ -304,7 +319,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     [
       stage('condense', condensed),
       stage('analyse', analysed),
-      stage('retrieve', async (input: Analysed, config: RunnableConfig): Promise<Retrieved> => ({ ...input, documents: await retrieverFor(input).invoke(query(input), config) })),
+      stage('retrieve', (input: Analysed, config: RunnableConfig): Promise<Retrieved> => retrieved(input, (asked) => retrieverFor(asked).invoke(query(asked), config))),
       stage('rerank', reranked),
       new StreamingStage('synthesize', synthesize),
     ],
@@ -318,7 +333,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     await turn()
     const question = analysed(asked)
     await turn()
-    const found = { ...question, documents: await retrieverFor(question)._getRelevantDocuments(query(question)) }
+    const found = await retrieved(question, (asked) => retrieverFor(asked)._getRelevantDocuments(query(asked)))
     await turn()
     const synthesis = reranked(found)
     await turn()

@@ -47,9 +47,9 @@ export class ParkCatalog {
     return this.scan(text).rest.replace(/\u0000+/g, ' ')
   }
 
-  private scan(text: string): { hits: Array<{ park: string; at: number }>; rest: string } {
+  private scan(text: string): { hits: Array<{ park: string; at: number; end: number }>; rest: string } {
     let rest = text.normalize('NFKC').toLowerCase()
-    const hits: Array<{ park: string; at: number }> = []
+    const hits: Array<{ park: string; at: number; end: number }> = []
     for (const { surface, park, latin } of this.names) {
       let at = rest.indexOf(surface)
       while (at >= 0) {
@@ -58,7 +58,7 @@ export class ParkCatalog {
         // before a park word names that zone (株洲高新区), not the city.
         const whole = latin ? !/[a-z]/.test(rest[at - 1] ?? '') && !/[a-z]/.test(rest[end] ?? '') : !ZONE_AHEAD.test(rest.slice(end, end + 12))
         if (whole) {
-          hits.push({ park, at })
+          hits.push({ park, at, end })
           rest = rest.slice(0, at) + '\u0000'.repeat(surface.length) + rest.slice(end)
         }
         at = rest.indexOf(surface, whole ? end : at + 1)
@@ -108,17 +108,20 @@ export class ParkCatalog {
   }
 
   private partScope(part: string): ClauseScope | undefined {
-    const found: Array<{ at: number; scope: ClauseScope }> = []
-    for (const hit of this.scan(part).hits) {
+    const found: Array<{ at: number; cueAt?: number; scope: ClauseScope }> = []
+    const { hits } = this.scan(part)
+    for (const hit of hits) {
       // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…).
       if (!this.isCity(hit.park)) found.push({ at: hit.at, scope: { scope: 'zone' } })
       else if (part.startsWith(hit.park.toLowerCase(), hit.at)) found.push({ at: hit.at, scope: { scope: 'city', city: hit.park } })
     }
-    for (const word of parkWords.scope.cityWide) for (let at = part.indexOf(word); at >= 0; at = part.indexOf(word, at + 1)) found.push({ at, scope: { scope: 'city' } })
+    // 高于耒阳全市 compares as 高于全市 does: a name before 全市 does not hide the cue before it.
+    const named = (at: number) => hits.find((hit) => hit.end === at)?.at ?? at
+    for (const word of parkWords.scope.cityWide) for (let at = part.indexOf(word); at >= 0; at = part.indexOf(word, at + 1)) found.push({ at, cueAt: named(at), scope: { scope: 'city' } })
     const opening = part.trimStart()
     const zoneWord = [...parkWords.scope.zone, ...parkWords.wordList].find((word) => opening.startsWith(word))
     if (zoneWord) found.push({ at: part.length - opening.length, scope: { scope: 'zone' } })
-    const subjects = found.filter(({ at }) => !parkWords.scope.notSubject.some((cue) => part.slice(0, at).endsWith(cue)))
+    const subjects = found.filter(({ at, cueAt = at }) => !parkWords.scope.notSubject.some((cue) => part.slice(0, cueAt).endsWith(cue)))
     return subjects.sort((a, b) => a.at - b.at)[0]?.scope
   }
 

@@ -2,6 +2,7 @@ import { clauseCues } from '../rules/clauses.js'
 import { glossary } from '../rules/glossary.js'
 import { places } from '../rules/places.js'
 import { kindCues, type AnswerKind } from '../rules/kinds.js'
+import { parkWords } from '../rules/park-words.js'
 import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
 import { stopwords } from '../text/stopwords.js'
@@ -186,7 +187,16 @@ function placesIn(text: string): string[] {
 
 /** English when, outside parentheses (which may hold a Chinese name), there is no Chinese and some Latin. */
 export function isEnglish(text: string): boolean {
-  return !/[\u4e00-\u9fff]/.test(text.replace(/[（(][^）)]*[）)]/g, '')) && /[A-Za-z]/.test(text)
+  return !/[\u4e00-\u9fff]/.test(text.replace(/[（(][^）)]*[）)]|「[^」]*」/g, '')) && /[A-Za-z]/.test(text)
+}
+
+/** A name an English question was given in Chinese (names.ts): a company's, never a park asked about. */
+const GIVEN_NAME = /「[^」]*」/g
+
+/** A two-word name is also written by the first character of each word (冷水江钢铁 → 冷钢). */
+function abbreviations(name: string): string[] {
+  const parts = words(name)
+  return parts.length === 2 && parts.every((part) => part.length >= 2) ? [parts.map((part) => part[0]).join('')] : []
 }
 
 const QUOTED = /[“"「『]([^”"」』]+)[”"」』]/g
@@ -199,7 +209,8 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const translated = english ? englishToChinese(text, parks, groups) : text.normalize('NFKC')
   const { replaced, extra } = expandShortForms(translated, groups)
   const normalized = replaced
-  const mentioned = [...parks.mentioned(normalized)]
+  // 冷水江 of 「冷水江钢铁」 is a company's name, not the city asked about.
+  const mentioned = [...parks.mentioned(english ? normalized.replace(GIVEN_NAME, ' ') : normalized)]
   const foreignParks = parks.foreignParks(english ? text : normalized)
   const years = yearsIn(normalized)
   const periods = [...periodsIn(normalized)]
@@ -207,11 +218,12 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const stripped = normalized.replace(stopwords.questionPhrases, ' ')
   const topic = parks.withoutNames(english ? stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' ') : stripped)
   // A word covered by a glossary group (生产总值 of 地区生产总值|GDP) counts once, with its synonyms.
-  const single = [...new Set(words(topic))]
+  // 2023年产值 is 2023年 + 产值: the segmenter would read 年产值 (annual output), which few texts say.
+  const single = [...new Set(words(topic.replace(/(\d\s*年)/g, '$1 ')))]
     .filter((w) => !stopwords.answerWords.has(w) && !/^[\d.\-]+$/.test(w))
     .filter((w) => !groups.some((g) => g.some((t) => t.includes(w) || w.includes(t))))
   // A phrase the asker quotes (“科技贷”) is a name: the answering clause holds it as written.
-  for (const [, phrase] of normalized.matchAll(QUOTED)) if (phrase!.length >= 2 && phrase!.length <= 12) groups.push([phrase!.toLowerCase()])
+  for (const [, phrase] of normalized.matchAll(QUOTED)) if (phrase!.length >= 2 && phrase!.length <= 12) groups.push([phrase!.toLowerCase(), ...abbreviations(phrase!)])
   // Groups sharing a word (签约 from the glossary, 签约|签下 from the synonyms) are one term.
   const distinctGroups: string[][] = []
   for (const group of groups) {
@@ -220,6 +232,9 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     else distinctGroups.push([...group])
   }
   const allTerms = [...distinctGroups, ...single.map((w) => [w])]
+  // 洪江全市 is 洪江市: a text naming the city asked about says 全市 in its own words.
+  const cities = mentioned.filter((park) => parks.isCity(park)).map((city) => city.toLowerCase())
+  for (const group of allTerms) if (cities.length > 0 && group.some((term) => parkWords.scope.cityWide.includes(term))) group.push(...cities)
   // Work per passage grows with the terms: a pasted page is read for its first MAX_QUESTION_TERMS.
   const terms = allTerms.slice(0, MAX_QUESTION_TERMS)
   const searchParts = allTerms.length > terms.length ? [...mentioned, ...years, ...periods, ...terms.map((g) => g[0]!)] : english ? [stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' '), ...extra] : [stripped, ...extra]

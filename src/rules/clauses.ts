@@ -7,6 +7,7 @@ import { places } from './places.js'
 const clausesSchema = table({
   reasonCues: wordList(),
   backReferences: wordList(),
+  introductions: wordList(),
   tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
   contrasts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
   listJoiners: wordList(),
@@ -17,12 +18,13 @@ const clausesSchema = table({
   doneQuestions: wordList(),
   continuations: wordList(),
   anaphors: wordList(),
+  anaphorOpenings: wordList(),
   companies: z.strictObject({ suffixes: wordList(), asks: wordList() }),
   industryWords: wordList(),
   industryCompounds: wordList(),
   personTitles: wordList(),
   personNames: wordList(),
-  entities: z.array(z.strictObject({ asks: wordList(), holds: wordList().optional(), person: z.literal(true).optional() }).refine((e) => (e.holds === undefined) !== (e.person === undefined), 'needs holds or person, not both')),
+  entities: z.array(z.strictObject({ asks: wordList(), holds: wordList().optional(), namedBefore: wordList().optional(), person: z.literal(true).optional() }).refine((e) => (e.holds === undefined) !== (e.person === undefined), 'needs holds or person, not both')),
 })
 
 export interface ClauseCues {
@@ -38,6 +40,8 @@ export interface ClauseCues {
   tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
   pointsBack: RegExp
+  /** A sentence that says the measures follow (项目快落地的背后，是…): the next sentence tells them. */
+  introduces: RegExp
   /** A clause listing things (、, 和, 及). */
   list: RegExp
   /** The same, global: where each joiner is. */
@@ -48,6 +52,8 @@ export interface ClauseCues {
   change: RegExp
   /** A figure right after a change (净增456.1亿元, 增长8%). */
   changedFigure: RegExp
+  /** A sentence that opens by pointing back at a company (这家成立于2015年的企业…, 该公司…): the sentence before names it. */
+  opensWithAnaphor: RegExp
   /** A text without the words that point back at a company instead of naming it (这家企业, 公司总经理). */
   withoutAnaphors(text: string): string
   /** Is a figure whose clause is `lead` a company's that `question` does not ask about? */
@@ -70,14 +76,19 @@ export interface ClauseCues {
    */
   personsIn(text: string, question?: string): string[]
   /** What a clause must name to answer a which/who question (undefined: the question asks no such thing). */
-  entityTarget(question: string): { holds: RegExp } | { person: true } | undefined
+  entityTarget(question: string): { holds: RegExp; namedBefore?: RegExp } | { person: true } | undefined
 }
 
 export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
   const data = readTable(file, clausesSchema)
   const person = new RegExp(`(?:${alternation(data.personTitles)})([\\u4e00-\\u9fff]{2,3})`, 'g')
   // Compiled once: a which/who question must not pay for building its pattern.
-  const entities = data.entities.map((e) => ({ asks: e.asks, target: e.holds ? { holds: new RegExp(alternation(e.holds)) } : ({ person: true } as const) }))
+  // 北辰化工年产30万吨…: the name before namedBefore, from a phrase's start or after 的.
+  const namedBefore = (words: readonly string[]) => new RegExp(`(?:^|[的，,。；;：:、“”\\s])[\\u4e00-\\u9fff]{2,8}(?:${alternation(words)})(?!值)`)
+  const entities = data.entities.map((e) => ({
+    asks: e.asks,
+    target: e.holds ? { holds: new RegExp(alternation(e.holds)), ...(e.namedBefore ? { namedBefore: namedBefore(e.namedBefore) } : {}) } : ({ person: true } as const),
+  }))
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
   // Compiled once: every figure of every quote is read for its tally, question after question.
@@ -96,12 +107,14 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
       return tallyWords.stock.some((word) => word.test(lower)) ? 'stock' : undefined
     },
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
+    introduces: new RegExp(alternation(data.introductions)),
     list: new RegExp(alternation(data.listJoiners)),
     listJoiner: new RegExp(alternation(data.listJoiners), 'g'),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),
     comparison: new RegExp(alternation(data.growth.comparisons), 'g'),
     change: new RegExp(alternation(data.growth.changes)),
     withoutAnaphors: (text) => text.replace(anaphor, ' '),
+    opensWithAnaphor: new RegExp(`^[\\s“”"]*(?:${alternation(data.anaphorOpenings)})`),
     othersCompany: (question, lead) => {
       const lower = question.toLowerCase()
       if (data.companies.asks.some((word) => lower.includes(word))) return false
@@ -109,7 +122,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
       const phrases = lead.split(/[；;。]/).at(-1)!.split(/[，,]/)
       return [phrases.at(-1)!, phrases[0]!].some((part) => {
         const at = companySuffix.exec(part)?.index
-        if (at === undefined) return false
+        // 公司总经理…告诉记者 points back at the company just named, as 这家企业 does: it names none.
+        if (at === undefined || part.slice(0, at).replace(/[\s“”"’）)]/g, '') === '') return false
         // The company's name runs back from its suffix to a word that is no part of it (龙头企业奇瑞汽车…);
         // a question that names it (its first two characters, the brand) asks about it.
         const name = part.slice(0, at).split(/企业|龙头|的|是|、|\s/).at(-1)!

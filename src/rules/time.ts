@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { alternation, readTable, table, wordList } from '../text/table.js'
+import { alternation, escapeRegExp, readTable, table, wordList } from '../text/table.js'
 
 /** `time.json`: the words for years and periods, and the patterns built from them. */
 
@@ -16,6 +16,7 @@ const timeSchema = table({
   periodEnds: z.record(z.string().min(1), z.string().min(1)),
   monthEnds: wordList(),
   upTo: wordList(),
+  monthsSoFar: z.strictObject({ before: z.string().min(1), after: z.string().min(1) }),
   fullYear: z.string().min(1),
   englishMonths: z.record(z.string().regex(/^[a-z]+$/, 'a month is written in lower-case letters'), month).superRefine((months, ctx) => {
     const seen = new Set<number>()
@@ -52,7 +53,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const data = readTable(file, timeSchema.superRefine(checkPeriodNames))
   // 1季度 → 一季度
   const digitQuarters = new Map(Object.entries(data.quarters).map(([digit, name]) => [`${digit}季度`, name]))
-  const { period, range, monthEnd } = periodPatterns(data, [...digitQuarters.keys()])
+  const { period, range, monthEnd, soFar } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
   const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?<!\\d)\\d{4}\\s*年`, 'g')
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
@@ -70,10 +71,11 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
         const name = `${Number(found[1])}-${Number(found[2])}月`
         return data.namedRanges[name] ?? name
       }
-      const end = monthEnd.exec(match)
+      const end = monthEnd.exec(match) ?? soFar.exec(match)
       if (end) {
-        const name = `1-${Number(end[1])}月`
-        return data.namedRanges[name] ?? name
+        const months = monthNumber(end[1]!)
+        const name = `1-${months}月`
+        if (months >= 1 && months <= 12) return data.namedRanges[name] ?? name
       }
       return data.periodEnds[match] ?? digitQuarters.get(match) ?? match
     },
@@ -90,17 +92,31 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
 
 type TimeTable = z.infer<typeof timeSchema>
 
-function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { period: RegExp; range: RegExp; monthEnd: RegExp } {
+function periodPatterns(data: TimeTable, digitQuarters: readonly string[]): { period: RegExp; range: RegExp; monthEnd: RegExp; soFar: RegExp } {
   const range = `(\\d{1,2})\\s*(?:${alternation(data.rangeDashes)})\\s*(\\d{1,2})\\s*月`
   // 截至9月底 is the months up to it (1-9月); 6月底投产 is a date.
   const monthEnd = `(?:${alternation(data.upTo)})\\s*(\\d{1,2})\\s*月\\s*(?:${alternation(data.monthEnds)})`
+  // 前10个月 is 1-10月 (前十个月 too).
+  const soFar = `${escapeRegExp(data.monthsSoFar.before)}\\s*(\\d{1,2}|[${CHINESE_MONTH_DIGITS}]{1,3})\\s*${escapeRegExp(data.monthsSoFar.after)}`
   const quarterNames = Object.values(data.quarters)
   return {
     // alternation() puts the longest first: 三季度末 before 三季度.
-    period: new RegExp(`${range}|${monthEnd}|${alternation([...Object.keys(data.periodEnds), ...data.periodWords, ...quarterNames, ...digitQuarters])}`, 'g'),
+    period: new RegExp(`${range}|${monthEnd}|${soFar}|${alternation([...Object.keys(data.periodEnds), ...data.periodWords, ...quarterNames, ...digitQuarters])}`, 'g'),
     range: new RegExp(range),
     monthEnd: new RegExp(monthEnd),
+    soFar: new RegExp(soFar),
   }
+}
+
+const CHINESE_MONTH_DIGITS = '一二三四五六七八九十'
+
+/** 10 or 十 → 10; 十一 → 11 (a count of months is at most 十二). */
+function monthNumber(written: string): number {
+  if (/^\d+$/.test(written)) return Number(written)
+  const digit = (c: string | undefined) => (c === undefined ? 0 : CHINESE_MONTH_DIGITS.indexOf(c) + 1)
+  const [a, b] = [...written]
+  if (a === '十') return 10 + digit(b)
+  return b === '十' ? digit(a) * 10 : digit(a)
 }
 
 /** Every name a period is compared by must itself be read as a period, or two names never meet. */

@@ -1,0 +1,202 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createAnswerer } from '../../src/answer/answer.js'
+import { extractAnswer } from '../../src/answer/extractive.js'
+import type { Passage } from '../../src/ingest/chunk.js'
+import { openIndex } from '../../src/interfaces/setup.js'
+import { silentLogger } from '../../src/log.js'
+import { latinNames, loadReadings, withChineseNames } from '../../src/retrieve/names.js'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
+import { analyzeQuestion, periodsIn } from '../../src/retrieve/query.js'
+import { clauseCues } from '../../src/rules/clauses.js'
+import { figureRules } from '../../src/rules/figures.js'
+import { timeRules } from '../../src/rules/time.js'
+import { tempDir, testConfig } from '../helpers.js'
+import { ask, catalog, passage, tableOf, vocabulary } from '../rule-fixtures.js'
+
+/*
+ * The rules of issue 17's eighth round (documents the bot was never tuned on): each is named after
+ * its table entry, constant or function, and fails when the rule is taken out.
+ */
+
+const answerOf = (question: string, text: string, fields: Partial<Passage> = {}) => extractAnswer(ask(question), [passage(text, fields)], vocabulary())
+
+/** The rule fixtures' parks and a city (a county-level one, written with and without its 市). */
+const withCity = new ParkCatalog([...catalog.parks, { name: '怀化市', aliases: ['怀化'], english: [] }])
+
+describe('rule: a name before 全市 does not hide the comparison before it (parks partScope)', () => {
+  it('高于怀化全市平均水平 is a comparison, not the city as subject', () => {
+    expect(withCity.scopeOf('规模工业增加值增长9.8%，高于怀化全市平均水平2.1个百分点；实现税收收入')).toBeUndefined()
+    expect(withCity.scopeOf('怀化全市实现税收收入')).toEqual({ scope: 'city' })
+  })
+})
+
+describe('rule: the wider of two measures asked is where the narrower stands (extractive wider)', () => {
+  it('税收里，工业税收有多少 is answered once, by 工业税收', () => {
+    const result = answerOf('湘西高新区的税收里，工业税收有多少？', '湘西高新区实现税收收入13.86亿元，增长11.3%，其中工业税收10.42亿元。', { park: '湘西高新区' })
+    expect(result.quotes).toHaveLength(1)
+    expect(result.quotes[0]!.text).toContain('10.42亿元')
+    expect(result.missing).toEqual([])
+  })
+})
+
+describe('rule: comparisons set no scene (time.json baselines 接近, 超过, 高于, 低于, 相当于)', () => {
+  const baselines = tableOf<{ baselines: string[] }>('rules/time.json').baselines
+  it.each(baselines)('%s2023年 is what a figure is compared with', (word) => {
+    expect(timeRules.withoutBaselines(`已${word}2023年全年15.9亿元的水平`)).not.toContain('2023')
+  })
+  it('实际使用外资 after …已接近2023年全年的水平 is this year’s', () => {
+    const text = '1—9月，湘西高新区实现进出口总额14.3亿元，同比增长27.5%，已接近2023年全年15.9亿元的水平。实际使用外资2180万美元，完成全年目标任务的87.2%。'
+    expect(answerOf('湘西高新区今年1到9月实际使用外资多少？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]?.text).toContain('2180万美元')
+  })
+})
+
+describe('rule: synonyms (glossary.json synonyms 更名, 比重, 获批)', () => {
+  it.each([
+    ['园区是哪一年改名的？', '更名'],
+    ['园区税收占全市的比重是多少？', '占'],
+    ['园区是什么时候获批省级开发区的？', '批准'],
+  ])('%s finds %s', (question, word) => {
+    expect(analyzeQuestion(question, catalog).terms.some((group) => group.includes(word))).toBe(true)
+  })
+})
+
+describe('rule: 全市 is the city the question names (query cityWide terms)', () => {
+  it('洪江全市 finds 洪江市', () => {
+    const q = analyzeQuestion('湘西高新区的税收占怀化全市税收的比重是多少？', withCity)
+    expect(q.terms.find((group) => group.includes('全市'))).toContain('怀化市')
+  })
+})
+
+describe('rule: a year’s 年 is not the next word’s (query 2023年产值)', () => {
+  it('2023年产值 asks for 产值', () => {
+    const terms = ask('湘西高新区精细陶瓷产业2023年产值有多少？').terms.flat()
+    expect(terms).toContain('产值')
+    expect(terms).not.toContain('年产值')
+  })
+})
+
+describe('rule: how many square meters is a quantity (figures.json asks.quantityEnglish)', () => {
+  const words = tableOf<{ asks: { quantityEnglish: string[] } }>('rules/figures.json').asks.quantityEnglish
+  it.each(words)('how many %s … does not count things', (word) => {
+    expect(figureRules.asksCount.test(`How many ${word} of factory buildings?`)).toBe(false)
+  })
+  it('how many projects still counts', () => {
+    expect(figureRules.asksCount.test('How many projects were signed?')).toBe(true)
+  })
+  it('52万平方米 answers how many square meters', () => {
+    const text = '湘西高新区今年新建成标准厂房18万平方米，累计建成标准厂房达到52万平方米。'
+    expect(answerOf('How many square meters of standard factory buildings has Xiangxi High-tech Zone built in total so far?', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('52万平方米')
+  })
+})
+
+describe('rule: 前10个月 is 1-10月 (time.json monthsSoFar)', () => {
+  it.each([
+    ['前10个月', '1-10月'],
+    ['前十个月', '1-10月'],
+    ['前十一个月', '1-11月'],
+    ['前3个月', '一季度'],
+  ])('%s is %s', (written, period) => {
+    expect(periodsIn(`园区${written}完成产值98.6亿元`)).toEqual([period])
+  })
+})
+
+describe('rule: the measures follow their introduction (clauses.json introductions)', () => {
+  const text = '项目快落地的背后，是园区持续深化的“放管服”改革。湘西高新区全面推行“标准地+承诺制”供地模式，实现“拿地即开工”；组建“园区帮代办”服务队。'
+  it('项目快落地的背后，是… points to the next sentence', () => {
+    expect(clauseCues.introduces.test('项目快落地的背后，是园区持续深化的“放管服”改革')).toBe(true)
+  })
+  it('how projects land fast is answered by the measures, not their introduction', () => {
+    expect(answerOf('湘西高新区靠哪些做法让项目快速落地？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('标准地')
+  })
+})
+
+describe('rule: 公司 opening a phrase points back (clauses othersCompany)', () => {
+  it('”公司总经理…告诉记者，企业总投资12.8亿元 names no other company', () => {
+    expect(clauseCues.othersCompany('沅恒新材料那个硫酸项目投了多少钱？', '”公司总经理陈立航告诉记者，企业总投资')).toBe(false)
+    expect(clauseCues.othersCompany('沅恒新材料那个硫酸项目投了多少钱？', '湖南华瓷精密陶瓷有限公司总投资')).toBe(true)
+  })
+})
+
+describe('rule: framing words of a how-question (stopwords.json answerWords 帮, 解决)', () => {
+  it('帮企业解决融资难 is answered where 融资难 is, not where 解决 is', () => {
+    const text = '湘西高新区建立问题收集、交办、督办闭环机制，今年以来共帮助企业解决用工、融资、用地等问题217个。针对企业融资难，园区搭建“园区通”银企对接平台，推出“园保贷”等产品。'
+    expect(answerOf('湘西高新区是怎么帮企业解决融资难的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('园区通')
+  })
+})
+
+describe('rule: a sentence opening with 这家…企业 is about the company before (clauses.json anaphorOpenings)', () => {
+  it('这家成立于2015年的企业 opens with an anaphor', () => {
+    expect(clauseCues.opensWithAnaphor.test('这家成立于2015年的企业，全年实现营业收入7.3亿元')).toBe(true)
+    expect(clauseCues.opensWithAnaphor.test('园区全年实现营业收入7.3亿元')).toBe(false)
+  })
+  it('the company’s revenue is the one in the sentence after its name', () => {
+    const text = '湖南韶宇智能装备有限公司是其中的佼佼者。这家成立于2015年的企业全年实现营业收入7.3亿元。另一家企业建成数字化车间，全年营业收入突破9亿元。'
+    expect(answerOf('韶宇智能装备的营业收入是多少？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('7.3亿元')
+  })
+})
+
+describe('rule: English names the glossary gives (glossary.json english)', () => {
+  it('gross output value of above-scale industry is 规模工业总产值', () => {
+    expect(ask('What was the gross output value of above-scale industry in Xiangxi High-tech Zone?').measures.flat()).toContain('规模工业总产值')
+  })
+  it('annual capacity is 年产', () => {
+    expect(ask('What is the annual capacity of the project?').terms.flat()).toContain('年产')
+  })
+})
+
+describe('rule: names written in pinyin (names withChineseNames)', () => {
+  it('the capitalised words after the first are the candidates', () => {
+    expect(latinNames('What is the total investment of the Xinshuo project in 湘西高新区?')).toEqual([['Xinshuo']])
+  })
+  it('Xinshuo is 鑫烁 where the passages write it; a name they do not hold is left alone', async () => {
+    const readings = await loadReadings()
+    const texts = ['总投资50亿元的鑫烁新能源储能电池项目于去年4月开工']
+    expect(withChineseNames('What is the investment of the Xinshuo project?', 'What is the investment of the Xinshuo project?', texts, readings)).toContain('「鑫烁」')
+    expect(withChineseNames('What is the investment of the Haoyun project?', 'What is the investment of the Haoyun project?', texts, readings)).toBeUndefined()
+  })
+  it('a polyphonic character reads any way (重庆 as chongqing)', async () => {
+    const readings = await loadReadings()
+    expect(withChineseNames('Revenue of Chongqing Steel?', 'Revenue of Chongqing Steel?', ['重庆钢铁全年营收'], readings)).toContain('「重庆」')
+  })
+  it('a given name is a name, not the city asked about, and its abbreviation counts (冷水江钢铁 → 冷钢)', () => {
+    const cities = new ParkCatalog([...catalog.parks, { name: '冷水江市', aliases: ['冷水江'], english: [] }])
+    const q = analyzeQuestion('What was Lengshuijiang Gangtie 「冷水江钢铁」 revenue last year?', cities)
+    expect(q.english).toBe(true)
+    expect(q.parks).toEqual([])
+    expect(q.terms.find((group) => group.includes('冷水江钢铁'))).toContain('冷钢')
+  })
+  it('an English question naming a company in pinyin is answered from a corpus it was never tuned on', async () => {
+    const corpus = await tempDir('parkqa-pinyin-')
+    await fs.writeFile(
+      path.join(corpus, 'a.txt'),
+      [
+        '浏阳高新区：储能产业加速集聚',
+        '',
+        '2024年，浏阳高新区全年共引进签约项目58个，总投资312亿元，新开工项目46个，竣工投产项目39个。',
+        '',
+        '总投资50亿元的鑫烁新能源储能电池项目于去年4月开工，目前一期厂房已经封顶，预计明年投产。',
+        '',
+        '园区还引进了一批配套企业，储能产业链条不断延伸，全年储能产业实现产值86亿元。',
+      ].join('\n'),
+    )
+    const config = testConfig({ CORPUS_DIR: corpus, INDEX_DIR: path.join(await tempDir('parkqa-pinyin-index-'), 'index') })
+    const answerer = createAnswerer({ index: await openIndex(config, silentLogger, { refresh: true }), logger: silentLogger })
+    const response = await answerer.answer({ question: 'What is the total investment of the Xinshuo energy-storage battery project in Liuyang High-tech Zone?' })
+    expect(response.found).toBe(true)
+    expect(response.answer).toContain('50亿元')
+  })
+})
+
+describe('rule: a project is named after its owner (clauses.json entities namedBefore 年产)', () => {
+  it('北辰化工年产30万吨… names a company without its 公司; 年产值 names none', () => {
+    const target = clauseCues.entityTarget('那个项目是哪家企业的？')
+    expect(target && 'namedBefore' in target && target.namedBefore?.test('北辰化工年产30万吨聚烯烃弹性体项目正在加紧建设')).toBe(true)
+    expect(target && 'namedBefore' in target && target.namedBefore?.test('园区全年年产值突破百亿元')).toBe(false)
+  })
+  it('which company builds the project is answered by the clause naming its owner', () => {
+    const text = '湘西高新区固定资产投资同比增长13.5%。总投资32亿元的华晟锂电年产5万吨磷酸铁锂正极材料项目是其中的“明星项目”。'
+    expect(answerOf('湘西高新区那个年产5万吨磷酸铁锂正极材料的项目是哪家公司做的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('华晟锂电')
+  })
+})
