@@ -95,7 +95,15 @@ interface Asked {
   /** A count of all there are (总数, have) or of new ones (新增), when the question says which. */
   tally?: 'stock' | 'additions'
   focus: Focus
+  /** The verb a figure question asks the amount of (转贷 of 转贷了多少钱): the figure right after it answers best. */
+  figureOfVerb?: RegExp
 }
+
+/** The word right before 多少 (转贷了多少钱), what the figure asked follows. */
+const VERB_BEFORE_HOW_MUCH = /([\u4e00-\u9fff]{2})了?(?:多少|几)/
+
+/** What a figure right after the question's verb (转贷18.4亿元) gains over one beside another (设立5亿元资金池). */
+const FIGURE_OF_VERB = 0.15
 
 function asked(q: Question, vocabulary: Vocabulary): Asked {
   const names = q.measures.flat().map(escapeRegExp)
@@ -126,7 +134,14 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     prefersResult,
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
+    figureOfVerb: figureOfVerb(q),
   }
+}
+
+function figureOfVerb(q: Question): RegExp | undefined {
+  if (q.kind !== 'number') return undefined
+  const verb = VERB_BEFORE_HOW_MUCH.exec(q.normalized)?.[1]
+  return verb === undefined ? undefined : new RegExp(`${escapeRegExp(verb)}[^，,。；;\\d]{0,2}\\d`)
 }
 
 /**
@@ -571,7 +586,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
     const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const penalty = (a.prefersResult && window.planned ? PLAN_PENALTY : 0) + (window.heading ? HEADING_PENALTY : 0)
-    const score = own + 0.5 * wide + (q.kind === 'reason' ? REASON_FIT : 0.3) * fit + 0.25 * constraints + fresh + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear - penalty
+    const ofVerb = a.figureOfVerb?.test(quote) ? FIGURE_OF_VERB : 0
+    const score = own + 0.5 * wide + (q.kind === 'reason' ? REASON_FIT : 0.3) * fit + 0.25 * constraints + fresh + ofVerb + 0.2 / (rank + 1) - (open ? 0.0008 : 0.0015) * quote.length - partYear - penalty
     // A list or a measure the clause is built as (、…, 实施…) answers a question in other words (主打哪几个产业).
     const needed = (q.kind === 'list' || q.kind === 'reason') && fit > 0 ? minCoverage * BUILT_AS_ASKED : minCoverage
     // One part of a two-part question covers only its own half of the question's words.

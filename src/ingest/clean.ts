@@ -183,6 +183,20 @@ function runningLines(rawLines: readonly string[]): Set<string> {
   return new Set([...counts].filter(([, n]) => n >= RUNNING_LINE_MIN_REPEATS).map(([text]) => text))
 }
 
+/**
+ * A page's header printed once mid-text (2024年1月9日 星期二      园区经济      5): a date, weekday
+ * or page number in parts set wide apart, and no sentence. Only the masthead at the top dates the
+ * paper; the same furniture further down cuts into a sentence.
+ */
+const PAGE_FURNITURE = /星期[一二三四五六日天]|第\s*\d+\s*版|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/
+const FURNITURE_GAP = /\S\s{3,}\S/
+/** Lines from the top where a masthead is the paper's own. */
+const MASTHEAD_LINES = 3
+
+function isPageFurniture(rawLine: string, text: string): boolean {
+  return charLength(text) <= RUNNING_LINE_MAX_CHARS && FURNITURE_GAP.test(rawLine.trim()) && PAGE_FURNITURE.test(text) && !/[，,。；;！？!?、]/.test(text)
+}
+
 /** `captions`: lines a loader knows to be captions from the layout (a PDF's smaller type). */
 export function cleanText(raw: string, captions: readonly string[] = []): CleanedDocument {
   const captionLines = new Set(captions.map(compactSpaces))
@@ -196,6 +210,7 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
     // A page's running header or footer: kept once (it may date the paper), dropped where it
     // cuts into the text on every page.
     if (running.has(text) && seen.has(text)) continue
+    if (textLines.length >= MASTHEAD_LINES && isPageFurniture(rawLine, text)) continue
     seen.add(text)
     if (text === '') {
       blankBefore = true

@@ -7,7 +7,7 @@ import { timeRules } from '../rules/time.js'
 import { memoizeByText } from '../text/memo.js'
 import { stopwords } from '../text/stopwords.js'
 import { escapeRegExp } from '../text/table.js'
-import { wordStarts, words } from '../text/tokenize.js'
+import { tagged, wordStarts, words } from '../text/tokenize.js'
 import { work } from '../text/work.js'
 import type { ForeignPark, ParkCatalog, Scope } from './parks.js'
 
@@ -167,10 +167,14 @@ export function measuresIn(text: string): string[][] {
   return [...new Set(kept.map((h) => h.group))]
 }
 
+/** Parts of speech of words that are no place names though a place is called so (合作/vn, 通道/v). */
+const COMMON_WORD_TAGS = /^(?:v|vn|vd|a|ad|d|c|p)$/
+
 /** Places (from places.json) a text names, longest first at each position, each once. */
 function placesIn(text: string): string[] {
   const found: string[] = []
   let starts: Set<number> | undefined
+  let commonWords: Set<string> | undefined
   for (let end = text.length; end >= 2; end--) {
     // Most characters end no place name: asked before a window of the text is cut for each.
     if (!places.mayEndWith(text[end - 1]!)) continue
@@ -179,6 +183,10 @@ function placesIn(text: string): string[] {
     // A place name must start a word: 报道里 does not name 道里.
     starts ??= wordStarts(text)
     if (!starts.has(end - place.surface.length)) continue
+    // Nor be a common word the segmenter reads as one (高校合作共建: 合作 is no 合作市); a city's
+    // name stands whatever the segmenter makes of it (包头/v).
+    commonWords ??= new Set(tagged(text).filter((w) => COMMON_WORD_TAGS.test(w.tag)).map((w) => w.word))
+    if (!place.city && commonWords.has(place.surface)) continue
     if (!found.includes(place.short)) found.push(place.short)
     end -= place.surface.length - 1
   }
@@ -212,7 +220,9 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   // 冷水江 of 「冷水江钢铁」 is a company's name, not the city asked about.
   const mentioned = [...parks.mentioned(english ? normalized.replace(GIVEN_NAME, ' ') : normalized)]
   const foreignParks = parks.foreignParks(english ? text : normalized)
-  const years = yearsIn(normalized)
+  // 比上年增长了多少 asks about this year's growth: the year compared with is not the one asked.
+  const asked = timeRules.withoutBaselines(normalized)
+  const years = yearsIn(asked)
   const periods = [...periodsIn(normalized)]
   const measures = measuresIn(normalized)
   const stripped = normalized.replace(stopwords.questionPhrases, ' ')
@@ -247,7 +257,7 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
     // The place of a park the catalog does not know is that park's (长沙 of 长沙高新区), not a place asked about.
     places: english ? [] : placesIn(parks.withoutNames(normalized)).filter((place) => !foreignParks.some((p) => p.name.includes(place))).slice(0, MAX_NAMED),
     years: years.slice(0, MAX_NAMED),
-    yearOffsets: years.length > 0 ? [] : yearOffsetsIn(normalized),
+    yearOffsets: years.length > 0 ? [] : yearOffsetsIn(asked),
     periods: periods.slice(0, MAX_NAMED),
     measures: measures.slice(0, MAX_NAMED),
     kind: kindCues.kindOf(english ? text : normalized, english),

@@ -19,7 +19,7 @@ const clausesSchema = table({
   continuations: wordList(),
   anaphors: wordList(),
   anaphorOpenings: wordList(),
-  companies: z.strictObject({ suffixes: wordList(), asks: wordList() }),
+  companies: z.strictObject({ suffixes: wordList(), asks: wordList(), oneOf: wordList() }),
   industryWords: wordList(),
   industryCompounds: wordList(),
   personTitles: wordList(),
@@ -91,6 +91,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   }))
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
+  const oneCompany = new RegExp(`(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`)
   // Compiled once: every figure of every quote is read for its tally, question after question.
   const tallyWord = (word: string) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`) : { test: (text: string) => text.includes(word) })
   const tallyWords = { additions: data.tallies.additions.map(tallyWord), stock: data.tallies.stock.map(tallyWord) }
@@ -121,6 +122,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
       // The figure's own phrase, or its sentence's first, the subject (…的湖南拓维精工机械有限公司高端齿轮箱项目于去年9月竣工投产，当年即实现产值4.3亿元).
       const phrases = lead.split(/[；;。]/).at(-1)!.split(/[，,]/)
       return [phrases.at(-1)!, phrases[0]!].some((part) => {
+        // 一家新材料企业负责人告诉记者，…获得了3000万元贷款: one company, unnamed, is still not the park.
+        if (oneCompany.test(part)) return true
         const at = companySuffix.exec(part)?.index
         // 公司总经理…告诉记者 points back at the company just named, as 这家企业 does: it names none.
         if (at === undefined || part.slice(0, at).replace(/[\s“”"’）)]/g, '') === '') return false

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../src/answer/answer.js'
 import { extractAnswer } from '../../src/answer/extractive.js'
+import { cleanText } from '../../src/ingest/clean.js'
 import type { Passage } from '../../src/ingest/chunk.js'
 import { openIndex } from '../../src/interfaces/setup.js'
 import { silentLogger } from '../../src/log.js'
@@ -198,5 +199,75 @@ describe('rule: a project is named after its owner (clauses.json entities namedB
   it('which company builds the project is answered by the clause naming its owner', () => {
     const text = '湘西高新区固定资产投资同比增长13.5%。总投资32亿元的华晟锂电年产5万吨磷酸铁锂正极材料项目是其中的“明星项目”。'
     expect(answerOf('湘西高新区那个年产5万吨磷酸铁锂正极材料的项目是哪家公司做的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('华晟锂电')
+  })
+})
+
+describe('rule: a page header printed once mid-text is dropped (clean PAGE_FURNITURE)', () => {
+  it('2024年1月9日 星期二   园区经济   5 does not cut into the sentence it falls in', () => {
+    const page = [
+      '娄底日报·园区经济          2024年1月9日  第5版',
+      '',
+      '园区：砥砺奋进结硕果',
+      '',
+      '今年以来，园区新增高新技术企业',
+      '8家，总数达到26家。园区企业全年研发投',
+      '',
+      '',
+      '2024年1月9日 星期二              园区经济                    5',
+      '',
+      '',
+      '入8.9亿元，研发投入强度达到3.1%，较上',
+      '年提高0.4个百分点。',
+    ].join('\n')
+    const text = cleanText(page).blocks.map((b) => b.text).join('\n')
+    expect(text).toContain('园区企业全年研发投入8.9亿元')
+    expect(text).toContain('娄底日报·园区经济 2024年1月9日 第5版'.replace(/ /g, ''))
+  })
+})
+
+describe('rule: the year compared with is not the year asked (time.json baselines before 上年)', () => {
+  it('比上年增长了多少 asks about no other year', () => {
+    expect(ask('湘西高新区1到10月固投完成多少？比上年增长了多少？').yearOffsets).toEqual([])
+    expect(ask('湘西高新区上年固投完成多少？').yearOffsets).toEqual([-1])
+    expect(ask('湘西高新区2024年比2023年增长了多少？').years).toEqual(['2024'])
+  })
+})
+
+describe('rule: one company, unnamed, is not the park (clauses.json companies.oneOf)', () => {
+  it('一家新材料企业负责人告诉记者 leads one company’s figure', () => {
+    expect(clauseCues.othersCompany('园区贷上半年一共放出去多少贷款？', '一家新材料企业负责人告诉记者，今年上半年，企业通过园区贷获得了')).toBe(true)
+    expect(clauseCues.othersCompany('园区贷上半年一共放出去多少贷款？', '园区联合8家银行推出“园区贷”，上半年累计放贷')).toBe(false)
+  })
+  it('the park’s total lent answers, not the loan one company got (and 放贷 is 贷款)', () => {
+    const text = '湘西高新区联合8家银行推出“园区贷”，根据企业纳税数据精准授信，上半年累计放贷12.6亿元，惠及企业147家。一家新材料企业负责人告诉记者，今年上半年，企业通过园区贷获得了3000万元贷款。'
+    expect(answerOf('湘西高新区的“园区贷”上半年一共放出去多少贷款？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('12.6亿元')
+  })
+})
+
+describe('rule: the figure right after the verb asked (extractive FIGURE_OF_VERB)', () => {
+  it('转贷了多少钱 is answered by 转贷18.4亿元, not by the 5亿元 fund it came from', () => {
+    const text = '针对企业资金周转难的问题，湘西高新区设立5亿元转贷应急资金池，全年为96家企业转贷18.4亿元，为企业节约融资成本3000余万元。'
+    expect(answerOf('湘西高新区的转贷应急资金池帮企业转贷了多少钱？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('18.4亿元')
+  })
+})
+
+describe('rule: a place called by a common word is no place asked (query COMMON_WORD_TAGS)', () => {
+  it('高校合作共建 names no 合作市; 包头 is a city however it is tagged', () => {
+    expect(ask('湘西高新区和哪些高校合作共建产业技术研究院？').places).toEqual([])
+    expect(ask('包头稀土高新区去年新认定了多少家高新技术企业？').places).toEqual(['包头'])
+  })
+})
+
+describe('rule: 主打 is 主导 (glossary.json synonyms)', () => {
+  it('主打哪几个产业 finds 主导产业', () => {
+    expect(ask('湘西高新区主打哪几个产业？').terms.some((group) => group.includes('主导'))).toBe(true)
+  })
+})
+
+describe('rule: one month answers no question about several (time.json periodWords 当月, 单月)', () => {
+  it('进入3月，…当月…增长14.3% does not answer 1—2月', () => {
+    expect(periodsIn('当月规上工业总产值同比增长14.3%')).toEqual(['当月'])
+    const text = '今年1—2月，受春节假期因素影响，湘西高新区规上工业总产值同比增长9.6%。进入3月，企业订单集中释放，当月规上工业总产值同比增长14.3%。'
+    expect(answerOf('湘西高新区2024年1—2月规上工业总产值同比增速是多少？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]?.text).toContain('9.6%')
   })
 })
