@@ -9,7 +9,7 @@ import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { stopwords } from '../text/stopwords.js'
 import { alternation } from '../text/table.js'
 import { memoizeByText } from '../text/memo.js'
-import { tagged } from '../text/tokenize.js'
+import { tagged, words } from '../text/tokenize.js'
 import { work } from '../text/work.js'
 import type { Passage } from '../ingest/chunk.js'
 import { passageReadings } from '../retrieve/readings.js'
@@ -651,11 +651,13 @@ const MAX_ANTECEDENT_CHARS = 250
  */
 export function withAntecedent(text: string, span: Span, holds: RegExp): Span {
   const quote = text.slice(span.start, span.end)
-  // A quote that says 该公司 is about the company named before it, whatever else it names (…回收企业之一).
-  const pointsBack = clauseCues.withoutAnaphors(quote) !== quote
-  if (!pointsBack && holds.test(quote)) return span
   const sentences = sentencesOf(text)
   const at = sentences.findIndex((s) => s.start <= span.start && s.end > span.start)
+  // A quote that says 该公司 is about the company named before it, whatever else it names (…回收企业之一);
+  // so is one whose sentence opens so (这家成立于2015年的企业，…，其自主研发的…).
+  const opening = at >= 0 ? text.slice(sentences[at]!.start, span.start) : ''
+  const pointsBack = clauseCues.withoutAnaphors(quote) !== quote || clauseCues.opensWithAnaphor.test(opening)
+  if (!pointsBack && holds.test(quote)) return span
   for (let i = at - 1; i >= Math.max(0, at - 2); i--) {
     const sentence = sentences[i]!
     if (holds.test(clauseCues.withoutAnaphors(text.slice(sentence.start, sentence.end)))) return span.end - sentence.start <= MAX_ANTECEDENT_CHARS ? trimmed(text, { start: sentence.start, end: span.end }) : span
@@ -681,6 +683,20 @@ function toQuote(candidate: Candidate, a: Asked, catalog: ParkCatalog): Quote {
  * answer is that the documents do not say. Every park the passages name is in the catalog (from
  * documents.json, or read from the text at ingest), so a park name outside it is unknown.
  */
+/** A list the question asks about item by item (签约、新开工、竣工投产的…分别): its items. */
+const PARTS_ASKED = /((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})(?:和([\u4e00-\u9fff]{2,6}))?的?[^，,。？?]{0,8}分别/
+
+function partsAsked(q: Question): string[] {
+  const list = PARTS_ASKED.exec(q.normalized)
+  if (!list) return []
+  const [first, ...rest] = list[1]!.split('、')
+  // The first item starts where its last word does (浏阳高新区去年签约 → 签约).
+  return [words(first!).at(-1) ?? first!, ...rest, ...(list[2] ? [list[2]] : [])].filter((part) => part.length >= 2)
+}
+
+/** How many parks a question about each park (两个园区, 各园区) is answered for. */
+const MAX_PARKS_EACH = 3
+
 export function onlyUnknownParks(q: Question): boolean {
   return q.parks.length === 0 && q.foreignParks.length > 0
 }
@@ -698,6 +714,19 @@ export function extractAnswer(q: Question, citations: readonly NumberedPassage[]
   for (const park of q.parks) {
     if (chosen.some((c) => c.citation.park === park || catalog.mentioned(c.text).includes(park))) continue
     const other = candidates.find((c) => c.accepted && (c.citation.park === park || catalog.mentioned(c.text).includes(park)))
+    if (other) chosen.push(other)
+  }
+  // 两个园区…分别是多少 names no park: each park the documents answer for gets its best quote.
+  if (q.parks.length === 0 && clauseCues.asksEachPark.test(q.normalized)) {
+    for (const c of candidates) {
+      if (chosen.length >= MAX_PARKS_EACH) break
+      if (c.accepted && c.citation.park !== '' && !chosen.some((o) => o.citation.park === c.citation.park)) chosen.push(c)
+    }
+  }
+  // 签约、新开工、竣工投产的项目分别有多少个: each part of the list gets a quote of its own.
+  for (const part of partsAsked(q)) {
+    if (chosen.some((c) => c.text.includes(part))) continue
+    const other = candidates.find((c) => c.accepted && c.text.includes(part))
     if (other) chosen.push(other)
   }
   // A question about two measures (工业总产值和固定资产投资) gets a quote for each, or says which the

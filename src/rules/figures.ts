@@ -23,7 +23,7 @@ const figuresSchema = table({
       if (units.findIndex((other) => other.unit === row.unit) !== i) ctx.addIssue({ code: 'custom', path: [i, 'unit'], message: `unit "${row.unit}" is listed twice` })
     })
   }),
-  asks: z.strictObject({ countChars: wordList(), countEnglish: wordList(), quantityEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList(), interchangeable: wordList(), moneyMeasures: z.array(wordList()).min(1) }),
+  asks: z.strictObject({ countChars: wordList(), countWords: wordList(), countEnglish: wordList(), quantityEnglish: wordList(), moneyWords: wordList(), moneyEnglish: wordList(), interchangeable: wordList(), moneyMeasures: z.array(wordList()).min(1) }),
 })
 
 export type Unit = z.output<typeof unitSchema>
@@ -90,7 +90,7 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
     rank: new RegExp(`${escapeRegExp(data.ordinal.prefix)}\\s*\\d+`, 'g'),
     asksRank: new RegExp(alternation(data.ordinal.asks), 'i'),
     moneyMeasuresIn: (text) => data.asks.moneyMeasures.flatMap((group, i) => (group.some((word) => text.includes(word)) ? [i] : [])),
-    asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${englishWords(data.asks.countEnglish)}(?!\\s+${englishWords(data.asks.quantityEnglish)})`, 'i'),
+    asksCount: new RegExp(`(?<!${escapeRegExp(data.ordinal.prefix)})(?:${alternation(data.asks.countChars)})+(?:${counts})|${alternation(data.asks.countWords)}|${englishWords(data.asks.countEnglish)}(?!\\s+${englishWords(data.asks.quantityEnglish)})`, 'i'),
     asksMoney: new RegExp(`${alternation(data.asks.moneyWords)}|${englishWords(data.asks.moneyEnglish)}`, 'i'),
     askedUnit: (question) => {
       const unit = askedCountUnit.exec(question)?.[1]

@@ -271,3 +271,45 @@ describe('rule: one month answers no question about several (time.json periodWor
     expect(answerOf('湘西高新区2024年1—2月规上工业总产值同比增速是多少？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]?.text).toContain('9.6%')
   })
 })
+
+describe('rule: a question about each park (clauses.json eachPark)', () => {
+  it('两个园区…分别是多少 gets a quote for each park, though it names none', () => {
+    const a = passage('湘西高新区全年新签约项目32个，合同引资156.8亿元。', { park: '湘西高新区' })
+    const b = passage('怀化高新区全年签约项目38个，新开工项目29个。', { park: '怀化高新区' })
+    const result = extractAnswer(ask('两个园区的签约项目分别是多少个？'), [a, b], vocabulary())
+    expect(result.quotes.map((quote) => quote.text).join('；')).toMatch(/32个[\s\S]*38个|38个[\s\S]*32个/)
+    expect(extractAnswer(ask('园区的签约项目是多少个？'), [a, b], vocabulary()).quotes).toHaveLength(1)
+  })
+})
+
+describe('rule: 数量 counts, and counts all there are (figures.json asks.countWords, clauses.json tallies.stock)', () => {
+  it('企业数量是多少 asks for a count', () => {
+    expect(figureRules.asksCount.test('规模以上工业企业数量是多少？')).toBe(true)
+    expect(clauseCues.tallyOf('规模以上工业企业数量是多少？')).toBe('stock')
+  })
+  it('分别是多少 asks for figures, not a list (kinds.json 分别是)', () => {
+    expect(ask('两个园区的规模以上工业企业数量分别是多少？').kind).toBe('number')
+    expect(ask('三大主导产业分别是什么？').kind).toBe('list')
+  })
+})
+
+describe('rule: each item of a list asked about (extractive PARTS_ASKED)', () => {
+  it('签约、新开工、竣工投产的项目分别有多少个 gets a quote for each', () => {
+    const text = '去年，湘西高新区全年共引进签约项目58个，总投资312亿元，其中投资过10亿元的项目9个；新开工项目46个；竣工投产项目39个。'
+    const answer = answerOf('湘西高新区去年签约、新开工、竣工投产的项目分别有多少个？', text, { park: '湘西高新区' }).quotes.map((quote) => quote.text).join('；')
+    for (const figure of ['58个', '46个', '39个']) expect(answer).toContain(figure)
+  })
+})
+
+describe('rule: a which-company quote whose sentence opens with 这家…企业 starts at the company (extractive withAntecedent)', () => {
+  it('其自主研发的… under 这家成立于2015年的企业 reaches back to the name', () => {
+    const text = '湖南韶宇智能装备有限公司是其中的佼佼者。这家成立于2015年的企业，专注于智能物流装备研发制造，其自主研发的“四向穿梭车”立体仓储系统打破国外垄断，2023年入选国家级专精特新“小巨人”企业名单。'
+    expect(answerOf('湘西高新区那个“四向穿梭车”立体仓储系统是哪家公司搞出来的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('湖南韶宇智能装备有限公司')
+  })
+})
+
+describe('rule: contracted investment is 合同引资 (glossary.json english)', () => {
+  it('total contracted investment asks for 合同引资', () => {
+    expect(ask('What was the total contracted investment of the projects signed by Xiangxi High-tech Zone?').terms.flat()).toContain('合同引资')
+  })
+})
