@@ -198,7 +198,8 @@ function matchesOf(pattern: RegExp): (text: string) => readonly string[] {
 }
 
 function figureAfterMeasure(a: Asked, text: string): boolean {
-  return !a.figureAfterMeasure || a.figureAfterMeasure.test(text)
+  // 这一数字只有28家 says the measure in other words.
+  return !a.figureAfterMeasure || a.figureAfterMeasure.test(text) || clauseCues.figureAnaphor.test(text)
 }
 
 function kindFit(a: Asked, text: string): number {
@@ -412,6 +413,10 @@ interface WindowReading {
   heading: boolean
   /** Its sentence is a question (记者：…做了哪些工作？). */
   asking: boolean
+  /** Its last phrase names a year or period and no figure: the time of the clause after it. */
+  danglingTime: boolean
+  /** It says 这一数字 for the measure named before it. */
+  figureAnaphor: boolean
 }
 
 /** The clause a quote's figure stands in, up to the figure, shared by the windows that share it. */
@@ -467,8 +472,10 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   // …项目快落地的背后，是“放管服”改革。园区全面推行“标准地+承诺制”…: the measures follow their introduction.
   const sentenceText = (i: number) => (i >= 0 && i < sentences.length ? text.slice(sentences[i]!.start, sentences[i]!.end) : '')
   const introducesNext = (i: number) => clauseCues.introduces.test(sentenceText(i)) && clauseCues.reason.test(sentenceText(i + 1))
-  // 这家成立于2015年的企业…全年实现营业收入7.3亿元 is about the company the sentence before names.
-  const antecedentOf = (s: Span) => (indexOf(s) > 0 && clauseCues.opensWithAnaphor.test(sentenceText(indexOf(s))) ? sentenceText(indexOf(s) - 1) : '')
+  // 这家成立于2015年的企业…全年实现营业收入7.3亿元 is about the company the sentence before names;
+  // 而在2012年，这一数字只有28家 about its measure.
+  const pointsBackAt = (i: number) => clauseCues.opensWithAnaphor.test(sentenceText(i)) || clauseCues.figureAnaphor.test(sentenceText(i))
+  const antecedentOf = (s: Span) => (indexOf(s) > 0 && pointsBackAt(indexOf(s)) ? sentenceText(indexOf(s) - 1) : '')
   const introducedBy = (s: Span) => (indexOf(s) > 0 && introducesNext(indexOf(s) - 1) ? sentenceText(indexOf(s) - 1) : '')
   const answeredByNext = (s: Span) => indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)))
   return windowSpans(text, maxPhrases).map((span): WindowReading => {
@@ -500,8 +507,23 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       planned: clauseCues.plan.test(upToQuote),
       heading: isHeading(text.slice(sentence.start, sentence.end).trim(), citation.section),
       asking: QUESTION_END.test(text.slice(sentence.start, sentence.end)),
+      danglingTime: danglingTime(quote),
+      figureAnaphor: clauseCues.figureAnaphor.test(quote),
     }
   })
+}
+
+/** Does a quote end in a phrase that only dates (…312家，而在2012年), the clause after it? */
+function danglingTime(quote: string): boolean {
+  const phrases = quote.split(/[，,；;]/)
+  if (phrases.length < 2) return false
+  const last = phrases.at(-1)!
+  return timeRules.firstTimeWord(last) !== undefined && !hasFigure(last) && last.replace(/\d{4}\s*年|[\s\d年月日]/g, '').length <= 4
+}
+
+/** Any figure in a text (figureRules.figure is global: its lastIndex is not to be left moved). */
+function hasFigure(text: string): boolean {
+  return text.search(figureRules.figure) >= 0
 }
 
 /** The periods of the last phrase that names any: 上半年…19个，全年…36个 ends in the whole year. */
@@ -552,6 +574,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const { span, quote, sentence, upToQuote } = window
     // A question in the text (an interviewer's) answers nothing.
     if (window.asking) continue
+    // …312家，而在2012年 ends in the time of the clause that follows: it dates no figure of its own.
+    if (window.danglingTime) continue
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     if (a.asksResult && window.planned) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
@@ -559,7 +583,8 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     const context = scope === undefined ? window.context : { ...window.context, scope }
     const park = parkAgreement(q, context)
     if (park < 0 || (q.parks.length > 0 && park === 0)) continue
-    const measure = measureAgreement(q, context)
+    // 而在2012年，这一数字只有28家: the figure is of the measure named before it (this sentence or the last).
+    const measure = measureAgreement(q, window.figureAnaphor ? { ...context, text: window.industryContext, facts: new TextFacts() } : context)
     if (measure < 0) continue
     const year = yearAgreement(q, context)
     if (year < 0) continue

@@ -8,6 +8,7 @@ const clausesSchema = table({
   reasonCues: wordList(),
   backReferences: wordList(),
   introductions: wordList(),
+  figureAnaphors: wordList(),
   eachPark: wordList(),
   tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
   contrasts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
@@ -41,6 +42,8 @@ export interface ClauseCues {
   tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
   pointsBack: RegExp
+  /** A figure said of the measure named before it (这一数字只有28家). */
+  figureAnaphor: RegExp
   /** A question about every park without naming one (两个园区…分别是多少). */
   asksEachPark: RegExp
   /** A sentence that says the measures follow (项目快落地的背后，是…): the next sentence tells them. */
@@ -113,6 +116,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     introduces: new RegExp(alternation(data.introductions)),
     asksEachPark: new RegExp(alternation(data.eachPark), 'i'),
+    figureAnaphor: new RegExp(alternation(data.figureAnaphors)),
     list: new RegExp(alternation(data.listJoiners)),
     listJoiner: new RegExp(alternation(data.listJoiners), 'g'),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),

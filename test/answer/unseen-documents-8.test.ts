@@ -313,3 +313,17 @@ describe('rule: contracted investment is 合同引资 (glossary.json english)', 
     expect(ask('What was the total contracted investment of the projects signed by Xiangxi High-tech Zone?').terms.flat()).toContain('合同引资')
   })
 })
+
+describe('rule: a figure said of the measure before it, and a time that dates the next clause (extractive danglingTime, clauses.json figureAnaphors)', () => {
+  const text = '截至6月底，湘西高新区高新技术企业总数达到312家，而在2012年，这一数字只有28家，增长了10倍多。'
+  it('这一数字 names no measure, but stands for the one before', () => {
+    expect(clauseCues.figureAnaphor.test('而在2012年，这一数字只有28家')).toBe(true)
+    const apart = '截至6月底，湘西高新区高新技术企业总数达到312家；而在2012年，这一数字只有28家。'
+    expect(answerOf('2012年的时候湘西高新区有多少家高新技术企业？', apart, { park: '湘西高新区', documentYear: '2023' }).quotes[0]?.text).toContain('28家')
+  })
+  it('2012年有多少家高新技术企业 is 28家, not the 312家 before 而在2012年', () => {
+    const answer = answerOf('2012年的时候湘西高新区有多少家高新技术企业？', text, { park: '湘西高新区', documentYear: '2023' }).quotes[0]?.text ?? ''
+    expect(answer).toContain('28家')
+    expect(answer).not.toMatch(/312家，而在2012年$/)
+  })
+})
