@@ -20,6 +20,9 @@ export interface ParkMention {
 }
 
 const CITY = '市'
+const DISTRICT = '区'
+/** A park word (after an optional 国家) right at the start of a text: 望城经开区 is no district. */
+const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
 
 /** Zones and cities a text names, in order of mention. */
 export function parkMentions(text: string): ParkMention[] {
@@ -43,6 +46,14 @@ export function parkMentions(text: string): ParkMention[] {
     // 苏州市高新区 names the zone, not the city.
     if (zoneStarts.has(at)) continue
     mentions.push({ name: place.short + CITY, surface, at })
+  }
+  // A district (望城区) is a place of its own like a city: its figures are not the zone's.
+  for (let i = text.indexOf(DISTRICT); i >= 0; i = text.indexOf(DISTRICT, i + 1)) {
+    const place = places.endingAt(text.slice(Math.max(0, i - 10), i + 1))
+    if (!place || !places.isDistrict(place.surface)) continue
+    const at = i + 1 - place.surface.length
+    if (zoneStarts.has(at) || ZONE_AHEAD.test(text.slice(i + 1, i + 13))) continue
+    mentions.push({ name: place.surface, surface: place.surface, at })
   }
   return mentions.sort((a, b) => a.at - b.at)
 }

@@ -141,9 +141,9 @@ export class ParkCatalog {
     return undefined
   }
 
-  /** A city (its name ends in 市), as opposed to a zone within one. */
+  /** A city (its name ends in 市) or a district (望城区), as opposed to a zone within one. */
   isCity(park: string): boolean {
-    return park.endsWith(CITY)
+    return park.endsWith(CITY) || places.isDistrict(park)
   }
 
   /** The park an explicit filter names (any of its names), or a typed error listing the known ones. */

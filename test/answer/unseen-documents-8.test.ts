@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../src/answer/answer.js'
 import { extractAnswer } from '../../src/answer/extractive.js'
 import { cleanText } from '../../src/ingest/clean.js'
+import { parkMentions } from '../../src/ingest/derive.js'
+import { places } from '../../src/rules/places.js'
 import type { Passage } from '../../src/ingest/chunk.js'
 import { openIndex } from '../../src/interfaces/setup.js'
 import { silentLogger } from '../../src/log.js'
@@ -325,5 +327,19 @@ describe('rule: a figure said of the measure before it, and a time that dates th
     const answer = answerOf('2012年的时候湘西高新区有多少家高新技术企业？', text, { park: '湘西高新区', documentYear: '2023' }).quotes[0]?.text ?? ''
     expect(answer).toContain('28家')
     expect(answer).not.toMatch(/312家，而在2012年$/)
+  })
+})
+
+describe('rule: a district is a place of its own (places isDistrict, derive parkMentions)', () => {
+  it('望城区 is named as a district; 望城经开区 and 湘江新区 are not districts', () => {
+    expect(parkMentions('望城区全年实现地区生产总值1096.8亿元').map((m) => m.name)).toEqual(['望城区'])
+    expect(parkMentions('望城经开区全年实现规模工业总产值').map((m) => m.name)).toEqual(['望城经开区'])
+    expect(places.isDistrict('湘江新区')).toBe(false)
+  })
+  it('the district’s GDP does not answer for the zone in it', () => {
+    const cities = new ParkCatalog([{ name: '望城经开区', aliases: [], english: [] }, { name: '望城区', aliases: [], english: [] }])
+    const q = analyzeQuestion('望城经开区2023年的地区生产总值是多少？', cities)
+    const text = '2023年，望城区全年实现地区生产总值1096.8亿元，增长5.6%。'
+    expect(extractAnswer(q, [passage(text, { park: '望城经开区' })], { ...vocabulary(), catalog: cities }).found).toBe(false)
   })
 })
