@@ -170,11 +170,22 @@ export function measuresIn(text: string): string[][] {
 /** Parts of speech of words that are no place names though a place is called so (合作/vn, 通道/v). */
 const COMMON_WORD_TAGS = /^(?:v|vn|vd|a|ad|d|c|p)$/
 
+/** Does the segmenter read text[start, end) as a common word? Only its neighbourhood is tagged: a long question costs no more. */
+function isCommonWord(text: string, start: number, end: number): boolean {
+  const from = Math.max(0, start - COMMON_WORD_CONTEXT)
+  let at = from
+  for (const { word, tag } of tagged(text.slice(from, end + COMMON_WORD_CONTEXT))) {
+    if (at === start && word === text.slice(start, end)) return COMMON_WORD_TAGS.test(tag)
+    at += word.length
+  }
+  return false
+}
+const COMMON_WORD_CONTEXT = 4
+
 /** Places (from places.json) a text names, longest first at each position, each once. */
 function placesIn(text: string): string[] {
   const found: string[] = []
   let starts: Set<number> | undefined
-  let commonWords: Set<string> | undefined
   for (let end = text.length; end >= 2; end--) {
     // Most characters end no place name: asked before a window of the text is cut for each.
     if (!places.mayEndWith(text[end - 1]!)) continue
@@ -185,8 +196,7 @@ function placesIn(text: string): string[] {
     if (!starts.has(end - place.surface.length)) continue
     // Nor be a common word the segmenter reads as one (高校合作共建: 合作 is no 合作市); a city's
     // name stands whatever the segmenter makes of it (包头/v).
-    commonWords ??= new Set(tagged(text).filter((w) => COMMON_WORD_TAGS.test(w.tag)).map((w) => w.word))
-    if (!place.city && commonWords.has(place.surface)) continue
+    if (!place.city && isCommonWord(text, end - place.surface.length, end)) continue
     if (!found.includes(place.short)) found.push(place.short)
     end -= place.surface.length - 1
   }
