@@ -1,8 +1,10 @@
+import { clauseCues } from '../rules/clauses.js'
 import { datingRules } from '../rules/dating.js'
 import { parkWords } from '../rules/park-words.js'
 import { places } from '../rules/places.js'
 import { timeRules } from '../rules/time.js'
 import { SENTENCE, spans } from '../text/sentences.js'
+import { alternation } from '../text/table.js'
 import type { Park } from './metadata.js'
 
 /*
@@ -20,7 +22,10 @@ export interface ParkMention {
 }
 
 const CITY = '市'
-const DISTRICT = '区'
+/** A company's name and suffix right after a place (湘阴县|鑫农食品有限公司). */
+const COMPANY_AFTER = new RegExp(`^[\\u4e00-\\u9fff]{2,12}?(?:${alternation(clauseCues.companySuffixes)})`)
+/** The endings of a district's or county's full name (望城区, 双峰县). */
+const COUNTY_ENDINGS = ['区', '县']
 /** A park word (after an optional 国家) right at the start of a text: 望城经开区 is no district. */
 const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
 
@@ -47,13 +52,16 @@ export function parkMentions(text: string): ParkMention[] {
     if (zoneStarts.has(at)) continue
     mentions.push({ name: place.short + CITY, surface, at })
   }
-  // A district (望城区) is a place of its own like a city: its figures are not the zone's.
-  for (let i = text.indexOf(DISTRICT); i >= 0; i = text.indexOf(DISTRICT, i + 1)) {
-    const place = places.endingAt(text.slice(Math.max(0, i - 10), i + 1))
-    if (!place || !places.isDistrict(place.surface)) continue
-    const at = i + 1 - place.surface.length
-    if (zoneStarts.has(at) || ZONE_AHEAD.test(text.slice(i + 1, i + 13))) continue
-    mentions.push({ name: place.surface, surface: place.surface, at })
+  // A district or county (望城区, 双峰县) is a place of its own like a city: its figures are not the zone's.
+  for (const ending of COUNTY_ENDINGS) {
+    for (let i = text.indexOf(ending); i >= 0; i = text.indexOf(ending, i + 1)) {
+      const place = places.endingAt(text.slice(Math.max(0, i - 10), i + 1))
+      if (!place || !places.isCounty(place.surface)) continue
+      const at = i + 1 - place.surface.length
+      // 湘阴县鑫农食品有限公司 names a company, not the county.
+      if (zoneStarts.has(at) || ZONE_AHEAD.test(text.slice(i + 1, i + 13)) || COMPANY_AFTER.test(text.slice(i + 1, i + 17))) continue
+      mentions.push({ name: place.surface, surface: place.surface, at })
+    }
   }
   return mentions.sort((a, b) => a.at - b.at)
 }

@@ -1,8 +1,10 @@
 import type { Park } from '../ingest/metadata.js'
 import { RequestError } from '../errors.js'
+import { clauseCues } from '../rules/clauses.js'
 import { parkWords } from '../rules/park-words.js'
 import { places } from '../rules/places.js'
 import { memoizeByText } from '../text/memo.js'
+import { alternation } from '../text/table.js'
 import { tagged } from '../text/tokenize.js'
 
 export interface ForeignPark {
@@ -21,6 +23,10 @@ export interface ClauseScope {
 }
 
 const CITY = '市'
+
+/** A company's name and suffix right after a place (湘阴县|鑫农食品有限公司): the place is the name's first word. */
+const COMPANY_NAME_CHARS = 16
+const COMPANY_AFTER = new RegExp(`^[\\u4e00-\\u9fff]{2,12}?(?:${alternation(clauseCues.companySuffixes)})`)
 
 /** A park word (after an optional 国家) right at the start of a text. */
 const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
@@ -111,7 +117,9 @@ export class ParkCatalog {
     const found: Array<{ at: number; cueAt?: number; scope: ClauseScope }> = []
     const { hits } = this.scan(part)
     for (const hit of hits) {
-      // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…).
+      // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…), and
+      // so is its full name (湘阴县鑫农食品有限公司生产的…).
+      if (this.isCity(hit.park) && COMPANY_AFTER.test(part.slice(hit.end, hit.end + COMPANY_NAME_CHARS))) continue
       if (!this.isCity(hit.park)) found.push({ at: hit.at, scope: { scope: 'zone' } })
       else if (part.startsWith(hit.park.toLowerCase(), hit.at)) found.push({ at: hit.at, scope: { scope: 'city', city: hit.park } })
     }
@@ -141,9 +149,9 @@ export class ParkCatalog {
     return undefined
   }
 
-  /** A city (its name ends in 市) or a district (望城区), as opposed to a zone within one. */
+  /** A city (its name ends in 市), a district or a county (望城区, 双峰县), as opposed to a zone within one. */
   isCity(park: string): boolean {
-    return park.endsWith(CITY) || places.isDistrict(park)
+    return park.endsWith(CITY) || places.isCounty(park)
   }
 
   /** The park an explicit filter names (any of its names), or a typed error listing the known ones. */

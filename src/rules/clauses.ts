@@ -42,6 +42,8 @@ export interface ClauseCues {
   tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
   pointsBack: RegExp
+  /** What ends a company's name (有限公司, 集团 …). */
+  companySuffixes: readonly string[]
   /** A figure said of the measure named before it (这一数字只有28家). */
   figureAnaphor: RegExp
   /** A question about every park without naming one (两个园区…分别是多少). */
@@ -117,6 +119,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     introduces: new RegExp(alternation(data.introductions)),
     asksEachPark: new RegExp(alternation(data.eachPark), 'i'),
     figureAnaphor: new RegExp(alternation(data.figureAnaphors)),
+    companySuffixes: data.companies.suffixes,
     list: new RegExp(alternation(data.listJoiners)),
     listJoiner: new RegExp(alternation(data.listJoiners), 'g'),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),

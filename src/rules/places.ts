@@ -29,8 +29,8 @@ export interface Places {
   mayEndWith(char: string): boolean
   /** The short name of a place (administrative ending removed; at least two characters). */
   shortName(name: string): string
-  /** A district by its full name (望城区): a place of its own, not a development zone (新区 may be one). */
-  isDistrict(name: string): boolean
+  /** A district or county by its full name (望城区, 双峰县): a place of its own, not a development zone (新区 may be one). */
+  isCounty(name: string): boolean
 }
 
 export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)): Places {
@@ -63,10 +63,10 @@ export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)
     lengthsByFinal.set(name.at(-1)!, lengths)
   }
   for (const lengths of lengthsByFinal.values()) lengths.sort((a, b) => b - a)
-  const districts = new Set(data.counties.filter((name) => name.endsWith('区') && !name.endsWith('新区') && name.length >= 3))
+  const counties = new Set(data.counties.filter((name) => /[区县]$/.test(name) && !name.endsWith('新区') && name.length >= 3))
   return {
     shortName,
-    isDistrict: (name) => districts.has(name),
+    isCounty: (name) => counties.has(name),
     mayEndWith: (char) => lengthsByFinal.has(char),
     endingAt(text) {
       for (const length of lengthsByFinal.get(text.at(-1) ?? '') ?? []) {

@@ -330,16 +330,26 @@ describe('rule: a figure said of the measure before it, and a time that dates th
   })
 })
 
-describe('rule: a district is a place of its own (places isDistrict, derive parkMentions)', () => {
-  it('望城区 is named as a district; 望城经开区 and 湘江新区 are not districts', () => {
+describe('rule: a district or county is a place of its own (places isCounty, derive parkMentions)', () => {
+  it('望城区 and 双峰县 are named as such; 望城经开区 and 湘江新区 are not', () => {
     expect(parkMentions('望城区全年实现地区生产总值1096.8亿元').map((m) => m.name)).toEqual(['望城区'])
+    expect(parkMentions('2023年，双峰县实现地区生产总值398.6亿元').map((m) => m.name)).toEqual(['双峰县'])
     expect(parkMentions('望城经开区全年实现规模工业总产值').map((m) => m.name)).toEqual(['望城经开区'])
-    expect(places.isDistrict('湘江新区')).toBe(false)
+    expect(places.isCounty('湘江新区')).toBe(false)
   })
   it('the district’s GDP does not answer for the zone in it', () => {
     const cities = new ParkCatalog([{ name: '望城经开区', aliases: [], english: [] }, { name: '望城区', aliases: [], english: [] }])
     const q = analyzeQuestion('望城经开区2023年的地区生产总值是多少？', cities)
     const text = '2023年，望城区全年实现地区生产总值1096.8亿元，增长5.6%。'
     expect(extractAnswer(q, [passage(text, { park: '望城经开区' })], { ...vocabulary(), catalog: cities }).found).toBe(false)
+  })
+})
+
+describe('rule: a county is a place of its own, unless it begins a company’s name (parks COMPANY_AFTER)', () => {
+  const counties = new ParkCatalog([{ name: '湘阴高新区', aliases: [], english: [] }, { name: '湘阴县', aliases: ['湘阴'], english: [] }])
+  it('湘阴县实现地区生产总值 is the county’s; 湘阴县鑫农食品有限公司生产的 names a company', () => {
+    expect(counties.scopeOf('湘阴县实现地区生产总值')).toEqual({ scope: 'city', city: '湘阴县' })
+    expect(counties.scopeOf('湘阴县鑫农食品有限公司生产的藠头罐头')).toBeUndefined()
+    expect(parkMentions('湘阴县鑫农食品有限公司生产的藠头罐头').map((m) => m.name)).toEqual([])
   })
 })
