@@ -30,6 +30,13 @@ const SETS = [
   { dir: 'evals/new-heldout11', corpus: path.join(ROOT, 'evals/corpus/new-heldout11'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout12', corpus: path.join(ROOT, 'evals/corpus/new-heldout12'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout13', corpus: path.join(ROOT, 'evals/corpus/new-heldout13'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout14', corpus: path.join(ROOT, 'evals/corpus/new-heldout14'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout15', corpus: path.join(ROOT, 'evals/corpus/new-heldout15'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout16', corpus: path.join(ROOT, 'evals/corpus/new-heldout16'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout17', corpus: path.join(ROOT, 'evals/corpus/new-heldout17'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout18', corpus: path.join(ROOT, 'evals/corpus/new-heldout18'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout19', corpus: path.join(ROOT, 'evals/corpus/new-heldout19'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout20', corpus: path.join(ROOT, 'evals/corpus/new-heldout20'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

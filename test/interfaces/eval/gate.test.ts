@@ -45,6 +45,13 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout11', corpus: 'evals/corpus/new-heldout11', section: 'eval-new-heldout11', minItems: 30 },
   { dataset: 'evals/new-heldout12', corpus: 'evals/corpus/new-heldout12', section: 'eval-new-heldout12', minItems: 30 },
   { dataset: 'evals/new-heldout13', corpus: 'evals/corpus/new-heldout13', section: 'eval-new-heldout13', minItems: 30 },
+  { dataset: 'evals/new-heldout14', corpus: 'evals/corpus/new-heldout14', section: 'eval-new-heldout14', minItems: 30 },
+  { dataset: 'evals/new-heldout15', corpus: 'evals/corpus/new-heldout15', section: 'eval-new-heldout15', minItems: 30 },
+  { dataset: 'evals/new-heldout16', corpus: 'evals/corpus/new-heldout16', section: 'eval-new-heldout16', minItems: 30 },
+  { dataset: 'evals/new-heldout17', corpus: 'evals/corpus/new-heldout17', section: 'eval-new-heldout17', minItems: 30 },
+  { dataset: 'evals/new-heldout18', corpus: 'evals/corpus/new-heldout18', section: 'eval-new-heldout18', minItems: 30 },
+  { dataset: 'evals/new-heldout19', corpus: 'evals/corpus/new-heldout19', section: 'eval-new-heldout19', minItems: 30 },
+  { dataset: 'evals/new-heldout20', corpus: 'evals/corpus/new-heldout20', section: 'eval-new-heldout20', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
