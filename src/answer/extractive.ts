@@ -223,7 +223,9 @@ function kindFit(a: Asked, text: string): number {
       // A which/who question is answered only by a clause that names such a thing.
       if (!('holds' in target)) return clauseCues.personsIn(text, a.q.normalized).some((name) => !a.stated.includes(name)) ? 1 : -1
       // A name without its 公司 (北辰化工年产…) fits less surely than a full one.
-      return target.holds.test(text) ? 1 : target.namedBefore?.test(text) ? 0.5 : -1
+      // 深圳一家新能源企业 leaves the company unnamed, and the one the question names is not the one asked.
+      const named = clauseCues.withoutKnownCompanies(a.q.normalized, text)
+      return target.holds.test(named) ? 1 : target.namedBefore?.test(named) ? 0.5 : -1
     }
     default:
       return 0

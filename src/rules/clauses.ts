@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { alternation, readTable, table, wordList } from '../text/table.js'
+import { words } from '../text/tokenize.js'
 import { places } from './places.js'
 
 /** `clauses.json`: the words that make a clause fit a reason or list question, or complete a figure. */
@@ -42,6 +43,11 @@ export interface ClauseCues {
   tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
   pointsBack: RegExp
+  /**
+   * A text without the companies it mentions unnamed (深圳一家新能源企业) and those the question names
+   * itself (琼湖船舶 in 和琼湖船舶一起投资…的企业叫什么): neither is the company asked for.
+   */
+  withoutKnownCompanies(question: string, text: string): string
   /** What ends a company's name (有限公司, 集团 …). */
   companySuffixes: readonly string[]
   /** A figure said of the measure named before it (这一数字只有28家). */
@@ -99,6 +105,9 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   }))
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
+  const unnamedCompanies = new RegExp(`(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`, 'g')
+  const NOT_IN_COMPANY_NAME = /企业|龙头|的|是|、|由|和|与|及|\s/
+  const companyNames = new RegExp(`([\\u4e00-\\u9fff]{2,12}?)(?:${alternation(data.companies.suffixes)})`, 'g')
   const oneCompany = new RegExp(`(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`)
   // Compiled once: every figure of every quote is read for its tally, question after question.
   const tallyWord = (word: string) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`) : { test: (text: string) => text.includes(word) })
@@ -120,6 +129,16 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     asksEachPark: new RegExp(alternation(data.eachPark), 'i'),
     figureAnaphor: new RegExp(alternation(data.figureAnaphors)),
     companySuffixes: data.companies.suffixes,
+    withoutKnownCompanies: (question, text) =>
+      text.replace(unnamedCompanies, ' ').replace(companyNames, (whole, name: string) => {
+        // The brand is the word after the places the name opens with (由湖南琼湖船舶重工 → 琼湖), the
+        // name starting after the last word that is no part of it (该项目由湖南铜冠精密材料 → 铜冠).
+        const parts = words(name.split(NOT_IN_COMPANY_NAME).at(-1)!)
+        let at = 0
+        while (at < parts.length - 1 && (places.endingAt(parts[at]!)?.surface === parts[at] || parts[at]!.length === 1)) at++
+        const brand = parts[at]!.slice(0, 2)
+        return brand.length === 2 && question.includes(brand) ? ' ' : whole
+      }),
     list: new RegExp(alternation(data.listJoiners)),
     listJoiner: new RegExp(alternation(data.listJoiners), 'g'),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),

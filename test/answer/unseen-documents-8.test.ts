@@ -353,3 +353,23 @@ describe('rule: a county is a place of its own, unless it begins a company’s n
     expect(parkMentions('湘阴县鑫农食品有限公司生产的藠头罐头').map((m) => m.name)).toEqual([])
   })
 })
+
+describe('rule: 进口 is a measure of its own (glossary.json measures 进口)', () => {
+  it('去年进口额有多少 is not answered by what was sold, nor by 出口', () => {
+    expect(ask('湘西高新区去年进口额有多少？').measures.flat()).toContain('进口')
+    const text = '湘西高新区去年实现出口总额12.6亿元。“去年我们卖出各类收割机1.36万台”，企业负责人说。'
+    expect(answerOf('湘西高新区去年进口额有多少？', text, { park: '湘西高新区', documentYear: '2024' }).found).toBe(false)
+  })
+})
+
+describe('rule: the company asked is neither unnamed nor the one the question names (clauses withoutKnownCompanies, entities asks 企业叫什么)', () => {
+  const question = '和琼湖船舶一起投资新能源船舶产业园的深圳企业叫什么名字？'
+  it('由湖南琼湖船舶重工有限公司联合深圳一家新能源企业 names no company asked for', () => {
+    expect(clauseCues.withoutKnownCompanies(question, '由湖南琼湖船舶重工有限公司联合深圳一家新能源企业共同投资')).not.toMatch(/公司|企业/)
+    expect(clauseCues.withoutKnownCompanies('那个铜箔项目是哪家公司投的？', '该项目由湖南铜冠精密材料有限公司投资建设')).toContain('铜冠精密材料有限公司')
+  })
+  it('so the documents do not say', () => {
+    const text = '总投资32亿元的新能源船舶产业园是湘西高新区今年的“一号工程”，由湖南琼湖船舶重工有限公司联合深圳一家新能源企业共同投资建设。'
+    expect(answerOf(question, text, { park: '湘西高新区' }).found).toBe(false)
+  })
+})
