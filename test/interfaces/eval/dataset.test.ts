@@ -37,6 +37,8 @@ const SETS = [
   { dir: 'evals/new-heldout18', corpus: path.join(ROOT, 'evals/corpus/new-heldout18'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout19', corpus: path.join(ROOT, 'evals/corpus/new-heldout19'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout20', corpus: path.join(ROOT, 'evals/corpus/new-heldout20'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout21', corpus: path.join(ROOT, 'evals/corpus/new-heldout21'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout22', corpus: path.join(ROOT, 'evals/corpus/new-heldout22'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

@@ -52,6 +52,8 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout18', corpus: 'evals/corpus/new-heldout18', section: 'eval-new-heldout18', minItems: 30 },
   { dataset: 'evals/new-heldout19', corpus: 'evals/corpus/new-heldout19', section: 'eval-new-heldout19', minItems: 30 },
   { dataset: 'evals/new-heldout20', corpus: 'evals/corpus/new-heldout20', section: 'eval-new-heldout20', minItems: 30 },
+  { dataset: 'evals/new-heldout21', corpus: 'evals/corpus/new-heldout21', section: 'eval-new-heldout21', minItems: 30 },
+  { dataset: 'evals/new-heldout22', corpus: 'evals/corpus/new-heldout22', section: 'eval-new-heldout22', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
