@@ -479,7 +479,13 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   const pointsBackAt = (i: number) => clauseCues.opensWithAnaphor.test(sentenceText(i)) || clauseCues.figureAnaphor.test(sentenceText(i))
   const antecedentOf = (s: Span) => (indexOf(s) > 0 && pointsBackAt(indexOf(s)) ? sentenceText(indexOf(s) - 1) : '')
   const introducedBy = (s: Span) => (indexOf(s) > 0 && introducesNext(indexOf(s) - 1) ? sentenceText(indexOf(s) - 1) : '')
-  const answeredByNext = (s: Span) => indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)))
+  // 融资难、用工难，曾是…两块“心病”。针对融资难，园区…: the next sentence names this one's problem again.
+  const restatesProblemOf = (i: number) => {
+    const aimed = clauseCues.aimedAt.exec(sentenceText(i + 1))?.[1]
+    return aimed !== undefined && sentenceText(i).includes(aimed)
+  }
+  const answeredByNext = (s: Span) =>
+    indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)) || restatesProblemOf(indexOf(s)))
   return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span

@@ -1,3 +1,4 @@
+import { glossary } from '../rules/glossary.js'
 import { memoizeByText } from '../text/memo.js'
 import { work } from '../text/work.js'
 import type { Question } from './query.js'
@@ -36,7 +37,7 @@ export function foldedCoverage(q: Question, lower: string, weight: (word: string
     if (group.some((term) => lower.includes(term))) found += w
     else {
       let share = 0
-      for (const term of group) share = Math.max(share, bigramShare(term, lower))
+      for (const term of group) share = Math.max(share, bigramShare(term, lower), problemShare(term, lower))
       found += w * share
     }
   }
@@ -58,6 +59,18 @@ function termWeights(q: Question, weight: (word: string) => number): { weights: 
     byWeight.set(weight, weights)
   }
   return weights
+}
+
+/** What a text naming the thing a problem is about (招工, 用工) earns for the problem (招工难). */
+const PROBLEM_STEM_SHARE = 0.7
+
+/**
+ * Partial credit for a problem word (招工难, 用工荒, 融资贵: glossary problemEndings) when the text
+ * names what it is about but not the problem (成立企业用工服务专班，开通“园区招工直通车”).
+ */
+function problemShare(term: string, text: string): number {
+  const stem = term.slice(0, -1)
+  return stem.length >= 2 && glossary.problemEndings.includes(term.slice(-1)) && text.includes(stem) ? PROBLEM_STEM_SHARE : 0
 }
 
 /** Does a text hold a word of three or more characters nearly (two thirds of its character pairs)? */

@@ -9,6 +9,7 @@ const clausesSchema = table({
   reasonCues: wordList(),
   backReferences: wordList(),
   introductions: wordList(),
+  aimedAt: wordList(),
   figureAnaphors: wordList(),
   eachPark: wordList(),
   tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
@@ -52,6 +53,8 @@ export interface ClauseCues {
   companySuffixes: readonly string[]
   /** A figure said of the measure named before it (这一数字只有28家). */
   figureAnaphor: RegExp
+  /** A sentence opening with the problem it answers (针对融资难，…): group 1 is the problem. */
+  aimedAt: RegExp
   /** A question about every park without naming one (两个园区…分别是多少). */
   asksEachPark: RegExp
   /** A sentence that says the measures follow (项目快落地的背后，是…): the next sentence tells them. */
@@ -127,6 +130,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     introduces: new RegExp(alternation(data.introductions)),
     asksEachPark: new RegExp(alternation(data.eachPark), 'i'),
+    aimedAt: new RegExp(`^\\s*(?:${alternation(data.aimedAt)})([^，,。；;]{2,12})[，,]`),
     figureAnaphor: new RegExp(alternation(data.figureAnaphors)),
     companySuffixes: data.companies.suffixes,
     withoutKnownCompanies: (question, text) =>

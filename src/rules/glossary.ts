@@ -7,6 +7,7 @@ const glossarySchema = table({
   shortForms: z.record(z.string().min(1), wordList()),
   english: z.record(z.string().min(1), wordList()),
   synonyms: z.array(wordList(2)),
+  problemEndings: wordList(),
   measures: z.array(wordList()).superRefine((groups, ctx) => {
     // A name in two groups would make one figure two measures.
     const seen = new Map<string, number>()

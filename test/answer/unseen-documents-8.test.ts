@@ -373,3 +373,18 @@ describe('rule: the company asked is neither unnamed nor the one the question na
     expect(answerOf(question, text, { park: '湘西高新区' }).found).toBe(false)
   })
 })
+
+describe('rule: what a problem is about counts partly for it (glossary.json problemEndings)', () => {
+  it('用工服务专班…招工直通车 answers how the zone eased 招工难', () => {
+    const text = '宁远县地处湘南，外出务工人员多。湘西高新区设立了用工服务专班，与县人社部门共同开通“园区招工直通车”，同时建设职工公寓1200套。'
+    expect(answerOf('湘西高新区采取了哪些办法帮企业解决招工难？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('用工服务专班')
+  })
+})
+
+describe('rule: a sentence restating the problem before it answers it (clauses.json aimedAt)', () => {
+  it('…曾是两块“心病”。针对融资难，… : the measures answer, not the problem', () => {
+    expect(clauseCues.aimedAt.exec('针对融资难，园区设立资金池')?.[1]).toBe('融资难')
+    const text = '融资难、用工难，曾是困扰园区中小企业的两块“心病”。针对融资难，湘西高新区联合县财政出资5000万元设立“园区贷”风险补偿资金池，并推出“订单贷”等产品。'
+    expect(answerOf('湘西高新区是怎么帮中小企业解决融资难的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('园区贷')
+  })
+})
