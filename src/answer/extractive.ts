@@ -95,6 +95,8 @@ interface Asked {
   /** A count of all there are (总数, have) or of new ones (新增), when the question says which. */
   tally?: 'stock' | 'additions'
   focus: Focus
+  /** The event a date question asks the date of (投产), with its synonyms. */
+  event?: readonly string[]
   /** The verb a figure question asks the amount of (转贷 of 转贷了多少钱): the figure right after it answers best. */
   figureOfVerb?: RegExp
 }
@@ -135,6 +137,7 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
     figureOfVerb: figureOfVerb(q),
+    event: q.kind === 'date' ? clauseCues.eventAsked(q.normalized) : undefined,
   }
 }
 
@@ -211,8 +214,14 @@ function kindFit(a: Asked, text: string): number {
     }
     case 'percent':
       return hasNew(a, text, figureRules.percent) && figureAfterMeasure(a, text) ? 1 : -1
-    case 'date':
-      return hasNew(a, text, DATE) ? 1 : -1
+    case 'date': {
+      if (!hasNew(a, text, DATE)) return -1
+      // 一期是几月份投产的: a date whose phrase names another event (于2023年9月签约) answers another question.
+      const event = a.event
+      if (!event) return 1
+      const dated = text.split(/[，,；;。]/).filter((phrase) => matchesOf(DATE)(phrase).length > 0)
+      return dated.some((phrase) => event.some((word) => phrase.includes(word)) || !clauseCues.namesEvent(phrase)) ? 1 : -1
+    }
     case 'list':
       return listOfAsked(a.q, text) ? 1 : 0
     case 'reason':

@@ -175,8 +175,10 @@ function periodOpensScene(c: TextContext): boolean {
 /** The years and periods of the nearest earlier sentence of the passage that names either. */
 function nearestTime(c: TextContext): { years: readonly string[]; periods: readonly string[] } | undefined {
   for (let i = c.earlier.length - 1; i >= 0; i--) {
-    const years = yearsIn(c.earlier[i]!, c.documentYear)
-    const periods = periodsIn(c.earlier[i]!)
+    // 增速比上半年提高0.7个百分点 is a 1-9月 sentence: what it compares with sets no scene.
+    const sentence = timeRules.withoutBaselines(c.earlier[i]!)
+    const years = yearsIn(sentence, c.documentYear)
+    const periods = periodsIn(sentence)
     if (years.length > 0 || periods.length > 0) return { years, periods }
   }
   return undefined
@@ -192,7 +194,7 @@ const FAR_YEARS = 2
 export function periodAgreement(q: Question, c: TextContext): number {
   const asked = q.periods.filter((p) => p !== FULL_YEAR)
   const facts = factsOf(c)
-  const own = (facts.periods ??= periodsIn(c.text).filter((p) => p !== FULL_YEAR))
+  const own = (facts.periods ??= periodsIn(timeRules.withoutBaselines(c.text)).filter((p) => p !== FULL_YEAR))
   if (asked.length === 0) {
     const partYear = own.length > 0 || (facts.periodScene ??= periodScene(c)).some((p) => p !== FULL_YEAR)
     return q.periods.includes(FULL_YEAR) && partYear ? -1 : 0

@@ -10,6 +10,7 @@ const clausesSchema = table({
   backReferences: wordList(),
   introductions: wordList(),
   aimedAt: wordList(),
+  events: z.array(wordList()),
   figureAnaphors: wordList(),
   eachPark: wordList(),
   tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
@@ -53,6 +54,10 @@ export interface ClauseCues {
   companySuffixes: readonly string[]
   /** A figure said of the measure named before it (这一数字只有28家). */
   figureAnaphor: RegExp
+  /** The event a date question asks the date of (投产 of 一期是几月份投产的), with its synonyms. */
+  eventAsked(question: string): readonly string[] | undefined
+  /** Does a text name any event a date may be asked of (签约, 开工 …)? */
+  namesEvent(text: string): boolean
   /** A sentence opening with the problem it answers (针对融资难，…): group 1 is the problem. */
   aimedAt: RegExp
   /** A question about every park without naming one (两个园区…分别是多少). */
@@ -130,6 +135,11 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     pointsBack: new RegExp(`^\\s*(?:${alternation(data.backReferences)})`),
     introduces: new RegExp(alternation(data.introductions)),
     asksEachPark: new RegExp(alternation(data.eachPark), 'i'),
+    namesEvent: (text) => data.events.some((group) => group.some((word) => text.includes(word))),
+    eventAsked: (question) => {
+      const asked = data.events.filter((group) => group.some((word) => question.includes(word)))
+      return asked.length === 1 ? asked[0] : undefined
+    },
     aimedAt: new RegExp(`^\\s*(?:${alternation(data.aimedAt)})([^，,。；;]{2,12})[，,]`),
     figureAnaphor: new RegExp(alternation(data.figureAnaphors)),
     companySuffixes: data.companies.suffixes,

@@ -41,7 +41,7 @@ export interface TimeRules {
   /** One match of `period` as it is compared: 1至6月 → 上半年, 1季度 → 一季度, 1-10月 → 1-10月. */
   normalizePeriod(match: string): string
   fullYear: string
-  /** The text without the years it compares with (比2022年的2730.4亿元, 比上年): those set no scene. */
+  /** The text without the years and periods it compares with (比2022年的2730.4亿元, 比上年, 比上半年): those set no scene. */
   withoutBaselines(text: string): string
   /** The years a text compares with (从2013年的7.7亿元提高到…: 2013). */
   baselineYears(text: string): number[]
@@ -55,7 +55,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const digitQuarters = new Map(Object.entries(data.quarters).map(([digit, name]) => [`${digit}季度`, name]))
   const { period, range, monthEnd, soFar } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
-  const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?:(?<!\\d)\\d{4}\\s*年|${alternation(Object.keys(data.relativeYears))})`, 'g')
+  const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?:(?<!\\d)\\d{4}\\s*年|${alternation(Object.keys(data.relativeYears))}|${period.source})`, 'g')
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
   return {
     yearsWritten: (text) => (text.match(/(?<!\d)\d{4}(?!\d)/g) ?? []).filter((y) => Number(y) >= data.years.first && Number(y) <= data.years.last),

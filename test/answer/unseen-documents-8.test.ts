@@ -388,3 +388,21 @@ describe('rule: a sentence restating the problem before it answers it (clauses.j
     expect(answerOf('湘西高新区是怎么帮中小企业解决融资难的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('园区贷')
   })
 })
+
+describe('rule: a date is of the event its phrase names (clauses.json events)', () => {
+  it('一期是几月份投产的 asks about 投产; 于2023年9月签约 dates another event', () => {
+    expect(clauseCues.eventAsked('宇晟新能源正极材料项目一期是几月份投产的？')).toContain('投产')
+    expect(clauseCues.namesEvent('项目于2023年9月签约')).toBe(true)
+    const text = '总投资20亿元的宇晟新能源锂电池正极材料项目于2023年9月签约，12月开工建设，计划今年底一期投产。'
+    expect(answerOf('宇晟新能源正极材料项目一期是几月份投产的？', text, { park: '湘西高新区' }).found).toBe(false)
+    expect(answerOf('宇晟新能源正极材料项目是什么时候签约的？', text, { park: '湘西高新区' }).quotes[0]?.text).toContain('2023年9月签约')
+  })
+})
+
+describe('rule: a period compared with sets no scene (time.json baselines before a period)', () => {
+  it('增速比上半年提高… is a 1-9月 sentence: its 营业收入 does not answer 上半年', () => {
+    expect(timeRules.withoutBaselines('增速比上半年提高0.7个百分点')).not.toContain('上半年')
+    const text = '1-9月，湘西高新区完成规模以上工业总产值486.7亿元，同比增长12.4%，增速比上半年提高0.7个百分点；规上工业企业实现营业收入512.3亿元，同比增长13.1%。'
+    expect(answerOf('湘西高新区上半年规上工业营收是多少？', text, { park: '湘西高新区' }).found).toBe(false)
+  })
+})
