@@ -428,6 +428,8 @@ interface WindowReading {
   danglingTime: boolean
   /** It says 这一数字 for the measure named before it. */
   figureAnaphor: boolean
+  /** Its sentence's first phrase, the subject of every figure after it (…有限公司…项目于去年9月竣工投产，当年即实现产值4.3亿元). */
+  subject: string
 }
 
 /** The clause a quote's figure stands in, up to the figure, shared by the windows that share it. */
@@ -526,6 +528,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       asking: QUESTION_END.test(text.slice(sentence.start, sentence.end)),
       danglingTime: danglingTime(quote),
       figureAnaphor: clauseCues.figureAnaphor.test(quote),
+      subject: upToQuote.split(/[，,；;]/)[0]!,
     }
   })
 }
@@ -616,7 +619,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       otherMoney(a, upToQuote, quote) ||
       clauseCues.contradicts(q.normalized, upToQuote) ||
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
-      ((q.kind === 'number' || q.kind === 'percent') && clauseCues.othersCompany(q.normalized, lead))
+      ((q.kind === 'number' || q.kind === 'percent') && (clauseCues.othersCompany(q.normalized, lead) || clauseCues.othersCompany(q.normalized, window.subject)))
     const fit = speaksOfOther ? -1 : kindFit(a, quote)
     if (fit < 0) continue
     const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)

@@ -406,3 +406,11 @@ describe('rule: a period compared with sets no scene (time.json baselines before
     expect(answerOf('湘西高新区上半年规上工业营收是多少？', text, { park: '湘西高新区' }).found).toBe(false)
   })
 })
+
+describe('rule: the subject of a sentence owns every figure after it (extractive subject)', () => {
+  it('…有限公司…项目于去年9月竣工投产，当年即实现产值4.3亿元 is that company’s, not the one asked', () => {
+    const text = '总投资20亿元的湖南拓维精工机械有限公司高端齿轮箱项目于去年9月竣工投产，当年即实现产值4.3亿元。'
+    expect(answerOf('鑫烁新能源储能电池项目去年实现产值多少？', text, { park: '湘西高新区', documentYear: '2024' }).found).toBe(false)
+    expect(answerOf('拓维精工的齿轮箱项目去年实现产值多少？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]?.text).toContain('4.3亿元')
+  })
+})
