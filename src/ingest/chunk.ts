@@ -4,6 +4,7 @@ import { publicationYear } from './derive.js'
 import { passagePages } from './pages.js'
 import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './metadata.js'
 import { CorpusError } from '../errors.js'
+import { places } from '../rules/places.js'
 import { CLAUSE, SENTENCE, spans } from '../text/sentences.js'
 
 /**
@@ -31,7 +32,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 18
+export const CHUNKER_VERSION = 19
 
 interface Article {
   title: string
@@ -241,12 +242,17 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
 
 /**
  * The park of a section that names `named` most: in an article about a zone, a section naming the
- * city the zone lies in (浏阳高新区, then 浏阳市 twice) still speaks of the zone — its 园区 is the
+ * city, county or district the zone lies in (浏阳高新区, then 浏阳市 or 双峰县 twice) still speaks of the zone — its 园区 is the
  * zone, and the city is what its figures are compared with.
  */
 function ownZone(articlePark: string, named: string): string {
-  if (!named.endsWith('市') || articlePark.endsWith('市')) return named
-  return articlePark.startsWith(named.slice(0, -1)) ? articlePark : named
+  if (!isPlace(named) || isPlace(articlePark)) return named
+  return articlePark.startsWith(places.shortName(named)) ? articlePark : named
+}
+
+/** A city, county or district (浏阳市, 双峰县, 望城区), as opposed to a zone. */
+function isPlace(park: string): boolean {
+  return park.endsWith('市') || places.isCounty(park)
 }
 
 /**

@@ -3,10 +3,10 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAnswerer } from '../../src/answer/answer.js'
 import { extractAnswer } from '../../src/answer/extractive.js'
+import { chunkDocument, type Passage } from '../../src/ingest/chunk.js'
 import { cleanText } from '../../src/ingest/clean.js'
+import { sha256, type SourceDocument } from '../../src/ingest/corpus.js'
 import { parkMentions } from '../../src/ingest/derive.js'
-import { places } from '../../src/rules/places.js'
-import type { Passage } from '../../src/ingest/chunk.js'
 import { openIndex } from '../../src/interfaces/setup.js'
 import { silentLogger } from '../../src/log.js'
 import { latinNames, loadReadings, withChineseNames } from '../../src/retrieve/names.js'
@@ -14,6 +14,7 @@ import { ParkCatalog } from '../../src/retrieve/parks.js'
 import { analyzeQuestion, periodsIn } from '../../src/retrieve/query.js'
 import { clauseCues } from '../../src/rules/clauses.js'
 import { figureRules } from '../../src/rules/figures.js'
+import { places } from '../../src/rules/places.js'
 import { timeRules } from '../../src/rules/time.js'
 import { tempDir, testConfig } from '../helpers.js'
 import { ask, catalog, passage, tableOf, vocabulary } from '../rule-fixtures.js'
@@ -412,5 +413,23 @@ describe('rule: the subject of a sentence owns every figure after it (extractive
     const text = '总投资20亿元的湖南拓维精工机械有限公司高端齿轮箱项目于去年9月竣工投产，当年即实现产值4.3亿元。'
     expect(answerOf('鑫烁新能源储能电池项目去年实现产值多少？', text, { park: '湘西高新区', documentYear: '2024' }).found).toBe(false)
     expect(answerOf('拓维精工的齿轮箱项目去年实现产值多少？', text, { park: '湘西高新区', documentYear: '2024' }).quotes[0]?.text).toContain('4.3亿元')
+  })
+})
+
+describe('rule: a section naming its zone’s county is still the zone’s (chunk ownZone, places isCounty)', () => {
+  it('双峰经开区’s section comparing with 双峰县 keeps the zone', () => {
+    const text = [
+      '双峰经开区：农机之都再出发',
+      '',
+      '双峰经开区去年技工贸总收入达到356.3亿元。双峰经开区规模工业总产值增长9%。',
+      '',
+      '【成绩单】稳中有进',
+      '',
+      '去年双峰县实现地区生产总值398.6亿元。园区贡献了双峰县六成的工业产值，园区完成进出口总额16.3亿元。',
+    ].join('\n')
+    const doc: SourceDocument = { source: 'a.txt', content: text, contentHash: sha256(text) }
+    const chunks = chunkDocument(doc, { documents: [], parks: [] })
+    expect(chunks.length).toBeGreaterThan(0)
+    expect(new Set(chunks.map((c) => c.park))).toEqual(new Set(['双峰经开区']))
   })
 })
