@@ -5,6 +5,7 @@ import { fold, foldedCoverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/c
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
+import { HEADING_START } from '../text/headings.js'
 import { SENTENCE, spans, type Span } from '../text/sentences.js'
 import { stopwords } from '../text/stopwords.js'
 import { alternation } from '../text/table.js'
@@ -561,7 +562,6 @@ function isHeading(line: string, section: string): boolean {
   if (line === section.trim()) return true
   return line.length <= MAX_HEADING_CHARS && HEADING_START.test(line) && !/[。！？!?；;]$/.test(line)
 }
-const HEADING_START = /^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|【)/
 const MAX_HEADING_CHARS = 40
 
 /**

@@ -9,6 +9,7 @@
  */
 
 import { figureRules } from '../rules/figures.js'
+import { HEADING_START } from '../text/headings.js'
 
 export type BlockKind = 'heading' | 'paragraph' | 'caption' | 'byline'
 
@@ -29,7 +30,6 @@ const WIDE = '\\u2014\\u2018-\\u201f\\u2026\\u22ef\\u3000-\\u303f\\u3400-\\u4dbf
 const SPACE_NEXT_TO_WIDE = new RegExp(`(?<=[${WIDE}])[ \\t]+|[ \\t]+(?=[${WIDE}])`, 'g')
 const SENTENCE_END = /[。！？!?；;…⋯]$/
 const CLOSERS = /[”’」』）)】》〕\]"']+$/
-const NUMBERED_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节篇]|【[^】]{1,12}】)/
 const BYLINE = /^(?:□|■|◇|◆)\S|^[（(]?作者(?:系|为|单位)|^[（(]?(?:本报)?(?:记者|通讯员|特约记者)[\s：:]?[\u4e00-\u9fff]{2,3}[)）]?$/
 const PHOTO_CREDIT = /(?:^|\s)(?:摄|摄影|供图)$|^图[为：:]/
 /** Three or more space-separated Chinese names (2–3 characters each): an authors' line. */
@@ -281,7 +281,7 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
     const byline =
       isByline(line) || (open === undefined && LONE_NAME.test(line.text) && previous?.kind === 'heading' && previous.text.startsWith('——'))
     const caption = !byline && isCaptionLike(line, captionLines)
-    const numberedHeading = NUMBERED_HEADING.test(line.text) && !endsSentence(line.text) && length <= MAX_ASIDE_CHARS
+    const numberedHeading = HEADING_START.test(line.text) && !endsSentence(line.text) && length <= MAX_ASIDE_CHARS
 
     if (open !== undefined) {
       if (byline || numberedHeading) {
