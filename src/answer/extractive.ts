@@ -476,15 +476,14 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   const problemOf = (s: Span) => (pointsBack(s) && indexOf(s) > 0 ? text.slice(sentences[Math.max(0, indexOf(s) - PROBLEM_SENTENCES)]!.start, s.start) : '')
   // In an interview, the question asked just before is what an answer's sentences are about
   // (记者：…融资难，园区做了哪些工作？ 彭志坚：我们做了几件事：一是…).
+  const sentenceText = (i: number) => (i >= 0 && i < sentences.length ? text.slice(sentences[i]!.start, sentences[i]!.end) : '')
   const askedBefore = (s: Span) => {
     for (let i = indexOf(s) - 1; i >= Math.max(0, indexOf(s) - ANSWER_SENTENCES); i--) {
-      const before = text.slice(sentences[i]!.start, sentences[i]!.end)
-      if (QUESTION_END.test(before)) return before
+      if (QUESTION_END.test(sentenceText(i))) return sentenceText(i)
     }
     return ''
   }
   // …项目快落地的背后，是“放管服”改革。园区全面推行“标准地+承诺制”…: the measures follow their introduction.
-  const sentenceText = (i: number) => (i >= 0 && i < sentences.length ? text.slice(sentences[i]!.start, sentences[i]!.end) : '')
   const introducesNext = (i: number) => clauseCues.introduces.test(sentenceText(i)) && clauseCues.reason.test(sentenceText(i + 1))
   // 这家成立于2015年的企业…全年实现营业收入7.3亿元 is about the company the sentence before names;
   // 而在2012年，这一数字只有28家 about its measure.
@@ -539,12 +538,7 @@ function danglingTime(quote: string): boolean {
   const phrases = quote.split(/[，,；;]/)
   if (phrases.length < 2) return false
   const last = phrases.at(-1)!
-  return timeRules.firstTimeWord(last) !== undefined && !hasFigure(last) && last.replace(/\d{4}\s*年|[\s\d年月日]/g, '').length <= 4
-}
-
-/** Any figure in a text (figureRules.figure is global: its lastIndex is not to be left moved). */
-function hasFigure(text: string): boolean {
-  return text.search(figureRules.figure) >= 0
+  return timeRules.firstTimeWord(last) !== undefined && matchesOf(figureRules.figure)(last).length === 0 && last.replace(/\d{4}\s*年|[\s\d年月日]/g, '').length <= 4
 }
 
 /** The periods of the last phrase that names any: 上半年…19个，全年…36个 ends in the whole year. */
@@ -722,12 +716,6 @@ function toQuote(candidate: Candidate, a: Asked, catalog: ParkCatalog): Quote {
   return { n: candidate.citation.n, text, label }
 }
 
-/**
- * The question names a park the documents never name (合肥高新区, or 无锡高新区 where they name only
- * 无锡经开区) and none they do: whatever figure the passages hold belongs to another park, so the
- * answer is that the documents do not say. Every park the passages name is in the catalog (from
- * documents.json, or read from the text at ingest), so a park name outside it is unknown.
- */
 /** A list the question asks about item by item (签约、新开工、竣工投产的…分别): its items. */
 const PARTS_ASKED = /((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})(?:和([\u4e00-\u9fff]{2,6}))?的?[^，,。？?]{0,8}分别/
 
@@ -742,6 +730,12 @@ function partsAsked(q: Question): string[] {
 /** How many parks a question about each park (两个园区, 各园区) is answered for. */
 const MAX_PARKS_EACH = 3
 
+/**
+ * The question names a park the documents never name (合肥高新区, or 无锡高新区 where they name only
+ * 无锡经开区) and none they do: whatever figure the passages hold belongs to another park, so the
+ * answer is that the documents do not say. Every park the passages name is in the catalog (from
+ * documents.json, or read from the text at ingest), so a park name outside it is unknown.
+ */
 export function onlyUnknownParks(q: Question): boolean {
   return q.parks.length === 0 && q.foreignParks.length > 0
 }

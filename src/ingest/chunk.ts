@@ -246,13 +246,8 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
  * zone, and the city is what its figures are compared with.
  */
 function ownZone(articlePark: string, named: string): string {
-  if (!isPlace(named) || isPlace(articlePark)) return named
+  if (!places.isCityOrCounty(named) || places.isCityOrCounty(articlePark)) return named
   return articlePark.startsWith(places.shortName(named)) ? articlePark : named
-}
-
-/** A city, county or district (浏阳市, 双峰县, 望城区), as opposed to a zone. */
-function isPlace(park: string): boolean {
-  return park.endsWith('市') || places.isCounty(park)
 }
 
 /**

@@ -4,7 +4,6 @@ import { parkWords } from '../rules/park-words.js'
 import { places } from '../rules/places.js'
 import { timeRules } from '../rules/time.js'
 import { SENTENCE, spans } from '../text/sentences.js'
-import { alternation } from '../text/table.js'
 import type { Park } from './metadata.js'
 
 /*
@@ -22,12 +21,8 @@ export interface ParkMention {
 }
 
 const CITY = '市'
-/** A company's name and suffix right after a place (湘阴县|鑫农食品有限公司). */
-const COMPANY_AFTER = new RegExp(`^[\\u4e00-\\u9fff]{2,12}?(?:${alternation(clauseCues.companySuffixes)})`)
 /** The endings of a district's or county's full name (望城区, 双峰县). */
 const COUNTY_ENDINGS = ['区', '县']
-/** A park word (after an optional 国家) right at the start of a text: 望城经开区 is no district. */
-const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
 
 /** Zones and cities a text names, in order of mention. */
 export function parkMentions(text: string): ParkMention[] {
@@ -59,7 +54,7 @@ export function parkMentions(text: string): ParkMention[] {
       if (!place || !places.isCounty(place.surface)) continue
       const at = i + 1 - place.surface.length
       // 湘阴县鑫农食品有限公司 names a company, not the county.
-      if (zoneStarts.has(at) || ZONE_AHEAD.test(text.slice(i + 1, i + 13)) || COMPANY_AFTER.test(text.slice(i + 1, i + 17))) continue
+      if (zoneStarts.has(at) || parkWords.zoneAhead.test(text.slice(i + 1, i + 13)) || clauseCues.opensWithCompanyName(text.slice(i + 1))) continue
       mentions.push({ name: place.surface, surface: place.surface, at })
     }
   }

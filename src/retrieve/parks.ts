@@ -4,7 +4,6 @@ import { clauseCues } from '../rules/clauses.js'
 import { parkWords } from '../rules/park-words.js'
 import { places } from '../rules/places.js'
 import { memoizeByText } from '../text/memo.js'
-import { alternation } from '../text/table.js'
 import { tagged } from '../text/tokenize.js'
 
 export interface ForeignPark {
@@ -22,14 +21,6 @@ export interface ClauseScope {
   city?: string
 }
 
-const CITY = '市'
-
-/** A company's name and suffix right after a place (湘阴县|鑫农食品有限公司): the place is the name's first word. */
-const COMPANY_NAME_CHARS = 16
-const COMPANY_AFTER = new RegExp(`^[\\u4e00-\\u9fff]{2,12}?(?:${alternation(clauseCues.companySuffixes)})`)
-
-/** A park word (after an optional 国家) right at the start of a text. */
-const ZONE_AHEAD = new RegExp(`^(?:${parkWords.infixes.join('|')})?(?:${parkWords.word.source})`)
 
 /**
  * The parks the index knows (from the corpus metadata, stored in the manifest) and how a question
@@ -62,7 +53,7 @@ export class ParkCatalog {
         const end = at + surface.length
         // "Changde" must not match inside another Latin word; a city's bare name (株洲) right
         // before a park word names that zone (株洲高新区), not the city.
-        const whole = latin ? !/[a-z]/.test(rest[at - 1] ?? '') && !/[a-z]/.test(rest[end] ?? '') : !ZONE_AHEAD.test(rest.slice(end, end + 12))
+        const whole = latin ? !/[a-z]/.test(rest[at - 1] ?? '') && !/[a-z]/.test(rest[end] ?? '') : !parkWords.zoneAhead.test(rest.slice(end, end + 12))
         if (whole) {
           hits.push({ park, at, end })
           rest = rest.slice(0, at) + '\u0000'.repeat(surface.length) + rest.slice(end)
@@ -119,7 +110,7 @@ export class ParkCatalog {
     for (const hit of hits) {
       // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…), and
       // so is its full name (湘阴县鑫农食品有限公司生产的…).
-      if (this.isCity(hit.park) && COMPANY_AFTER.test(part.slice(hit.end, hit.end + COMPANY_NAME_CHARS))) continue
+      if (this.isCity(hit.park) && clauseCues.opensWithCompanyName(part.slice(hit.end))) continue
       if (!this.isCity(hit.park)) found.push({ at: hit.at, scope: { scope: 'zone' } })
       else if (part.startsWith(hit.park.toLowerCase(), hit.at)) found.push({ at: hit.at, scope: { scope: 'city', city: hit.park } })
     }
@@ -151,7 +142,7 @@ export class ParkCatalog {
 
   /** A city (its name ends in 市), a district or a county (望城区, 双峰县), as opposed to a zone within one. */
   isCity(park: string): boolean {
-    return park.endsWith(CITY) || places.isCounty(park)
+    return places.isCityOrCounty(park)
   }
 
   /** The park an explicit filter names (any of its names), or a typed error listing the known ones. */

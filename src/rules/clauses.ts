@@ -50,8 +50,8 @@ export interface ClauseCues {
    * itself (琼湖船舶 in 和琼湖船舶一起投资…的企业叫什么): neither is the company asked for.
    */
   withoutKnownCompanies(question: string, text: string): string
-  /** What ends a company's name (有限公司, 集团 …). */
-  companySuffixes: readonly string[]
+  /** Does a text open with a company's name and suffix (鑫农食品有限公司… after 湘阴县: the place is the name's first word)? */
+  opensWithCompanyName(text: string): boolean
   /** A figure said of the measure named before it (这一数字只有28家). */
   figureAnaphor: RegExp
   /** The event a date question asks the date of (投产 of 一期是几月份投产的), with its synonyms. */
@@ -101,6 +101,9 @@ export interface ClauseCues {
   entityTarget(question: string): { holds: RegExp; namedBefore?: RegExp } | { person: true } | undefined
 }
 
+/** How far into a text a company's name and suffix may reach (鑫农食品有限公司). */
+const COMPANY_NAME_CHARS = 16
+
 export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
   const data = readTable(file, clausesSchema)
   const person = new RegExp(`(?:${alternation(data.personTitles)})([\\u4e00-\\u9fff]{2,3})`, 'g')
@@ -113,10 +116,13 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   }))
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
-  const unnamedCompanies = new RegExp(`(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`, 'g')
+  // 一家新材料企业: one company, left unnamed.
+  const unnamedCompany = `(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`
+  const unnamedCompanies = new RegExp(unnamedCompany, 'g')
   const NOT_IN_COMPANY_NAME = /企业|龙头|的|是|、|由|和|与|及|\s/
   const companyNames = new RegExp(`([\\u4e00-\\u9fff]{2,12}?)(?:${alternation(data.companies.suffixes)})`, 'g')
-  const oneCompany = new RegExp(`(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`)
+  const oneCompany = new RegExp(unnamedCompany)
+  const companyAhead = new RegExp(`^[\\u4e00-\\u9fff]{2,12}?(?:${alternation(data.companies.suffixes)})`)
   // Compiled once: every figure of every quote is read for its tally, question after question.
   const tallyWord = (word: string) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`) : { test: (text: string) => text.includes(word) })
   const tallyWords = { additions: data.tallies.additions.map(tallyWord), stock: data.tallies.stock.map(tallyWord) }
@@ -142,7 +148,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     },
     aimedAt: new RegExp(`^\\s*(?:${alternation(data.aimedAt)})([^，,。；;]{2,12})[，,]`),
     figureAnaphor: new RegExp(alternation(data.figureAnaphors)),
-    companySuffixes: data.companies.suffixes,
+    opensWithCompanyName: (text) => companyAhead.test(text.slice(0, COMPANY_NAME_CHARS)),
     withoutKnownCompanies: (question, text) =>
       text.replace(unnamedCompanies, ' ').replace(companyNames, (whole, name: string) => {
         // The brand is the word after the places the name opens with (由湖南琼湖船舶重工 → 琼湖), the

@@ -27,6 +27,8 @@ const parkWordsSchema = table({
 export interface ParkWords {
   /** Any park word (global). */
   word: RegExp
+  /** A park word (after an optional 国家) right at the start of a text: 株洲 before 高新区 names the zone. */
+  zoneAhead: RegExp
   /** The park words themselves. */
   wordList: readonly string[]
   /** An English park name (global); group 1 is its place. */
@@ -46,6 +48,7 @@ export function loadParkWords(file: URL = new URL('./park-words.json', import.me
   const short = new Map(data.words.flatMap((row) => (row.short ? [[row.word, row.short] as const] : [])))
   return {
     word: new RegExp(alternation(data.words.map((row) => row.word)), 'g'),
+    zoneAhead: new RegExp(`^(?:${alternation(data.infixes)})?(?:${alternation(data.words.map((row) => row.word))})`),
     wordList: data.words.map((row) => row.word),
     english: englishParkName(data.english),
     placeTags: new Set(data.placeTags),

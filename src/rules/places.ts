@@ -31,6 +31,8 @@ export interface Places {
   shortName(name: string): string
   /** A district or county by its full name (望城区, 双峰县): a place of its own, not a development zone (新区 may be one). */
   isCounty(name: string): boolean
+  /** A city by its name with 市 (浏阳市), a district or a county: a place, as opposed to a zone in it. */
+  isCityOrCounty(name: string): boolean
 }
 
 export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)): Places {
@@ -67,6 +69,7 @@ export function loadPlaces(file: URL = new URL('./places.json', import.meta.url)
   return {
     shortName,
     isCounty: (name) => counties.has(name),
+    isCityOrCounty: (name) => name.endsWith('市') || counties.has(name),
     mayEndWith: (char) => lengthsByFinal.has(char),
     endingAt(text) {
       for (const length of lengthsByFinal.get(text.at(-1) ?? '') ?? []) {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { memoizeByText } from '../text/memo.js'
 import { alternation, escapeRegExp, readTable, table, wordList } from '../text/table.js'
 
 /** `time.json`: the words for years and periods, and the patterns built from them. */
@@ -80,7 +81,8 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
       return data.periodEnds[match] ?? digitQuarters.get(match) ?? match
     },
     fullYear: data.fullYear,
-    withoutBaselines: (text) => text.replace(baseline, ' '),
+    // Memoized: every window of a passage reads the same earlier sentences for their scene.
+    withoutBaselines: memoizeByText((text) => text.replace(baseline, ' ')),
     baselineYears: (text) => [...text.matchAll(baseline)].flatMap((m) => /\d{4}/.exec(m[0]) ?? []).map(Number),
     englishMonthRanges: (text) =>
       text.replace(monthRange, (whole, from: string, to: string) => {
