@@ -6,7 +6,7 @@ import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
 import { timeRules } from '../rules/time.js'
 import { HEADING_START } from '../text/headings.js'
-import { SENTENCE, spans, type Span } from '../text/sentences.js'
+import { fullSentenceStart, SENTENCE, spans, type Span } from '../text/sentences.js'
 import { stopwords } from '../text/stopwords.js'
 import { alternation } from '../text/table.js'
 import { memoizeByText } from '../text/memo.js'
@@ -39,9 +39,9 @@ export interface ExtractiveResult {
 
 // Phrases inside a sentence; 、 stays inside (it separates list items, not clauses).
 const PHRASE = /[^，,：:]*(?:[，,：:]+|$)/g
-// A month dated by a relative year (去年6月) is a date too.
+// A month dated by a relative year (去年6月) is a date too; a year's review (2023年度…评价) is none.
 const DATE = new RegExp(
-  `\\d{4}\\s*年\\s*\\d{1,2}\\s*月(?:\\s*\\d{1,2}\\s*日)?|\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日|\\d{4}\\s*年(?!\\d)|(?:${alternation(timeRules.relativeYears.map((r) => r.word))})\\s*\\d{1,2}\\s*月`,
+  `\\d{4}\\s*年\\s*\\d{1,2}\\s*月(?:\\s*\\d{1,2}\\s*日)?|\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日|\\d{4}\\s*年(?![\\d度])|(?:${alternation(timeRules.relativeYears.map((r) => r.word))})\\s*\\d{1,2}\\s*月`,
   'g',
 )
 const TRAILING = /[\s，,；;：:。、]+$/
@@ -98,9 +98,26 @@ interface Asked {
   focus: Focus
   /** The event a date question asks the date of (投产), with its synonyms. */
   event?: readonly string[]
+  /** The phases of a project the question names (二期): a figure of another phase, or of the whole project, is no answer. */
+  phases: string[]
+  /** The levels the question names (国家级): a sentence naming only another (省级) speaks of another. */
+  levels: string[]
+  /** Brands of companies the passages name that the question names (光辉 of 光辉电子一期项目): the answering sentence must name one. */
+  brands: readonly string[]
   /** The verb a figure question asks the amount of (转贷 of 转贷了多少钱): the figure right after it answers best. */
   figureOfVerb?: RegExp
 }
+
+/** The words a question asks a figure with (global). */
+const HOW_MUCH = /多少|几|多大|多高|多长|多快|多久/g
+
+/** Does a question ask for two figures (签约了多少个项目？总投资多大？)? */
+function asksTwice(q: Question): boolean {
+  return (q.normalized.match(HOW_MUCH) ?? []).length > 1
+}
+
+/** How many phrases after a date alone in its phrase may tell what it dates. */
+const DATED_PHRASES = 2
 
 /** The word right before 多少 (转贷了多少钱), what the figure asked follows. */
 const VERB_BEFORE_HOW_MUCH = /([\u4e00-\u9fff]{2})了?(?:多少|几)/
@@ -108,7 +125,7 @@ const VERB_BEFORE_HOW_MUCH = /([\u4e00-\u9fff]{2})了?(?:多少|几)/
 /** What a figure right after the question's verb (转贷18.4亿元) gains over one beside another (设立5亿元资金池). */
 const FIGURE_OF_VERB = 0.15
 
-function asked(q: Question, vocabulary: Vocabulary): Asked {
+function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands'> {
   const names = q.measures.flat().map(escapeRegExp)
   const count = figureRules.asksCount.test(q.text)
   const asksMoney = figureRules.asksMoney.test(q.text)
@@ -120,7 +137,9 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     stated: q.normalized.replace(/\s+/g, ''),
     // The figure may follow in the next clause when that clause goes on (…突破千亿元，达到1018.6亿元).
     figureAfterMeasure:
-      names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?\\d|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
+      // A count asked must be a count (企业87家), not another figure of the measure (企业研发投入占…2.3%),
+      // unless the question asks something else too (签约了多少个项目？总投资多大？).
+      names.length > 0 ? new RegExp(`(?:${names.join('|')})[^，,。；;、]{0,14}?(?:[，,](?:${clauseCues.continuations.join('|')}))?(?:${count && !asksChange && !asksTwice(q) ? figureRules.count.source : '\\d'})|${figureRules.countingPrefix}(?:${names.join('|')})`) : undefined,
     count,
     rank: figureRules.asksRank.test(q.text),
     moneyOf: q.kind === 'number' && asksMoney ? figureRules.moneyMeasuresIn(q.normalized) : [],
@@ -138,6 +157,8 @@ function asked(q: Question, vocabulary: Vocabulary): Asked {
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
     figureOfVerb: figureOfVerb(q),
+    phases: clauseCues.phasesIn(q.normalized),
+    levels: clauseCues.levelsIn(q.normalized),
     event: q.kind === 'date' ? clauseCues.eventAsked(q.normalized) : undefined,
   }
 }
@@ -206,7 +227,7 @@ function figureAfterMeasure(a: Asked, text: string): boolean {
   return !a.figureAfterMeasure || a.figureAfterMeasure.test(text) || clauseCues.figureAnaphor.test(text)
 }
 
-function kindFit(a: Asked, text: string): number {
+function kindFit(a: Asked, text: string, sentence: string): number {
   switch (a.q.kind) {
     case 'number': {
       if (a.rank) return hasNew(a, text, figureRules.rank) ? 1 : -1
@@ -220,8 +241,16 @@ function kindFit(a: Asked, text: string): number {
       // 一期是几月份投产的: a date whose phrase names another event (于2023年9月签约) answers another question.
       const event = a.event
       if (!event) return 1
+      // 哪一年获批: a date in a sentence that names no 获批 (到2026年…力争) dates something else.
+      if (!event.some((word) => sentence.includes(word))) return -1
       const dated = text.split(/[，,；;。]/).filter((phrase) => matchesOf(DATE)(phrase).length > 0)
-      return dated.some((phrase) => event.some((word) => phrase.includes(word)) || !clauseCues.namesEvent(phrase)) ? 1 : -1
+      // 今年3月18日，…项目正式签约落户: a date alone in its phrase dates the clauses after it (2022年7月，经省政府批准，园区正式转型为…).
+      const phrases = sentence.split(/[，,；;。]/)
+      const clauseDated = (phrase: string) => {
+        const at = phrases.findIndex((p) => p.includes(phrase))
+        return clauseCues.namesEvent(phrase) || at < 0 ? phrase : [phrase, ...phrases.slice(at + 1, at + 1 + DATED_PHRASES)].join('，')
+      }
+      return dated.map(clauseDated).some((phrase) => event.some((word) => phrase.includes(word)) || !clauseCues.namesEvent(phrase)) ? 1 : -1
     }
     case 'list':
       return listOfAsked(a.q, text) ? 1 : 0
@@ -327,7 +356,8 @@ function focusWords(q: Question, vocabulary: Vocabulary): Focus {
   // towards the one word that may be missing, but need not be there itself.
   if (words.length === 0) return { required: [], mayMiss: 0 }
   const wording = new Set(tagged(q.normalized).filter((t) => /^(v|p|c|d|u|r|y|e|o|t)/.test(t.tag)).map((t) => t.word.toLowerCase()))
-  return { required: words.filter((w) => !wording.has(w)), mayMiss: words.length >= 2 ? 1 : 0 }
+  // A period (三季度 of 前三季度) is a time, which the agreement checks read in any form (1—9月).
+  return { required: words.filter((w) => !wording.has(w) && timeRules.timeWordsIn(w).length === 0), mayMiss: words.length >= 2 ? 1 : 0 }
 }
 
 /**
@@ -360,6 +390,12 @@ function otherIndustry(a: Asked, lead: string, context: string): boolean {
 
 /** Digits that are not a year, month or day (2023年, 4月16日): where a figure starts. */
 const FIGURE_NOT_DATE = /\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日])/g
+
+/** The rest of the phrase a quote's first figure stands in (总投资21.6亿元的…汽车板二期项目正式投产): what the figure is of. */
+function figurePhrase(quote: string): string {
+  const figure = quote.search(FIGURE_NOT_DATE)
+  return figure < 0 ? '' : quote.slice(figure).split(/[，,；;。]/)[0]!
+}
 
 /** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
 function leadOf(earlier: readonly string[], quote: string): string {
@@ -398,6 +434,15 @@ const QUESTION_END = /[？?]\s*$/
 /** How many sentences of an interview's answer the question before them reaches. */
 const ANSWER_SENTENCES = 4
 
+/** How many sentences before a figure's may name the company it is of. */
+const NEARBY_SENTENCES = 2
+
+/** The longest question read as asking about the sentence before it (速度从何而来？), not as an interviewer's. */
+const RHETORICAL_CHARS = 12
+
+/** The longest sentence read as the topic the next one's measure takes up. */
+const TOPIC_CHARS = 40
+
 /** How many sentences before 为此 may state the problem it answers. */
 const PROBLEM_SENTENCES = 2
 
@@ -427,6 +472,14 @@ interface WindowReading {
   asking: boolean
   /** Its last phrase names a year or period and no figure: the time of the clause after it. */
   danglingTime: boolean
+  /** Its sentence's text. */
+  sentenceText: string
+  /** The levels its sentence names (省级). */
+  levels: readonly string[]
+  /** The phase of a project its figure is of: the last one named before it, or in its phrase (一期…；二期项目总投资15亿元). */
+  phase?: string
+  /** The sentence and the two before it, with the passage's opening and title, folded: where a company a figure is of is named (麦斯克…。这家企业…。企业正在建设的…项目总投资36亿元). */
+  nearby: string
   /** It says 这一数字 for the measure named before it. */
   figureAnaphor: boolean
   /** Its sentence's first phrase, the subject of every figure after it (…有限公司…项目于去年9月竣工投产，当年即实现产值4.3亿元). */
@@ -466,7 +519,9 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   const sentences = sentencesOf(text)
   const heading = `${citation.title} ${citation.section}`
   // Windows share their sentence and their end: work those out once.
-  const earlier = new EarlierText(text)
+  // A passage that starts inside a sentence reads its first clauses with that sentence's opening.
+  const opening = citation.opening ?? ''
+  const earlier = new EarlierText(opening + text)
   const mentionsUpTo = new Map<number, readonly string[]>()
   const wideOf = new Map<Span, string>()
   const leads = new Map<string, Lead>()
@@ -479,12 +534,18 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   const sentenceText = (i: number) => (i >= 0 && i < sentences.length ? text.slice(sentences[i]!.start, sentences[i]!.end) : '')
   const askedBefore = (s: Span) => {
     for (let i = indexOf(s) - 1; i >= Math.max(0, indexOf(s) - ANSWER_SENTENCES); i--) {
-      if (QUESTION_END.test(sentenceText(i))) return sentenceText(i)
+      // 项目…压缩到3.1个月。速度从何而来？: a short question asks about the sentence before it.
+      if (QUESTION_END.test(sentenceText(i))) return (asksAboutBefore(i) ? sentenceText(i - 1) : '') + sentenceText(i)
     }
     return ''
   }
+  const asksAboutBefore = (i: number) => sentenceText(i).trim().length <= RHETORICAL_CHARS
+  // …的平均时间压缩到3.1个月。速度从何而来？刘振宇给出了答案：一是推行…: the result the question after it asks about is no measure.
+  const askedAboutNext = (i: number) => QUESTION_END.test(sentenceText(i + 1)) && asksAboutBefore(i + 1) && clauseCues.reason.test(sentenceText(i + 2))
   // …项目快落地的背后，是“放管服”改革。园区全面推行“标准地+承诺制”…: the measures follow their introduction.
-  const introducesNext = (i: number) => clauseCues.introduces.test(sentenceText(i)) && clauseCues.reason.test(sentenceText(i + 1))
+  // 用工问题同样是企业关心的大事。园区建立“人力资源驿站”，…: a short topic sentence, no measure or figure of its own, that the next one's measure takes up.
+  const namesTopicOf = (i: number) => sentenceText(i).length <= TOPIC_CHARS && !/\d/.test(sentenceText(i)) && !clauseCues.reason.test(sentenceText(i)) && !QUESTION_END.test(sentenceText(i))
+  const introducesNext = (i: number) => (clauseCues.introduces.test(sentenceText(i)) || namesTopicOf(i)) && clauseCues.reason.test(sentenceText(i + 1))
   // 这家成立于2015年的企业…全年实现营业收入7.3亿元 is about the company the sentence before names;
   // 而在2012年，这一数字只有28家 about its measure.
   const pointsBackAt = (i: number) => clauseCues.opensWithAnaphor.test(sentenceText(i)) || clauseCues.figureAnaphor.test(sentenceText(i))
@@ -496,21 +557,40 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     return aimed !== undefined && sentenceText(i).includes(aimed)
   }
   const answeredByNext = (s: Span) =>
-    indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)) || restatesProblemOf(indexOf(s)))
+    indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)) || restatesProblemOf(indexOf(s)) || askedAboutNext(indexOf(s)))
+  // 今年1-10月，临澧高新区实现…；…；完成固定资产投资53.8亿元: the clauses before a semicolon (back to the
+  // sentence's full stop, or into the passage's opening) give the time and subject of those after it.
+  const clausesBefore = (s: Span) => {
+    const before = opening + text.slice(0, s.start)
+    return before.slice(fullSentenceStart(before))
+  }
+  const nearby = new Map<Span, string>()
+  const nearbyOf = (s: Span) => {
+    let folded = nearby.get(s)
+    if (folded === undefined) {
+      const from = sentences[Math.max(0, indexOf(s) - NEARBY_SENTENCES)]?.start ?? s.start
+      nearby.set(s, (folded = fold(`${clausesBefore({ start: from, end: s.end })}${text.slice(from, s.end)} ${citation.title}`)))
+    }
+    return folded
+  }
   return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
-    let mentions = mentionsUpTo.get(span.end)
-    if (!mentions) mentionsUpTo.set(span.end, (mentions = catalog.mentioned(text.slice(0, span.end))))
-    const before = earlier.at(span.start)
     // Windows from one start to the same figure share their lead (the first one's) and its scope.
     const figureAt = quote.search(FIGURE_NOT_DATE)
+    // …完成规模工业总产值61.2亿元，…与张家界高新区并列获评一等奖: a park named after the figure is not whose it is.
+    const mentionsEnd = figureAt >= 0 ? span.start + figureAt : span.end
+    let mentions = mentionsUpTo.get(mentionsEnd)
+    if (!mentions) mentionsUpTo.set(mentionsEnd, (mentions = catalog.mentioned(opening + text.slice(0, mentionsEnd))))
+    const before = earlier.at(opening.length + span.start)
     const leadKey = `${span.start}:${figureAt}`
     let lead = leads.get(leadKey)
     if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
     let wide = wideOf.get(sentence)
-    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${introducedBy(sentence)}${antecedentOf(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
+    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${introducedBy(sentence)}${antecedentOf(sentence)}${clausesBefore(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
     const upToQuote = text.slice(sentence.start, span.end)
+    const ownSentence = text.slice(sentence.start, sentence.end)
+    const phase = clauseCues.phasesIn(lead.text + figurePhrase(quote)).at(-1)
     return {
       span,
       quote,
@@ -519,6 +599,10 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       wide,
       upToQuote,
       industryContext: text.slice(sentences[Math.max(0, indexOf(sentence) - 1)]?.start ?? sentence.start, span.end),
+      nearby: nearbyOf(sentence),
+      sentenceText: ownSentence,
+      levels: clauseCues.levelsIn(ownSentence),
+      ...(phase ? { phase } : {}),
       lead,
       context: { text: quote, earlier: before, heading, park: citation.park, mentions, documentYear: citation.documentYear, facts: new TextFacts() },
       answeredByNext: answeredByNext(sentence),
@@ -592,6 +676,14 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (window.danglingTime) continue
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     if (a.asksResult && window.planned) continue
+    // 舜瑞电子上半年产值: a figure of a sentence that, with the two before it, names no company the question does is the park's or another's.
+    if (a.brands.length > 0 && !a.brands.some((brand) => window.nearby.includes(brand))) continue
+    // 二期 asked: a figure of the whole project or of 一期 is another's.
+    if (a.phases.length > 0 && (window.phase === undefined || !a.phases.includes(window.phase))) continue
+    // 国家级 asked: a sentence about the 省级 one speaks of another.
+    if (a.levels.length > 0 && window.levels.length > 0 && !a.levels.some((level) => window.levels.includes(level))) continue
+    // 哪一年突破300亿元: a target year (力争到2025年…突破300亿元) is no date it happened; 什么时候投产 may be answered by 预计…投产.
+    if (q.kind === 'date' && window.planned && !a.event && !clauseCues.asksPlan.test(q.text)) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
     // Cheapest check first; each may end the window's turn.
     const context = scope === undefined ? window.context : { ...window.context, scope }
@@ -610,11 +702,13 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       // For a how/why question, the sentence that the next one answers (…日益紧张。为此，…) is the problem.
       (q.kind === 'reason' && window.answeredByNext) ||
       otherTally(a, quote) ||
+      // 新增了多少家 is not answered by a sentence that says nothing of new ones (截至2023年底，…企业78家).
+      (a.tally === 'additions' && clauseCues.tallyOf(upToQuote) !== 'additions') ||
       otherMoney(a, upToQuote, quote) ||
       clauseCues.contradicts(q.normalized, upToQuote) ||
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && (clauseCues.othersCompany(q.normalized, lead) || clauseCues.othersCompany(q.normalized, window.subject)))
-    const fit = speaksOfOther ? -1 : kindFit(a, quote)
+    const fit = speaksOfOther ? -1 : kindFit(a, quote, window.sentenceText)
     if (fit < 0) continue
     const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)
@@ -712,8 +806,29 @@ function toQuote(candidate: Candidate, a: Asked, catalog: ParkCatalog): Quote {
   const text = candidate.citation.text.slice(span.start, span.end)
   const parks = catalog.mentioned(text)
   const park = candidate.citation.park
-  const label = park && !parks.includes(park) && (q.parks.length === 0 || q.parks.includes(park)) ? park : undefined
-  return { n: candidate.citation.n, text, label }
+  const parkLabel = park && !parks.includes(park) && (q.parks.length === 0 || q.parks.includes(park)) ? park : undefined
+  const time = q.kind === 'number' || q.kind === 'percent' ? timeBefore(candidate.citation, span) : undefined
+  const label = [parkLabel, time].filter((part) => part !== undefined).join('，')
+  return { n: candidate.citation.n, text, ...(label ? { label } : {}) }
+}
+
+/**
+ * The time a quote's sentence gives before it, past a semicolon or the passage's start (今年1-10月，
+ * …；…；完成固定资产投资53.8亿元), when the quote names none: said in its label, since the quote
+ * cannot reach back to it (withTimeQualifier stops at the semicolon).
+ */
+export function timeBefore(citation: Pick<Passage, 'text' | 'opening'>, span: Span): string | undefined {
+  if (timeRules.firstTimeWord(timeRules.withoutBaselines(citation.text.slice(span.start, span.end))) !== undefined) return undefined
+  const opening = citation.opening ?? ''
+  const before = opening + citation.text.slice(0, span.start)
+  const sentence = timeRules.withoutBaselines(before.slice(fullSentenceStart(before)))
+  // The nearest phrase that names a time: 2023年…；上半年，… is in 上半年.
+  const phrases = sentence.split(/[，,；;：:]/)
+  for (let i = phrases.length - 1; i >= 0; i--) {
+    const words = timeRules.timeWordsIn(phrases[i]!)
+    if (words.length > 0) return words.join('')
+  }
+  return undefined
 }
 
 /** A list the question asks about item by item (签约、新开工、竣工投产的…分别): its items. */
@@ -740,10 +855,22 @@ export function onlyUnknownParks(q: Question): boolean {
   return q.parks.length === 0 && q.foreignParks.length > 0
 }
 
+/** A brand in more passages than this share of them (园区 of 园区投资公司) is a common word, not a name. */
+const BRAND_SHARE = 0.03
+const MIN_BRAND_PASSAGES = 6
+
+/** The brands of companies named in the passages that the question names too (舜瑞 of 舜瑞电子上半年产值). */
+function brandsAsked(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary): string[] {
+  const common = Math.max(MIN_BRAND_PASSAGES, Math.ceil(vocabulary.passageCount * BRAND_SHARE))
+  const named = new Set(citations.flatMap((c) => clauseCues.brandsIn(c.text)))
+  // 去年公司… reads 去年 as a name: a time word is none.
+  return [...named].filter((brand) => q.normalized.includes(brand) && timeRules.timeWordsIn(brand).length === 0 && vocabulary.passagesWith(brand) <= common)
+}
+
 export function extractAnswer(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
   if (onlyUnknownParks(q)) return { found: false, quotes: [], missing: [] }
-  const question = asked(q, vocabulary)
+  const question = { ...asked(q, vocabulary), brands: brandsAsked(q, citations, vocabulary) }
   const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)
   const best = candidates.find((c) => c.accepted)

@@ -5,7 +5,7 @@ import { passagePages } from './pages.js'
 import { mostMentionedPark, type CorpusMetadata, type DocumentMeta } from './metadata.js'
 import { CorpusError } from '../errors.js'
 import { places } from '../rules/places.js'
-import { CLAUSE, SENTENCE, spans } from '../text/sentences.js'
+import { CLAUSE, fullSentenceStart, SENTENCE, spans } from '../text/sentences.js'
 
 /**
  * A passage: what ingest cuts, the index stores, retrieval ranks and an answer cites — one type
@@ -22,6 +22,11 @@ export interface Passage {
   documentYear?: string
   /** The page of a PDF the passage starts on (1-based); absent for formats without pages. */
   page?: number
+  /**
+   * The start of the sentence the passage begins inside, when a chunk boundary cut one (今年1-10月，
+   * 园区实现…；｜完成固定资产投资53.8亿元): its time and subject date and own the passage's first clauses.
+   */
+  opening?: string
   /** Offsets in the cleaned document: `text === cleaned.slice(start, end)`. */
   start: number
   end: number
@@ -32,7 +37,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 20
+export const CHUNKER_VERSION = 21
 
 interface Article {
   title: string
@@ -185,6 +190,7 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
       if (current.length === 0) return
       const start = current[0]!.start
       const end = current[current.length - 1]!.end
+      const opening = sentenceOpening(cleaned.text, start)
       chunks.push({
         id: `${doc.contentHash.slice(0, 12)}-${String(chunks.length).padStart(4, '0')}`,
         source: doc.source,
@@ -192,6 +198,7 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
         park: sectionPark,
         section,
         ...(documentYear ? { documentYear } : {}),
+        ...(opening ? { opening } : {}),
         start,
         end,
         text: cleaned.text.slice(start, end),
@@ -238,6 +245,21 @@ export function chunkDocument(doc: SourceDocument, metadata: CorpusMetadata, max
     })
   }
   return chunks
+}
+
+/** The longest opening kept: a sentence's time and subject come first. */
+const MAX_OPENING_CHARS = 200
+
+/** The text from the start of the sentence `start` falls inside (after 。！？ or a line break) to `start`. */
+function sentenceOpening(text: string, start: number): string | undefined {
+  const before = text.slice(Math.max(0, start - 2 * MAX_OPENING_CHARS), start)
+  const from = fullSentenceStart(before)
+  // Without a sentence end in reach the cut is too far from the sentence's start to say what it opens with.
+  if (from === 0 && start > before.length) return undefined
+  // A closing quote or bracket after the full stop still belongs to the sentence before (…。”).
+  const opening = before.slice(from).replace(/^[\s”’」』）)]+/, '')
+  if (opening === '') return undefined
+  return opening.length <= MAX_OPENING_CHARS ? opening : opening.slice(0, opening.slice(0, MAX_OPENING_CHARS).search(/[，,；;][^，,；;]*$/) + 1) || undefined
 }
 
 /**

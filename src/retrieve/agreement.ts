@@ -53,6 +53,8 @@ export interface TextContext {
 export class TextFacts {
   scene?: readonly string[]
   own?: readonly string[]
+  /** The years it compares with (较2021年的969.3亿元). */
+  compared?: readonly string[]
   datedByPeriod?: boolean
   offsets?: readonly number[]
   periods?: readonly string[]
@@ -133,8 +135,9 @@ export function yearAgreement(q: Question, c: TextContext): number {
   // A bare "2月4日" in a review of 2020 is in 2020, not in the year the review was printed; but a
   // year far from the document's (而在2012年…) is a comparison, not the scene a date is in.
   const near = scene.length === 1 && (c.documentYear === undefined || Math.abs(Number(scene[0]) - Number(c.documentYear)) < FAR_YEARS)
-  const own = (facts.own ??= yearsIn(c.text, c.documentYear, near ? scene[0] : c.documentYear))
-  if (own.some((y) => q.years.includes(y))) return 1
+  // 较2021年的969.3亿元 gives 2021's figure; 超过去年全年水平 dates nothing (its figure is this year's).
+  const own = (facts.own ??= yearsIn(timeRules.withoutBaselines(c.text), c.documentYear, near ? scene[0] : c.documentYear))
+  if (own.some((y) => q.years.includes(y)) || (facts.compared ??= timeRules.baselineYears(c.text).map(String)).some((y) => q.years.includes(y))) return 1
   if (own.length > 0) return -1
   // An article of 2023 may report on 2022, but a figure it dates only by its document (no year of
   // its own, or a period such as 上半年 that opens a new scene) is not about 2012.
@@ -150,7 +153,9 @@ function sceneYears(c: TextContext): readonly string[] {
   // A bare date up the passage (3月16日，…开工) is in the year the heading reviews (…2022年发展综述).
   const headingYears = yearsIn(c.heading, c.documentYear)
   const reviewed = headingYears.length === 1 && (c.documentYear === undefined || Math.abs(Number(headingYears[0]) - Number(c.documentYear)) < FAR_YEARS) ? headingYears[0] : c.documentYear
-  return sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear, reviewed))
+  // A year after the document's (明年计划…) is a plan mentioned on the way: the report goes on about its own time.
+  const future = (year: string) => c.documentYear !== undefined && Number(year) > Number(c.documentYear)
+  return sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear, reviewed).filter((year) => !future(year)))
 }
 
 /**

@@ -113,7 +113,9 @@ function phrasesFor(parks: ParkCatalog): EnglishPhrase[] {
       ...parks.parks.flatMap((p) => p.english.map((e): [string, string, undefined] => [e, p.name, undefined])),
       ...Object.entries(glossary.english).map(([en, zh]): [string, string, string[]] => [en, zh.join(' '), zh.map((t) => t.toLowerCase())]),
     ].sort((a, b) => b[0].length - a[0].length)
-    phrases = entries.map(([en, chinese, terms]) => ({ pattern: new RegExp(`(?<![A-Za-z])${escapeRegExp(en)}(?![A-Za-z])`, 'gi'), chinese, terms }))
+    // A space and a hyphen join words alike (above-designated-size, above designated size).
+    const written = (en: string) => en.split(/[\s-]+/).map(escapeRegExp).join('[\\s-]+')
+    phrases = entries.map(([en, chinese, terms]) => ({ pattern: new RegExp(`(?<![A-Za-z])${written(en)}(?![A-Za-z])`, 'gi'), chinese, terms }))
     englishPhrases.set(parks, phrases)
   }
   return phrases

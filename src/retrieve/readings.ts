@@ -3,7 +3,7 @@ import type { ParkCatalog } from './parks.js'
 
 /** Does a reading of passage `read` hold for `passage` (an id again, with the same text and metadata)? */
 function samePassage(read: Passage, passage: Passage): boolean {
-  return read.text === passage.text && read.park === passage.park && read.title === passage.title && read.section === passage.section && read.documentYear === passage.documentYear
+  return read.text === passage.text && read.park === passage.park && read.title === passage.title && read.section === passage.section && read.documentYear === passage.documentYear && read.opening === passage.opening
 }
 
 /**

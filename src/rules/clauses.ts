@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { memoizeByText } from '../text/memo.js'
 import { alternation, readTable, table, wordList } from '../text/table.js'
 import { words } from '../text/tokenize.js'
 import { places } from './places.js'
@@ -15,6 +16,8 @@ const clausesSchema = table({
   eachPark: wordList(),
   tallies: z.strictObject({ stock: wordList(), additions: wordList() }),
   contrasts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
+  phases: wordList(),
+  levels: wordList(),
   listJoiners: wordList(),
   growth: z.strictObject({ comparisons: wordList(), changes: wordList() }),
   shares: z.strictObject({ of: wordList(), words: wordList(), asks: wordList() }),
@@ -41,6 +44,10 @@ export interface ClauseCues {
   reason: RegExp
   /** Does a quote say the opposite of a word the question names (外资 for 内资), and not that word? */
   contradicts(question: string, quote: string): boolean
+  /** The phases of a project a text names (一期, 二期 …), in order. */
+  phasesIn(text: string): string[]
+  /** The levels a text names (国家级, 省级 …). */
+  levelsIn(text: string): string[]
   /** Which tally a text speaks of: all there are (总数, 共有) or the new ones (新增), when it says. */
   tallyOf(text: string): 'stock' | 'additions' | undefined
   /** A sentence that opens by pointing back at the one before (为此，…): that one is its problem. */
@@ -50,6 +57,8 @@ export interface ClauseCues {
    * itself (琼湖船舶 in 和琼湖船舶一起投资…的企业叫什么): neither is the company asked for.
    */
   withoutKnownCompanies(question: string, text: string): string
+  /** The brands of the companies a text names with their suffix (湖南光辉电子科技有限公司 → 光辉). */
+  brandsIn(text: string): string[]
   /** Does a text open with a company's name and suffix (鑫农食品有限公司… after 湘阴县: the place is the name's first word)? */
   opensWithCompanyName(text: string): boolean
   /** A figure said of the measure named before it (这一数字只有28家). */
@@ -115,6 +124,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     target: e.holds ? { holds: new RegExp(alternation(e.holds)), ...(e.namedBefore ? { namedBefore: namedBefore(e.namedBefore) } : {}) } : ({ person: true } as const),
   }))
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
+  const phase = new RegExp(alternation(data.phases), 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
   // 一家新材料企业: one company, left unnamed.
   const unnamedCompany = `(?:${alternation(data.companies.oneOf)})[^，,。；;\\d]{0,8}?(?:企业|公司)`
@@ -122,6 +132,15 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const NOT_IN_COMPANY_NAME = /企业|龙头|的|是|、|由|和|与|及|\s/
   const companyNames = new RegExp(`([\\u4e00-\\u9fff]{2,12}?)(?:${alternation(data.companies.suffixes)})`, 'g')
   const oneCompany = new RegExp(unnamedCompany)
+  // The brand is the word after the places the name opens with (由湖南琼湖船舶重工 → 琼湖), the
+  // name starting after the last word that is no part of it (该项目由湖南铜冠精密材料 → 铜冠).
+  const brandOf = (name: string) => {
+    const parts = words(name.split(NOT_IN_COMPANY_NAME).at(-1)!)
+    if (parts.length === 0) return ''
+    let at = 0
+    while (at < parts.length - 1 && (places.endingAt(parts[at]!)?.surface === parts[at] || parts[at]!.length === 1)) at++
+    return parts[at]!.slice(0, 2)
+  }
   const companyAhead = new RegExp(`^[\\u4e00-\\u9fff]{2,12}?(?:${alternation(data.companies.suffixes)})`)
   // Compiled once: every figure of every quote is read for its tally, question after question.
   const tallyWord = (word: string) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`) : { test: (text: string) => text.includes(word) })
@@ -133,6 +152,8 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     reason: new RegExp(alternation(data.reasonCues)),
     contradicts: (question, quote) =>
       data.contrasts.some((pair) => pair.some((word, i) => question.includes(word) && !question.includes(pair[1 - i]!) && quote.includes(pair[1 - i]!) && !quote.includes(word))),
+    phasesIn: (text) => [...text.matchAll(phase)].map((m) => m[0]),
+    levelsIn: (text) => data.levels.filter((level) => text.includes(level)),
     tallyOf: (text) => {
       const lower = text.toLowerCase()
       if (tallyWords.additions.some((word) => word.test(lower))) return 'additions'
@@ -151,14 +172,11 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     opensWithCompanyName: (text) => companyAhead.test(text.slice(0, COMPANY_NAME_CHARS)),
     withoutKnownCompanies: (question, text) =>
       text.replace(unnamedCompanies, ' ').replace(companyNames, (whole, name: string) => {
-        // The brand is the word after the places the name opens with (由湖南琼湖船舶重工 → 琼湖), the
-        // name starting after the last word that is no part of it (该项目由湖南铜冠精密材料 → 铜冠).
-        const parts = words(name.split(NOT_IN_COMPANY_NAME).at(-1)!)
-        let at = 0
-        while (at < parts.length - 1 && (places.endingAt(parts[at]!)?.surface === parts[at] || parts[at]!.length === 1)) at++
-        const brand = parts[at]!.slice(0, 2)
+        const brand = brandOf(name)
         return brand.length === 2 && question.includes(brand) ? ' ' : whole
       }),
+    // Memoized: the same passages come back question after question.
+    brandsIn: memoizeByText((text) => [...new Set([...text.matchAll(companyNames)].map((m) => brandOf(m[1]!)).filter((brand) => brand.length === 2))]),
     list: new RegExp(alternation(data.listJoiners)),
     listJoiner: new RegExp(alternation(data.listJoiners), 'g'),
     growth: new RegExp(`^\\s*(?:${alternation(data.growth.comparisons)})?\\s*(?:${alternation(data.growth.changes)})`),

@@ -39,6 +39,8 @@ export interface TimeRules {
   period: RegExp
   /** Where the first year, period or relative year (今年) of a text is, if any. */
   firstTimeWord(text: string): number | undefined
+  /** The years, relative years and periods a text names, as written and in their order (今年1-10月 → 今年, 1-10月). */
+  timeWordsIn(text: string): string[]
   /** One match of `period` as it is compared: 1至6月 → 上半年, 1季度 → 一季度, 1-10月 → 1-10月. */
   normalizePeriod(match: string): string
   fullYear: string
@@ -57,6 +59,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const { period, range, monthEnd, soFar } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
   const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?:(?<!\\d)\\d{4}\\s*年|${alternation(Object.keys(data.relativeYears))}|${period.source})`, 'g')
+  const timeWord = new RegExp(`(?<!\\d)\\d{4}\\s*年|${alternation(Object.keys(data.relativeYears))}|${period.source}`, 'g')
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
   return {
     yearsWritten: (text) => (text.match(/(?<!\d)\d{4}(?!\d)/g) ?? []).filter((y) => Number(y) >= data.years.first && Number(y) <= data.years.last),
@@ -65,6 +68,7 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
       return found.length > 0 ? Math.min(...found) : undefined
     },
     relativeYears: Object.entries(data.relativeYears).map(([word, offset]) => ({ word, offset })),
+    timeWordsIn: (text) => [...text.matchAll(timeWord)].map((m) => m[0].replace(/\s+/g, '')),
     period,
     normalizePeriod(match) {
       const found = range.exec(match)

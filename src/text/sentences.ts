@@ -16,3 +16,12 @@ export function spans(text: string, pattern: RegExp, offset = 0): Span[] {
   }
   return out
 }
+
+const FULL_STOP = /[。！？!?\n]/g
+
+/** Where the last full sentence of `text` starts: after its last 。！？ or line break (a semicolon ends none), else 0. */
+export function fullSentenceStart(text: string): number {
+  let start = 0
+  for (const m of text.matchAll(FULL_STOP)) start = m.index + 1
+  return start
+}

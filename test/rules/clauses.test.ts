@@ -22,8 +22,9 @@ describe('rule: clause cues', () => {
       const text = `湘西高新区可供开发的工业用地日益紧张。${cue}，园区探索“工业上楼”模式。`
       expect(quote('湘西高新区工业用地紧张，是怎么解决的？', text), cue).toContain('工业上楼')
     }
-    // Without one, the sentence naming the problem is all the passage says about it.
-    expect(quote('湘西高新区工业用地紧张，是怎么解决的？', '湘西高新区可供开发的工业用地日益紧张。园区探索“工业上楼”模式。')).not.toContain('工业上楼')
+    // Without one, the sentence naming the problem is all the passage says about it (a short topic
+    // sentence, no figure of its own, is taken up by the measure after it: extractive TOPIC_CHARS).
+    expect(quote('湘西高新区工业用地紧张，是怎么解决的？', '湘西高新区可供开发的工业用地日益紧张，全年可供出让的仅剩32亩。园区探索“工业上楼”模式。')).not.toContain('工业上楼')
   })
 
   it('tallies: a count of all there are is not answered by a count of new ones, nor the other way round', () => {

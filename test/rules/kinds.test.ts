@@ -37,7 +37,7 @@ const examples: Record<string, string> = {
   '\\bintensity\\b': 'what r&d intensity did the zone reach',
   '\\bhow (many|much|big|large)\\b': 'how many firms are there',
   '\\bratio\\b': 'what is the ratio',
-  '\\bwhat (was|is|were)\\b.*\\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure)\\b': 'what was the output',
+  '\\bwhat (was|is|were)\\b.*\\b(growth|total|number|amount|value|output|investment|revenue|gdp|rate|figure|capital|tax|taxes|sales|profit)\\b': 'what was the output',
   '\\bwhich\\b.*\\b(cities|companies|industries|projects|parks|ones|areas|sectors|enterprises)\\b': 'which companies moved in',
   '\\bwhat are\\b': 'what are its strengths',
   '\\bname the\\b': 'name the partners',
