@@ -4,6 +4,7 @@ import { escapeRegExp, FULL_YEAR, measuresIn, periodsIn, type Question } from '.
 import { fold, foldedCoverage, LONE_CHARACTER, nearlyHolds } from '../retrieve/coverage.js'
 import { clauseCues } from '../rules/clauses.js'
 import { figureRules } from '../rules/figures.js'
+import { glossary } from '../rules/glossary.js'
 import { timeRules } from '../rules/time.js'
 import { HEADING_START } from '../text/headings.js'
 import { fullSentenceStart, SENTENCE, spans, type Span } from '../text/sentences.js'
@@ -77,7 +78,7 @@ interface Asked {
   moneyOf: number[]
   /** 第几名: only a rank answers. */
   rank: boolean
-  /** 多少辆: only a figure in 辆 answers (figureRules.askedUnit). */
+  /** 多少辆: only a figure in 辆 answers (figureRules.askedUnit); 几天, only one in 天 (askedQuantity). */
   unit?: ReturnType<typeof figureRules.askedUnit>
   /** A which/who question: what the answering clause must name. */
   entity?: ReturnType<typeof clauseCues.entityTarget>
@@ -108,6 +109,22 @@ interface Asked {
   figureOfVerb?: RegExp
 }
 
+/** Every measure name the glossary knows. */
+const MEASURE_NAMES = glossary.measures.flat()
+
+/**
+ * A measure's name as a pattern that does not match where another measure's name ends inside it:
+ * 出口 in 进出口总额12.47亿元 (出口额 in 进出口额) is no export figure.
+ */
+const measurePattern = memoizeByText((name: string): string => {
+  const heads = new Set<string>()
+  for (const other of MEASURE_NAMES) {
+    if (other === name) continue
+    for (let k = 2; k <= Math.min(name.length, other.length - 1); k++) if (other.endsWith(name.slice(0, k))) heads.add(escapeRegExp(other.slice(0, -k)))
+  }
+  return heads.size > 0 ? `(?<!${[...heads].join('|')})${escapeRegExp(name)}` : escapeRegExp(name)
+})
+
 /** The words a question asks a figure with (global). */
 const HOW_MUCH = /多少|几|多大|多高|多长|多快|多久/g
 
@@ -126,12 +143,13 @@ const VERB_BEFORE_HOW_MUCH = /([\u4e00-\u9fff]{2})了?(?:多少|几)/
 const FIGURE_OF_VERB = 0.15
 
 function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands'> {
-  const names = q.measures.flat().map(escapeRegExp)
+  const names = q.measures.flat().map(measurePattern)
   const count = figureRules.asksCount.test(q.text)
   const asksMoney = figureRules.asksMoney.test(q.text)
   // "GDP同比增长了多少", "比2022年多出来多少" ask for a change, not the amount itself.
   const asksChange = clauseCues.change.test(q.measures.flat().reduce((text, name) => text.split(name).join(' '), q.normalized))
   const prefersResult = (q.kind === 'number' || q.kind === 'percent') && !clauseCues.asksPlan.test(q.text)
+  const quantity = figureRules.askedQuantity(q.normalized)
   return {
     q,
     stated: q.normalized.replace(/\s+/g, ''),
@@ -143,9 +161,9 @@ function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands'> {
     count,
     rank: figureRules.asksRank.test(q.text),
     moneyOf: q.kind === 'number' && asksMoney ? figureRules.moneyMeasuresIn(q.normalized) : [],
-    // "GDP同比增长了多少" asks for a rate, not an amount of money.
-    money: !count && asksMoney && !asksChange,
-    unit: count && !asksChange ? figureRules.askedUnit(q.normalized) : undefined,
+    // "GDP同比增长了多少" asks for a rate, not an amount of money; 花了几天, for days.
+    money: !count && asksMoney && !asksChange && quantity === undefined,
+    unit: asksChange ? undefined : (quantity ?? (count ? figureRules.askedUnit(q.normalized) : undefined)),
     asksChange,
     asksYearOnYear: q.normalized.search(clauseCues.comparison) >= 0,
     // A table cell under the measure's unit: 规模以上工业总产值（亿元）586.3.

@@ -111,11 +111,14 @@ export class ParkCatalog {
       // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…), and
       // so is its full name (湘阴县鑫农食品有限公司生产的…).
       if (this.isCity(hit.park) && clauseCues.opensWithCompanyName(part.slice(hit.end))) continue
+      // 炎陵县委常委、炎陵高新区党工委书记: a county's committee is no place.
+      if (this.isCity(hit.park) && parkWords.scope.organs.some((organ) => part.startsWith(organ, hit.end))) continue
       if (!this.isCity(hit.park)) found.push({ at: hit.at, scope: { scope: 'zone' } })
       else if (part.startsWith(hit.park.toLowerCase(), hit.at)) found.push({ at: hit.at, scope: { scope: 'city', city: hit.park } })
     }
-    // 高于耒阳全市 compares as 高于全市 does: a name before 全市 does not hide the cue before it.
-    const named = (at: number) => hits.find((hit) => hit.end === at)?.at ?? at
+    // 高于耒阳全市 compares as 高于全市 does: a name before 全市 does not hide the cue before it, nor
+    // do the items listed before it (高于全县、全市).
+    const named = (at: number) => listedFrom(part, hits.find((hit) => hit.end === at)?.at ?? at, [...parkWords.scope.cityWide, ...hits.map((hit) => part.slice(hit.at, hit.end))])
     for (const word of parkWords.scope.cityWide) for (let at = part.indexOf(word); at >= 0; at = part.indexOf(word, at + 1)) found.push({ at, cueAt: named(at), scope: { scope: 'city' } })
     const opening = part.trimStart()
     const zoneWord = [...parkWords.scope.zone, ...parkWords.wordList].find((word) => opening.startsWith(word))
@@ -154,3 +157,17 @@ export class ParkCatalog {
     throw new RequestError('unknown_park', `Unknown park "${name}". Known parks: ${known || '(none in this index)'}`)
   }
 }
+
+/** Where a list ending at `at` starts (高于全县、全市: at 全县): back over each 全县、 or named item and its 、. */
+function listedFrom(text: string, at: number, named: readonly string[]): number {
+  let from = at
+  while (text[from - 1] === '、') {
+    const before = text.slice(0, from - 1)
+    const item = named.find((word) => before.endsWith(word)) ?? WHOLE_PLACE.exec(before)?.[0]
+    if (item === undefined) break
+    from -= 1 + item.length
+  }
+  return from
+}
+/** 全县, 全国, 全州: the whole of a place, listed with 全市. */
+const WHOLE_PLACE = /全[\u4e00-\u9fff]$/

@@ -57,6 +57,8 @@ export interface FigureRules {
    * 家); undefined for the counters used one for another (个, 家, 项 …).
    */
   askedUnit(question: string): { unit: string; figure: RegExp } | undefined
+  /** The quantity unit a question asks a figure in (几天, 多少吨): only a figure in it answers, whatever else the question says (花了几天 asks no money). */
+  askedQuantity(question: string): { unit: string; figure: RegExp } | undefined
 }
 
 export function loadFigureRules(file: URL = new URL('./figures.json', import.meta.url)): FigureRules {
@@ -75,6 +77,11 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
     data.units
       .filter((u) => u.kind === 'count' && !data.asks.interchangeable.includes(u.unit))
       .map((u) => [u.unit, { unit: u.unit, figure: new RegExp(`${digits}${escapeRegExp(u.unit)}|${numerals}${escapeRegExp(u.unit)}`) }]),
+  )
+  // 几天, 多少吨: a quantity asked by its unit (多大 asks no unit 大).
+  const askedQuantityUnit = new RegExp(`(?:多少|几)\\s*(${alternation(afterDigits(['quantity']))})`)
+  const quantityUnits = new Map(
+    data.units.filter((u) => u.kind === 'quantity').map((u) => [u.unit, { unit: u.unit, figure: new RegExp(`${digits}${escapeRegExp(u.unit)}|${numerals}${escapeRegExp(u.unit)}`) }]),
   )
   return {
     units: data.units,
@@ -95,6 +102,10 @@ export function loadFigureRules(file: URL = new URL('./figures.json', import.met
     askedUnit: (question) => {
       const unit = askedCountUnit.exec(question)?.[1]
       return unit === undefined ? undefined : ownUnits.get(unit)
+    },
+    askedQuantity: (question) => {
+      const unit = askedQuantityUnit.exec(question)?.[1]
+      return unit === undefined ? undefined : quantityUnits.get(unit)
     },
   }
 }

@@ -21,7 +21,7 @@ const parkWordsSchema = table({
   infixes: wordList(),
   placeTags: wordList(),
   english: z.strictObject({ qualifiers: wordList(0), kinds: wordList(), fillers: wordList(0), ends: wordList() }),
-  scope: z.strictObject({ cityWide: wordList(), zone: wordList(), notSubject: wordList() }),
+  scope: z.strictObject({ cityWide: wordList(), zone: wordList(), notSubject: wordList(), organs: wordList() }),
 })
 
 export interface ParkWords {
@@ -40,7 +40,7 @@ export interface ParkWords {
   /** Words that may stand between a place and a park word (国家). */
   infixes: readonly string[]
   /** Words that make a clause's subject the whole city (全市) or a zone (园区), and what makes them not its subject (占全市). */
-  scope: { cityWide: readonly string[]; zone: readonly string[]; notSubject: readonly string[] }
+  scope: { cityWide: readonly string[]; zone: readonly string[]; notSubject: readonly string[]; organs: readonly string[] }
 }
 
 export function loadParkWords(file: URL = new URL('./park-words.json', import.meta.url)): ParkWords {

@@ -4,10 +4,12 @@ import { chunkDocument, type Passage } from '../../src/ingest/chunk.js'
 import { sha256, type SourceDocument } from '../../src/ingest/corpus.js'
 import { derivedPark } from '../../src/ingest/derive.js'
 import { countParkMentions } from '../../src/ingest/metadata.js'
+import { ParkCatalog } from '../../src/retrieve/parks.js'
 import { clauseCues } from '../../src/rules/clauses.js'
+import { figureRules } from '../../src/rules/figures.js'
 import { places } from '../../src/rules/places.js'
 import { timeRules } from '../../src/rules/time.js'
-import { ask, passage, tableOf, vocabulary } from '../rule-fixtures.js'
+import { ask, catalog, passage, tableOf, vocabulary } from '../rule-fixtures.js'
 
 /*
  * The rules of issue 17's ninth round (documents the bot was never tuned on): each is named after
@@ -340,5 +342,70 @@ describe('rule: a year’s review is no date (extractive DATE 年度)', () => {
   it('在2023年度全省…综合评价中 does not date when the park became provincial', () => {
     const text = '在2023年度全省省级及以上产业园区综合评价中，湘西高新区排名第52位。'
     expect(answerOf('湘西高新区是哪一年成为省级经开区的？', text, { park: '湘西高新区' }).found).toBe(false)
+  })
+})
+
+describe('rule: items listed before 全市 are compared with too (parks listedFrom)', () => {
+  it('增速分别高于全县、全市… names no subject; 全县、全市实现… does', () => {
+    const cities = new ParkCatalog([...catalog.parks, { name: '怀化市', aliases: ['怀化'], english: [] }])
+    expect(cities.scopeOf('增速分别高于全县、全市2.5个和3.4个百分点')).toBeUndefined()
+    expect(cities.scopeOf('全县、全市实现产值')).toEqual({ scope: 'city' })
+  })
+  it('the figure after such a comparison is still the zone’s', () => {
+    const cut = { park: '湘西高新区', documentYear: '2024', opening: '今年1—10月，湘西高新区规模以上工业增加值同比增长10.6%，增速分别高于全县、全市2.5个和3.4个百分点；' }
+    expect(quoteOf('湘西高新区1-10月固投完成了多少？', '完成固定资产投资41.6亿元，同比增长9.8%。', cut)).toContain('41.6亿元')
+  })
+})
+
+describe('rule: a county’s committee is no place (park-words.json scope.organs)', () => {
+  const organs = tableOf<{ scope: { organs: string[] } }>('rules/park-words.json').scope.organs
+  const county = new ParkCatalog([...catalog.parks, { name: '泸溪县', aliases: [], english: [] }])
+  it.each(organs)('泸溪县%s… names that body, not the county', (organ) => {
+    expect(county.scopeOf(`泸溪县${organ}常委、湘西高新区党工委书记周志刚介绍`)).toEqual({ scope: 'zone' })
+  })
+  it('泸溪县实现… is the county', () => {
+    expect(county.scopeOf('泸溪县实现地区生产总值')).toEqual({ scope: 'city', city: '泸溪县' })
+  })
+})
+
+describe('rule: 出口 in 进出口 is no export (glossary.json 出口额; extractive measurePattern)', () => {
+  it('出口额 is 出口, both ways', () => {
+    expect(ask('湘西高新区2024年出口额是多少？').measures.flat()).toContain('出口')
+    expect(ask('湘西高新区2024年出口额是多少？').terms.some((group) => group.includes('出口') && group.includes('出口额'))).toBe(true)
+  })
+  it('the export figure answers, not the total trade', () => {
+    const text = '2024年，湘西高新区实现进出口总额12.46亿元，同比增长21.3%，其中出口10.82亿元。'
+    expect(quoteOf('湘西高新区2024年出口额是多少？', text, { park: '湘西高新区' })).toContain('10.82亿元')
+    const total = '2024年，湘西高新区完成进出口总额12.47亿元，同比增长21.6%，竹制品成为出口主力产品。'
+    expect(answerOf('湘西高新区2024年出口额是多少？', total, { park: '湘西高新区' }).found).toBe(false)
+  })
+})
+
+describe('rule: a quantity asked by its unit (figures askedQuantity)', () => {
+  it('花了几天 asks for days, not money', () => {
+    expect(figureRules.askedQuantity('从签约到开工一共花了几天？')?.unit).toBe('天')
+    expect(figureRules.askedQuantity('园区有多大？')).toBeUndefined()
+    const text = '湘西高新区那个项目从签约到开工只用了48天，总投资12亿元。'
+    expect(quoteOf('湘西高新区那个项目从签约到开工一共花了几天？', text, { park: '湘西高新区' })).toContain('48天')
+    expect(answerOf('湘西高新区那个项目从签约到开工一共花了几天？', '湘西高新区那个项目从签约到开工总投资12亿元。', { park: '湘西高新区' }).found).toBe(false)
+  })
+})
+
+describe('rule: more English words (glossary.json english installed capacity, acoustic, produce each year, risk compensation)', () => {
+  it.each([
+    ['installed capacity', '装机容量'],
+    ['rooftop', '屋顶'],
+    ['distributed solar', '分布式光伏'],
+    ['solar power', '光伏'],
+    ['photovoltaic', '光伏'],
+    ['acoustic components', '声学器件'],
+    ['acoustic', '声学'],
+    ['produce each year', '年产'],
+    ['produces each year', '年产'],
+    ['produced each year', '年产'],
+    ['risk compensation pool', '风险补偿资金池'],
+    ['risk compensation', '风险补偿'],
+  ])('%s is %s', (english, chinese) => {
+    expect(ask(`Tell me about the ${english} in Xiangxi High-tech Zone`).normalized).toContain(chinese)
   })
 })
