@@ -39,6 +39,17 @@ const SETS = [
   { dir: 'evals/new-heldout20', corpus: path.join(ROOT, 'evals/corpus/new-heldout20'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout21', corpus: path.join(ROOT, 'evals/corpus/new-heldout21'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout22', corpus: path.join(ROOT, 'evals/corpus/new-heldout22'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-dev5', corpus: path.join(ROOT, 'evals/corpus/new-dev5'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-dev6', corpus: path.join(ROOT, 'evals/corpus/new-dev6'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-dev7', corpus: path.join(ROOT, 'evals/corpus/new-dev7'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout23', corpus: path.join(ROOT, 'evals/corpus/new-heldout23'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout24', corpus: path.join(ROOT, 'evals/corpus/new-heldout24'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout25', corpus: path.join(ROOT, 'evals/corpus/new-heldout25'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout26', corpus: path.join(ROOT, 'evals/corpus/new-heldout26'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout27', corpus: path.join(ROOT, 'evals/corpus/new-heldout27'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout28', corpus: path.join(ROOT, 'evals/corpus/new-heldout28'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout29', corpus: path.join(ROOT, 'evals/corpus/new-heldout29'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout30', corpus: path.join(ROOT, 'evals/corpus/new-heldout30'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

@@ -54,6 +54,17 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout20', corpus: 'evals/corpus/new-heldout20', section: 'eval-new-heldout20', minItems: 30 },
   { dataset: 'evals/new-heldout21', corpus: 'evals/corpus/new-heldout21', section: 'eval-new-heldout21', minItems: 30 },
   { dataset: 'evals/new-heldout22', corpus: 'evals/corpus/new-heldout22', section: 'eval-new-heldout22', minItems: 30 },
+  { dataset: 'evals/new-dev5', corpus: 'evals/corpus/new-dev5', section: 'eval-new-dev5', minItems: 34 },
+  { dataset: 'evals/new-dev6', corpus: 'evals/corpus/new-dev6', section: 'eval-new-dev6', minItems: 34 },
+  { dataset: 'evals/new-dev7', corpus: 'evals/corpus/new-dev7', section: 'eval-new-dev7', minItems: 34 },
+  { dataset: 'evals/new-heldout23', corpus: 'evals/corpus/new-heldout23', section: 'eval-new-heldout23', minItems: 30 },
+  { dataset: 'evals/new-heldout24', corpus: 'evals/corpus/new-heldout24', section: 'eval-new-heldout24', minItems: 30 },
+  { dataset: 'evals/new-heldout25', corpus: 'evals/corpus/new-heldout25', section: 'eval-new-heldout25', minItems: 30 },
+  { dataset: 'evals/new-heldout26', corpus: 'evals/corpus/new-heldout26', section: 'eval-new-heldout26', minItems: 30 },
+  { dataset: 'evals/new-heldout27', corpus: 'evals/corpus/new-heldout27', section: 'eval-new-heldout27', minItems: 30 },
+  { dataset: 'evals/new-heldout28', corpus: 'evals/corpus/new-heldout28', section: 'eval-new-heldout28', minItems: 30 },
+  { dataset: 'evals/new-heldout29', corpus: 'evals/corpus/new-heldout29', section: 'eval-new-heldout29', minItems: 30 },
+  { dataset: 'evals/new-heldout30', corpus: 'evals/corpus/new-heldout30', section: 'eval-new-heldout30', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
