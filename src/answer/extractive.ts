@@ -105,6 +105,8 @@ interface Asked {
   levels: string[]
   /** Brands of companies the passages name that the question names (光辉 of 光辉电子一期项目): the answering sentence must name one. */
   brands: readonly string[]
+  /** Brands of the other companies the passages name. */
+  otherBrands: readonly string[]
   /** The verb a figure question asks the amount of (转贷 of 转贷了多少钱): the figure right after it answers best. */
   figureOfVerb?: RegExp
 }
@@ -126,7 +128,7 @@ const measurePattern = memoizeByText((name: string): string => {
 })
 
 /** The words a question asks a figure with (global). */
-const HOW_MUCH = /多少|几|多大|多高|多长|多快|多久/g
+const HOW_MUCH = /多少|几|多大|多高|多长|多快|多久|\bhow (?:many|much)\b|\bwhat (?:is|was|were|are)\b/gi
 
 /** Does a question ask for two figures (签约了多少个项目？总投资多大？)? */
 function asksTwice(q: Question): boolean {
@@ -142,7 +144,7 @@ const VERB_BEFORE_HOW_MUCH = /([\u4e00-\u9fff]{2})了?(?:多少|几)/
 /** What a figure right after the question's verb (转贷18.4亿元) gains over one beside another (设立5亿元资金池). */
 const FIGURE_OF_VERB = 0.15
 
-function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands'> {
+function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands' | 'otherBrands'> {
   const names = q.measures.flat().map(measurePattern)
   const count = figureRules.asksCount.test(q.text)
   const asksMoney = figureRules.asksMoney.test(q.text)
@@ -678,7 +680,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const { lowerText } = reading
   // Question-wide checks of the passage: the same for each of its windows. A place the question
   // names outside any park (郴州 in 郴州2022年…) must be the passage's.
-  const placed = q.places.every((place) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place))
+  // Two places asked side by side (永顺、龙山两个经开区) are asked one in each passage.
+  const holdsPlace = (place: string) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place)
+  const placed = q.places.length > 1 ? q.places.some(holdsPlace) : q.places.every(holdsPlace)
   // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
   const focused = focus.required.filter((w) => !lowerText.includes(w) && !nearlyHolds(w, lowerText)).length <= focus.mayMiss
   // Only a window that agrees with the question on everything may answer it (or a part of it):
@@ -695,7 +699,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     if (a.asksResult && window.planned) continue
     // 舜瑞电子上半年产值: a figure of a sentence that, with the two before it, names no company the question does is the park's or another's.
-    if (a.brands.length > 0 && !a.brands.some((brand) => window.nearby.includes(brand))) continue
+    if (a.brands.length > 0 && !a.brands.some((brand) => window.nearby.includes(brand)) && !pointsBackToCompany(a, window)) continue
     // 二期 asked: a figure of the whole project or of 一期 is another's.
     if (a.phases.length > 0 && (window.phase === undefined || !a.phases.includes(window.phase))) continue
     // 国家级 asked: a sentence about the 省级 one speaks of another.
@@ -873,22 +877,34 @@ export function onlyUnknownParks(q: Question): boolean {
   return q.parks.length === 0 && q.foreignParks.length > 0
 }
 
+/**
+ * 公司一期…投产。2023年8月，公司…签约总投资32亿元的二期… at a passage's start: the company named
+ * before the passage is the one its sentences point back at, when they name no other.
+ */
+function pointsBackToCompany(a: Asked, window: WindowReading): boolean {
+  return clauseCues.opensWithAnaphor.test(window.nearby) && !a.otherBrands.some((brand) => window.nearby.includes(brand))
+}
+
 /** A brand in more passages than this share of them (园区 of 园区投资公司) is a common word, not a name. */
 const BRAND_SHARE = 0.03
 const MIN_BRAND_PASSAGES = 6
 
-/** The brands of companies named in the passages that the question names too (舜瑞 of 舜瑞电子上半年产值). */
-function brandsAsked(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary): string[] {
+/**
+ * The brands of companies named in the passages that the question names too (舜瑞 of 舜瑞电子上半年产值),
+ * and the others.
+ */
+function brandsAsked(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary): { brands: string[]; otherBrands: string[] } {
   const common = Math.max(MIN_BRAND_PASSAGES, Math.ceil(vocabulary.passageCount * BRAND_SHARE))
-  const named = new Set(citations.flatMap((c) => clauseCues.brandsIn(c.text)))
   // 去年公司… reads 去年 as a name: a time word is none.
-  return [...named].filter((brand) => q.normalized.includes(brand) && timeRules.timeWordsIn(brand).length === 0 && vocabulary.passagesWith(brand) <= common)
+  const named = [...new Set(citations.flatMap((c) => clauseCues.brandsIn(c.text)))].filter((brand) => timeRules.timeWordsIn(brand).length === 0)
+  const brands = named.filter((brand) => q.normalized.includes(brand) && vocabulary.passagesWith(brand) <= common)
+  return { brands, otherBrands: named.filter((brand) => !brands.includes(brand)) }
 }
 
 export function extractAnswer(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
   if (onlyUnknownParks(q)) return { found: false, quotes: [], missing: [] }
-  const question = { ...asked(q, vocabulary), brands: brandsAsked(q, citations, vocabulary) }
+  const question = { ...asked(q, vocabulary), ...brandsAsked(q, citations, vocabulary) }
   const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)
   const best = candidates.find((c) => c.accepted)

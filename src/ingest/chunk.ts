@@ -37,7 +37,7 @@ export interface Passage {
 export const MAX_CHUNK_CHARS = 400
 
 /** Bump when cleaning or chunking changes, so that an incremental ingest re-chunks everything. */
-export const CHUNKER_VERSION = 21
+export const CHUNKER_VERSION = 22
 
 interface Article {
   title: string

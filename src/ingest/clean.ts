@@ -29,6 +29,7 @@ export interface CleanedDocument {
 const WIDE = '\\u2014\\u2018-\\u201f\\u2026\\u22ef\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef·'
 const SPACE_NEXT_TO_WIDE = new RegExp(`(?<=[${WIDE}])[ \\t]+|[ \\t]+(?=[${WIDE}])`, 'g')
 const SENTENCE_END = /[。！？!?；;…⋯]$/
+const SEMICOLON_END = /[；;]$/
 const CLOSERS = /[”’」』）)】》〕\]"']+$/
 const BYLINE = /^(?:□|■|◇|◆)\S|^[（(]?作者(?:系|为|单位)|^[（(]?(?:本报)?(?:记者|通讯员|特约记者)[\s：:]?[\u4e00-\u9fff]{2,3}[)）]?$/
 const PHOTO_CREDIT = /(?:^|\s)(?:摄|摄影|供图)$|^图[为：:]/
@@ -294,7 +295,8 @@ export function cleanText(raw: string, captions: readonly string[] = []): Cleane
         return
       } else {
         open = joinPieces(open, line.text)
-        if (endsSentence(open)) closeOpen()
+        // A semicolon at a line's end goes on with the sentence (…占全县的78.6%；\n完成固定资产投资…).
+        if (endsSentence(open) && !SEMICOLON_END.test(open)) closeOpen()
         return
       }
     }

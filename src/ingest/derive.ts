@@ -129,6 +129,8 @@ export type Romanize = (chinese: string) => string
 
 const ENGLISH_KINDS: Record<string, readonly string[]> = {
   高新区: ['High-tech Zone', 'Hi-tech Zone', 'High Tech Zone', 'Hi Tech Zone', 'High-tech Industrial Development Zone', 'Hi-tech Industrial Development Zone', 'High-tech Development Zone', 'Hi-tech Development Zone', 'High-tech Industrial Zone', 'High-tech Industrial Park', 'High Technology Zone', 'National High-tech Zone', 'High-tech Park', 'Hi-tech Park', 'Gaoxinqu', 'Gaoxin Qu', 'Gaoxin Zone', 'HTZ'],
+  工业集中区: ['Industrial Concentration Zone', 'Industrial Concentration Area', 'Industrial Cluster Zone', 'Industrial Zone'],
+  工业园: ['Industrial Park', 'Industrial Zone'],
   经开区: ['Economic Development Zone', 'Economic and Technological Development Zone', 'Economic-Technological Development Zone', 'Economic Technological Development Zone', 'Economic and Technology Development Zone', 'Economic Zone', 'Development Zone', 'Development Area', 'ETDZ', 'EDZ', 'Jingkaiqu', 'Jingkai Qu', 'Jingkai Zone'],
 }
 

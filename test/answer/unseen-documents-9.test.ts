@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { extractAnswer, timeBefore } from '../../src/answer/extractive.js'
 import { chunkDocument, type Passage } from '../../src/ingest/chunk.js'
+import { cleanText } from '../../src/ingest/clean.js'
 import { sha256, type SourceDocument } from '../../src/ingest/corpus.js'
 import { derivedPark } from '../../src/ingest/derive.js'
 import { countParkMentions } from '../../src/ingest/metadata.js'
@@ -407,5 +408,63 @@ describe('rule: more English words (glossary.json english installed capacity, ac
     ['risk compensation', '风险补偿'],
   ])('%s is %s', (english, chinese) => {
     expect(ask(`Tell me about the ${english} in Xiangxi High-tech Zone`).normalized).toContain(chinese)
+  })
+})
+
+describe('rule: a hard-wrapped line ending in a semicolon goes on (clean SEMICOLON_END)', () => {
+  it('…占全县的78.6%；\\n完成固定资产投资… is one paragraph, so the figure keeps its sentence’s 1-10月', () => {
+    const page = ['某日报·县域经济          2023年11月22日  第5版', '', '园区蓄势崛起', '', '今年以来，园区主要经济指标稳中有进。1-10月，', '园区完成技工贸总收入92.7亿元，同比增长12.4%；', '完成固定资产投资21.6亿元，增长15.8%；实现税收', '2.37亿元，增长9.4%。'].join('\n')
+    const text = cleanText(page).blocks.map((b) => b.text).join('\n')
+    expect(text).toContain('同比增长12.4%；完成固定资产投资')
+  })
+})
+
+describe('rule: park words (park-words.json words 工业集中区; 工业园区 is 工业园)', () => {
+  it('绥宁工业集中区 is a park; 江永工业园区 and 江永工业园 are one', () => {
+    expect(countParkMentions('绥宁工业集中区产业发展综述', [])).toEqual(new Map([['绥宁工业集中区', 1]]))
+    expect(countParkMentions('江永工业园区产业发展见闻。江永工业园紧扣三大主导产业', [])).toEqual(new Map([['江永工业园', 2]]))
+  })
+})
+
+describe('rule: 全县 is the county as a whole (park-words.json scope.cityWide 全县)', () => {
+  it('全县实现地区生产总值… does not answer for the zone', () => {
+    const text = '湘西高新区全年实现技工贸总收入215亿元。全县实现地区生产总值118.9亿元，同比增长4.8%。'
+    expect(answerOf('湘西高新区自己的地区生产总值是多少？', text, { park: '湘西高新区' }).found).toBe(false)
+  })
+})
+
+describe('rule: two places asked side by side are asked one in each passage (extractive placed)', () => {
+  it('怀化、常德两个园区的税收各是多少 takes each passage for its own place', () => {
+    const a = passage('2023年，怀化高新区实现税收收入3.28亿元。', { park: '怀化高新区', title: '怀化高新区综述' })
+    const b = passage('2023年，常德经开区实现税收收入2.46亿元。', { park: '常德经开区', title: '常德经开区综述', n: 2 })
+    const answer = extractAnswer(ask('2023年怀化、常德两个园区的税收各是多少？'), [a, b], vocabulary()).quotes.map((quote) => quote.text).join('；')
+    expect(answer).toContain('3.28亿元')
+    expect(answer).toContain('2.46亿元')
+  })
+})
+
+describe('rule: a passage that opens pointing back at a company is about the one named before it (extractive pointsBackToCompany)', () => {
+  it('公司…签约总投资32亿元的二期… answers for the company asked, when the passage names no other', () => {
+    const other = passage('华晟新能源科技有限公司是园区的龙头企业。', { park: '湘西高新区' })
+    const text = '公司一期年产3万吨磷酸铁锂项目于2022年投产。2023年8月，公司与园区签约总投资32亿元的二期年产5万吨磷酸铁锂项目。'
+    const vocab = vocabulary(['华晟', '磷酸', '铁锂'])
+    expect(extractAnswer(ask('华晟新能源的二期磷酸铁锂项目一共要投多少钱？'), [passage(text, { park: '湘西高新区', n: 2 }), other], vocab).quotes[0]?.text).toContain('32亿元')
+    const another = passage('公司一期项目于2022年投产。衡岳重工有限公司也在园区。公司与园区签约总投资32亿元的二期磷酸铁锂项目。', { park: '湘西高新区', n: 3 })
+    expect(extractAnswer(ask('华晟新能源的二期磷酸铁锂项目一共要投多少钱？'), [another, other], vocab).found).toBe(false)
+  })
+})
+
+describe('rule: English names of industrial parks (derive ENGLISH_KINDS 工业集中区, 工业园)', () => {
+  const romanize = (chinese: string) => ({ 绥宁: 'Suining', 江永: 'Jiangyong' })[chinese] ?? chinese
+  it('绥宁工业集中区 is Suining Industrial Concentration Zone; 江永工业园 Jiangyong Industrial Park', () => {
+    expect(derivedPark('绥宁工业集中区', [], romanize).english).toContain('Suining Industrial Concentration Zone')
+    expect(derivedPark('江永工业园', [], romanize).english).toContain('Jiangyong Industrial Park')
+  })
+})
+
+describe('rule: an English question asking two figures keeps both (extractive HOW_MUCH)', () => {
+  it('how many projects …, and what was their total investment', () => {
+    const text = '2023年，湘西高新区共签约项目14个，总投资36.8亿元。'
+    expect(quoteOf('How many projects did Xiangxi High-tech Zone sign in 2023, and what was their total investment?', text, { park: '湘西高新区' })).toContain('36.8亿元')
   })
 })
