@@ -598,7 +598,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     // Windows from one start to the same figure share their lead (the first one's) and its scope.
     const figureAt = quote.search(FIGURE_NOT_DATE)
-    // …完成规模工业总产值61.2亿元，…与张家界高新区并列获评一等奖: a park named after the figure is not whose it is.
+    // …完成规模工业总产值61.2亿元，…与另一园区并列获评一等奖: a park named after the figure is not whose it is.
     const mentionsEnd = figureAt >= 0 ? span.start + figureAt : span.end
     let mentions = mentionsUpTo.get(mentionsEnd)
     if (!mentions) mentionsUpTo.set(mentionsEnd, (mentions = catalog.mentioned(opening + text.slice(0, mentionsEnd))))

@@ -78,7 +78,7 @@ export class ParkCatalog {
       const before = tagged(preceding)
       let place = ''
       for (let i = before.length - 1; i >= 0 && parkWords.placeTags.has(before[i]!.tag); i--) place = before[i]!.word + place
-      // A place jieba does not tag (涟源, 怀化) is still a place when China's place list names it.
+      // A place jieba does not tag (涟源, 洪江) is still a place when China's place list names it.
       if (place.length < 2) place = places.endingAt(preceding)?.surface ?? ''
       if (place.length >= 2 && this.mentioned(place + match[0]).length === 0) out.push({ name: place + match[0], place })
     }

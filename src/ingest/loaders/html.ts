@@ -53,7 +53,7 @@ const squeeze = (text: string) => text.replace(/\s+/g, '')
  * A saved web page: Readability finds the article on linkedom's DOM (jsdom needs Node 22), then
  * html-to-text turns its HTML into paragraphs (Readability's textContent glues paragraphs whose
  * tags have no newline between them). The headline is the page's `<h1>`: Readability's title keeps
- * the site's suffix (…_张家界市人民政府门户网站), and it may drop the h1 from the article.
+ * the site's suffix (…_某市人民政府门户网站), and it may drop the h1 from the article.
  */
 export async function loadHtml(source: string, bytes: Uint8Array): Promise<LoadedDocument> {
   const html = decode(source, bytes)

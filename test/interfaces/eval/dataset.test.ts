@@ -50,6 +50,10 @@ const SETS = [
   { dir: 'evals/new-heldout28', corpus: path.join(ROOT, 'evals/corpus/new-heldout28'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout29', corpus: path.join(ROOT, 'evals/corpus/new-heldout29'), mustHold: 'questions.jsonl' },
   { dir: 'evals/new-heldout30', corpus: path.join(ROOT, 'evals/corpus/new-heldout30'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout31', corpus: path.join(ROOT, 'evals/corpus/new-heldout31'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout32', corpus: path.join(ROOT, 'evals/corpus/new-heldout32'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout33', corpus: path.join(ROOT, 'evals/corpus/new-heldout33'), mustHold: 'questions.jsonl' },
+  { dir: 'evals/new-heldout34', corpus: path.join(ROOT, 'evals/corpus/new-heldout34'), mustHold: 'questions.jsonl' },
 ]
 
 describe.each(SETS)('$dir/*.jsonl', ({ dir, corpus: corpusDir, mustHold }) => {

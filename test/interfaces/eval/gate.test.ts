@@ -65,6 +65,10 @@ const SUITES: Suite[] = [
   { dataset: 'evals/new-heldout28', corpus: 'evals/corpus/new-heldout28', section: 'eval-new-heldout28', minItems: 30 },
   { dataset: 'evals/new-heldout29', corpus: 'evals/corpus/new-heldout29', section: 'eval-new-heldout29', minItems: 30 },
   { dataset: 'evals/new-heldout30', corpus: 'evals/corpus/new-heldout30', section: 'eval-new-heldout30', minItems: 30 },
+  { dataset: 'evals/new-heldout31', corpus: 'evals/corpus/new-heldout31', section: 'eval-new-heldout31', minItems: 30 },
+  { dataset: 'evals/new-heldout32', corpus: 'evals/corpus/new-heldout32', section: 'eval-new-heldout32', minItems: 30 },
+  { dataset: 'evals/new-heldout33', corpus: 'evals/corpus/new-heldout33', section: 'eval-new-heldout33', minItems: 30 },
+  { dataset: 'evals/new-heldout34', corpus: 'evals/corpus/new-heldout34', section: 'eval-new-heldout34', minItems: 30 },
 ]
 
 const thresholdsOf = (suite: Suite) => path.join(ROOT, suite.dataset, 'thresholds.json')
