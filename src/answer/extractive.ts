@@ -103,7 +103,7 @@ interface Asked {
   phases: string[]
   /** The levels the question names (国家级): a sentence naming only another (省级) speaks of another. */
   levels: string[]
-  /** Brands of companies the passages name that the question names (光辉 of 光辉电子一期项目): the answering sentence must name one. */
+  /** Brands of companies the passages name that the question names (鸿远 of 鸿远电子一期项目): the answering sentence must name one. */
   brands: readonly string[]
   /** Brands of the other companies the passages name. */
   otherBrands: readonly string[]
@@ -498,7 +498,7 @@ interface WindowReading {
   levels: readonly string[]
   /** The phase of a project its figure is of: the last one named before it, or in its phrase (一期…；二期项目总投资15亿元). */
   phase?: string
-  /** The sentence and the two before it, with the passage's opening and title, folded: where a company a figure is of is named (麦斯克…。这家企业…。企业正在建设的…项目总投资36亿元). */
+  /** The sentence and the two before it, with the passage's opening and title, folded: where a company a figure is of is named (泰禾新材料有限公司…。这家企业…。企业正在建设的…项目总投资36亿元). */
   nearby: string
   /** It says 这一数字 for the measure named before it. */
   figureAnaphor: boolean
@@ -578,7 +578,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   }
   const answeredByNext = (s: Span) =>
     indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)) || restatesProblemOf(indexOf(s)) || askedAboutNext(indexOf(s)))
-  // 今年1-10月，临澧高新区实现…；…；完成固定资产投资53.8亿元: the clauses before a semicolon (back to the
+  // 今年1-10月，某高新区实现…；…；完成固定资产投资53.8亿元: the clauses before a semicolon (back to the
   // sentence's full stop, or into the passage's opening) give the time and subject of those after it.
   const clausesBefore = (s: Span) => {
     const before = opening + text.slice(0, s.start)
@@ -680,7 +680,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   const { lowerText } = reading
   // Question-wide checks of the passage: the same for each of its windows. A place the question
   // names outside any park (郴州 in 郴州2022年…) must be the passage's.
-  // Two places asked side by side (永顺、龙山两个经开区) are asked one in each passage.
+  // Two places asked side by side (甲、乙两个经开区) are asked one in each passage.
   const holdsPlace = (place: string) => lowerText.includes(place) || citation.title.includes(place) || citation.park.includes(place)
   const placed = q.places.length > 1 ? q.places.some(holdsPlace) : q.places.every(holdsPlace)
   // A near form counts (招工难 in a passage that says 用工难 … 招工): focus words are topic, not wording.
@@ -698,7 +698,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (window.danglingTime) continue
     // A target (力争增长8.5%) is no answer to the figure a year or period achieved.
     if (a.asksResult && window.planned) continue
-    // 舜瑞电子上半年产值: a figure of a sentence that, with the two before it, names no company the question does is the park's or another's.
+    // 鸿远电子上半年产值: a figure of a sentence that, with the two before it, names no company the question does is the park's or another's.
     if (a.brands.length > 0 && !a.brands.some((brand) => window.nearby.includes(brand)) && !pointsBackToCompany(a, window)) continue
     // 二期 asked: a figure of the whole project or of 一期 is another's.
     if (a.phases.length > 0 && (window.phase === undefined || !a.phases.includes(window.phase))) continue
@@ -802,7 +802,7 @@ const MAX_ANTECEDENT_CHARS = 250
 
 /**
  * For a which-company question, a quote that says only 这家企业 or 公司 starts at the nearest of
- * the two sentences before it that names one (麦斯克电子材料股份有限公司是…。这家企业主要生产…).
+ * the two sentences before it that names one (泰禾新材料股份有限公司是…。这家企业主要生产…).
  */
 export function withAntecedent(text: string, span: Span, holds: RegExp): Span {
   const quote = text.slice(span.start, span.end)
@@ -890,7 +890,7 @@ const BRAND_SHARE = 0.03
 const MIN_BRAND_PASSAGES = 6
 
 /**
- * The brands of companies named in the passages that the question names too (舜瑞 of 舜瑞电子上半年产值),
+ * The brands of companies named in the passages that the question names too (鸿远 of 鸿远电子上半年产值),
  * and the others.
  */
 function brandsAsked(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary): { brands: string[]; otherBrands: string[] } {

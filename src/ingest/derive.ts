@@ -146,7 +146,7 @@ export function derivedPark(name: string, surfaces: Iterable<string>, romanize: 
   const longForms = kind === '高新区' ? [`${place}国家高新区`, `${place}高新技术产业开发区`, `${place}国家高新技术产业开发区`] : kind === '经开区' ? [`${place}经济技术开发区`, `${place}国家经济技术开发区`, `${place}经济开发区`] : city ? [place] : []
   const aliases = [...new Set([...surfaces, ...longForms])].filter((alias) => alias !== name)
   const latin = romanize(place)
-  // A county or district (安乡县, 望城区) is asked about in English as Anxiang County, Wangcheng District.
+  // A county or district (某县, 某区) is asked about in English as its pinyin and County or District.
   const county = !kind && places.isCounty(name) ? `${romanize(places.shortName(name))} ${name.endsWith(DISTRICT) ? 'District' : 'County'}` : undefined
   const english = city ? [`${latin} City`] : kind ? ENGLISH_KINDS[kind]!.map((k) => `${latin} ${k}`) : county ? [county] : []
   return { name, aliases, english }

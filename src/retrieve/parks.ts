@@ -111,7 +111,7 @@ export class ParkCatalog {
       // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…), and
       // so is its full name (湘阴县鑫农食品有限公司生产的…).
       if (this.isCity(hit.park) && clauseCues.opensWithCompanyName(part.slice(hit.end))) continue
-      // 炎陵县委常委、炎陵高新区党工委书记: a county's committee is no place.
+      // 某县委常委、某高新区党工委书记: a county's committee is no place.
       if (this.isCity(hit.park) && parkWords.scope.organs.some((organ) => part.startsWith(organ, hit.end))) continue
       if (!this.isCity(hit.park)) found.push({ at: hit.at, scope: { scope: 'zone' } })
       else if (part.startsWith(hit.park.toLowerCase(), hit.at)) found.push({ at: hit.at, scope: { scope: 'city', city: hit.park } })

@@ -57,7 +57,7 @@ export interface ClauseCues {
    * itself (琼湖船舶 in 和琼湖船舶一起投资…的企业叫什么): neither is the company asked for.
    */
   withoutKnownCompanies(question: string, text: string): string
-  /** The brands of the companies a text names with their suffix (湖南光辉电子科技有限公司 → 光辉). */
+  /** The brands of the companies a text names with their suffix (湖南鸿远电子科技有限公司 → 鸿远). */
   brandsIn(text: string): string[]
   /** Does a text open with a company's name and suffix (鑫农食品有限公司… after 湘阴县: the place is the name's first word)? */
   opensWithCompanyName(text: string): boolean
