@@ -419,7 +419,7 @@ function figurePhrase(quote: string): string {
 
 /** The clause a quote's figure stands in, up to the figure: whom that figure is about. */
 function leadOf(earlier: readonly string[], quote: string): string {
-  // Back to the start of the sentence: its subject carries over semicolons (…芜湖经开区实现…；规模以上工业总产值…).
+  // Back to the start of the sentence: its subject carries over semicolons (…某经开区实现…；规模以上工业总产值…).
   let start = earlier.length
   while (start > 0 && !/[。！？!?\n]$/.test(earlier[start - 1]!)) start--
   const figure = quote.search(FIGURE_NOT_DATE)
@@ -860,7 +860,7 @@ function partsAsked(q: Question): string[] {
   const list = PARTS_ASKED.exec(q.normalized)
   if (!list) return []
   const [first, ...rest] = list[1]!.split('、')
-  // The first item starts where its last word does (浏阳高新区去年签约 → 签约).
+  // The first item starts where its last word does (某高新区去年签约 → 签约).
   return [words(first!).at(-1) ?? first!, ...rest, ...(list[2] ? [list[2]] : [])].filter((part) => part.length >= 2)
 }
 

@@ -264,7 +264,7 @@ function sentenceOpening(text: string, start: number): string | undefined {
 
 /**
  * The park of a section that names `named` most: in an article about a zone, a section naming the
- * city, county or district the zone lies in (浏阳高新区, then 浏阳市 or 双峰县 twice) still speaks of the zone — its 园区 is the
+ * city, county or district the zone lies in (某高新区, then 某市 or 某县 twice) still speaks of the zone — its 园区 is the
  * zone, and the city is what its figures are compared with.
  */
 function ownZone(articlePark: string, named: string): string {
@@ -287,7 +287,7 @@ export function denseHeader(chunk: Passage): string {
 
 /**
  * The header of a passage's BM25 text: park and section, no document title. A title holds the
- * words the whole article is about (芜湖经开区2023年规上工业总产值…汽车及零部件产业…); in every
+ * words the whole article is about (某经开区2023年规上工业总产值…汽车及零部件产业…); in every
  * passage's terms, those words would be in every passage of the document and tell none apart.
  */
 export function lexicalHeader(chunk: Passage): string {

@@ -54,7 +54,7 @@ export function parkMentions(text: string): ParkMention[] {
       const place = places.endingAt(text.slice(Math.max(0, i - 10), i + 1))
       if (!place || !places.isCounty(place.surface)) continue
       const at = i + 1 - place.surface.length
-      // 湘阴县鑫农食品有限公司 names a company, not the county.
+      // 湘阴县泰禾食品有限公司 names a company, not the county.
       if (zoneStarts.has(at) || parkWords.zoneAhead.test(text.slice(i + 1, i + 13)) || clauseCues.opensWithCompanyName(text.slice(i + 1))) continue
       mentions.push({ name: place.surface, surface: place.surface, at })
     }
@@ -75,7 +75,7 @@ const THIS_YEAR = '今年'
  * sentence sets 今年 beside that year (由2020年的13家增至今年21家).
  */
 export function publicationYear(text: string): string | undefined {
-  // A page header on the first line dates the paper (衡阳日报·园区经济 2023年7月21日 星期五), and a
+  // A page header on the first line dates the paper (某日报·园区经济 2023年7月21日 星期五), and a
   // web page's dateline near the top its article (2025-01-16 08:32　来源：…): a short line of a full
   // date that is no sentence (a lede may open with a date and a comma).
   const top = text.trimStart().split('\n').filter((line) => line.trim() !== '').slice(0, DATELINE_LINES)

@@ -208,7 +208,7 @@ export function periodAgreement(q: Question, c: TextContext): number {
   if (own.length > 0) return -1
   const around = (facts.periodScene ??= periodScene(c))
   if (around.some((p) => asked.includes(p))) return 1
-  // Two times asked (衡阳高新区上半年和湘潭经开区2022年全年): a whole-year figure answers the 全年 part.
+  // Two times asked (甲高新区上半年和乙经开区2022年全年): a whole-year figure answers the 全年 part.
   return q.periods.includes(FULL_YEAR) && around.every((p) => p === FULL_YEAR) ? 1 : -1
 }
 

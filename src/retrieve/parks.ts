@@ -95,7 +95,7 @@ export class ParkCatalog {
    * (贡献了全市13.3%), and 向两个园区下放 names the zone as an object: neither is the subject.
    */
   scopeOf(clause: string): ClauseScope | undefined {
-    // The nearest part that names a subject, going back from the figure (…芜湖经开区实现…；规模以上…).
+    // The nearest part that names a subject, going back from the figure (…某经开区实现…；规模以上…).
     const parts = clause.normalize('NFKC').toLowerCase().split(/[，,：:；;。]/)
     for (let i = parts.length - 1; i >= 0; i--) {
       const scope = this.partScope(parts[i]!)
@@ -108,8 +108,8 @@ export class ParkCatalog {
     const found: Array<{ at: number; cueAt?: number; scope: ClauseScope }> = []
     const { hits } = this.scan(part)
     for (const hit of hits) {
-      // A city's bare name is as often a company's first word (赣州捷能动力电池有限公司是…), and
-      // so is its full name (湘阴县鑫农食品有限公司生产的…).
+      // A city's bare name is as often a company's first word (赣州鸿远动力电池有限公司是…), and
+      // so is its full name (湘阴县泰禾食品有限公司生产的…).
       if (this.isCity(hit.park) && clauseCues.opensWithCompanyName(part.slice(hit.end))) continue
       // 某县委常委、某高新区党工委书记: a county's committee is no place.
       if (this.isCity(hit.park) && parkWords.scope.organs.some((organ) => part.startsWith(organ, hit.end))) continue

@@ -59,7 +59,7 @@ export interface ClauseCues {
   withoutKnownCompanies(question: string, text: string): string
   /** The brands of the companies a text names with their suffix (湖南鸿远电子科技有限公司 → 鸿远). */
   brandsIn(text: string): string[]
-  /** Does a text open with a company's name and suffix (鑫农食品有限公司… after 湘阴县: the place is the name's first word)? */
+  /** Does a text open with a company's name and suffix (泰禾食品有限公司… after 湘阴县: the place is the name's first word)? */
   opensWithCompanyName(text: string): boolean
   /** A figure said of the measure named before it (这一数字只有28家). */
   figureAnaphor: RegExp
@@ -110,7 +110,7 @@ export interface ClauseCues {
   entityTarget(question: string): { holds: RegExp; namedBefore?: RegExp } | { person: true } | undefined
 }
 
-/** How far into a text a company's name and suffix may reach (鑫农食品有限公司). */
+/** How far into a text a company's name and suffix may reach (泰禾食品有限公司). */
 const COMPANY_NAME_CHARS = 16
 
 export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta.url)): ClauseCues {
