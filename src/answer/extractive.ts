@@ -107,6 +107,8 @@ interface Asked {
   brands: readonly string[]
   /** Brands of the other companies the passages name. */
   otherBrands: readonly string[]
+  /** clauseCues.othersCompany for this question, remembered per text: windows share their leads and subjects. */
+  othersCompany(text: string): boolean
   /** The verb a figure question asks the amount of (转贷 of 转贷了多少钱): the figure right after it answers best. */
   figureOfVerb?: RegExp
 }
@@ -126,6 +128,16 @@ const measurePattern = memoizeByText((name: string): string => {
   }
   return heads.size > 0 ? `(?<!${[...heads].join('|')})${escapeRegExp(name)}` : escapeRegExp(name)
 })
+
+/** A function of a text remembered for one question's windows (unbounded: they are a few hundred). */
+function rememberedPerText(compute: (text: string) => boolean): (text: string) => boolean {
+  const seen = new Map<string, boolean>()
+  return (text) => {
+    let value = seen.get(text)
+    if (value === undefined) seen.set(text, (value = compute(text)))
+    return value
+  }
+}
 
 /** The words a question asks a figure with (global). */
 const HOW_MUCH = /多少|几|多大|多高|多长|多快|多久|\bhow (?:many|much)\b|\bwhat (?:is|was|were|are)\b/gi
@@ -177,6 +189,7 @@ function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands' | 'oth
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
     figureOfVerb: figureOfVerb(q),
+    othersCompany: rememberedPerText((text) => clauseCues.othersCompany(q.normalized, text)),
     phases: clauseCues.phasesIn(q.normalized),
     levels: clauseCues.levelsIn(q.normalized),
     event: q.kind === 'date' ? clauseCues.eventAsked(q.normalized) : undefined,
@@ -729,7 +742,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       otherMoney(a, upToQuote, quote) ||
       clauseCues.contradicts(q.normalized, upToQuote) ||
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
-      ((q.kind === 'number' || q.kind === 'percent') && (clauseCues.othersCompany(q.normalized, lead) || clauseCues.othersCompany(q.normalized, window.subject)))
+      ((q.kind === 'number' || q.kind === 'percent') && (a.othersCompany(lead) || a.othersCompany(window.subject)))
     const fit = speaksOfOther ? -1 : kindFit(a, quote, window.sentenceText)
     if (fit < 0) continue
     const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
