@@ -720,9 +720,10 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     // 哪一年突破300亿元: a target year (力争到2025年…突破300亿元) is no date it happened; 什么时候投产 may be answered by 预计…投产.
     if (q.kind === 'date' && window.planned && !a.event && !clauseCues.asksPlan.test(q.text)) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
-    // Cheapest check first; each may end the window's turn.
-    const context = scope === undefined ? window.context : { ...window.context, scope }
-    const park = parkAgreement(q, context)
+    // Cheapest check first; each may end the window's turn. The scope is passed beside the context,
+    // not copied into it: a copy per window and question cost more than the check.
+    const context = window.context
+    const park = parkAgreement(q, context, scope)
     if (park < 0 || (q.parks.length > 0 && park === 0)) continue
     // 而在2012年，这一数字只有28家: the figure is of the measure named before it (this sentence or the last).
     const measure = measureAgreement(q, window.figureAnaphor ? { ...context, text: window.industryContext, facts: new TextFacts() } : context)

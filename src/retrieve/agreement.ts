@@ -115,14 +115,15 @@ function sceneOf<T>(c: TextContext, names: (text: string) => readonly T[]): read
   return names(c.heading)
 }
 
-export function parkAgreement(q: Question, c: TextContext): number {
+/** `scope` stands for `c.scope` when a caller works it out per question (it does not copy the context for it). */
+export function parkAgreement(q: Question, c: TextContext, scope: ClauseScope | undefined = c.scope): number {
   // 同期，赣州市实现地区生产总值… does not answer for the zone in that city (a company of another
   // city, 深圳市华美兴泰…, says nothing either way), nor 园区实现… for the city.
-  if (q.scope === 'zone' && c.scope?.scope === 'city') {
-    const city = c.scope.city?.slice(0, -1)
+  if (q.scope === 'zone' && scope?.scope === 'city') {
+    const city = scope.city?.slice(0, -1)
     if (city === undefined || q.parks.some((park) => park.startsWith(city))) return -1
   }
-  if (q.scope === 'city' && c.scope?.scope === 'zone') return -1
+  if (q.scope === 'city' && scope?.scope === 'zone') return -1
   if (q.parks.length === 0) return 0
   if (q.parks.includes(c.park) || c.mentions.some((m) => q.parks.includes(m))) return 1
   return -1
