@@ -107,6 +107,8 @@ interface Asked {
   brands: readonly string[]
   /** Brands of the other companies the passages name. */
   otherBrands: readonly string[]
+  /** clauseCues.contradicts for this question. */
+  contradicts(quote: string): boolean
   /** clauseCues.othersCompany for this question, remembered per text: windows share their leads and subjects. */
   othersCompany(text: string): boolean
   /** The verb a figure question asks the amount of (转贷 of 转贷了多少钱): the figure right after it answers best. */
@@ -190,6 +192,7 @@ function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands' | 'oth
     focus: focusWords(q, vocabulary),
     figureOfVerb: figureOfVerb(q),
     othersCompany: rememberedPerText((text) => clauseCues.othersCompany(q.normalized, text)),
+    contradicts: clauseCues.contrastsAsked(q.normalized),
     phases: clauseCues.phasesIn(q.normalized),
     levels: clauseCues.levelsIn(q.normalized),
     event: q.kind === 'date' ? clauseCues.eventAsked(q.normalized) : undefined,
@@ -741,7 +744,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       // 新增了多少家 is not answered by a sentence that says nothing of new ones (截至2023年底，…企业78家).
       (a.tally === 'additions' && clauseCues.tallyOf(upToQuote) !== 'additions') ||
       otherMoney(a, upToQuote, quote) ||
-      clauseCues.contradicts(q.normalized, upToQuote) ||
+      a.contradicts(upToQuote) ||
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && (a.othersCompany(lead) || a.othersCompany(window.subject)))
     const fit = speaksOfOther ? -1 : kindFit(a, quote, window.sentenceText)

@@ -44,6 +44,8 @@ export interface ClauseCues {
   reason: RegExp
   /** Does a quote say the opposite of a word the question names (外资 for 内资), and not that word? */
   contradicts(question: string, quote: string): boolean
+  /** `contradicts` for one question, its pairs picked once: the same question checks every window. */
+  contrastsAsked(question: string): (quote: string) => boolean
   /** The phases of a project a text names (一期, 二期 …), in order. */
   phasesIn(text: string): string[]
   /** The levels a text names (国家级, 省级 …). */
@@ -146,12 +148,17 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
   const tallyWord = (word: string) => (/^[a-z]/.test(word) ? new RegExp(`\\b${word}\\b`) : { test: (text: string) => text.includes(word) })
   const tallyWords = { additions: data.tallies.additions.map(tallyWord), stock: data.tallies.stock.map(tallyWord) }
   const askedPerson = new RegExp(`(?:${alternation(data.personTitles)}).{0,2}(?:${alternation(data.personNames)})`)
+  const contrastsAsked = (question: string) => {
+    // [the word the question names, its opposite], for the pairs the question names one side of.
+    const asked = data.contrasts.flatMap((pair) => pair.flatMap((word, i) => (question.includes(word) && !question.includes(pair[1 - i]!) ? [[word, pair[1 - i]!] as const] : [])))
+    return (quote: string) => asked.some(([word, opposite]) => quote.includes(opposite) && !quote.includes(word))
+  }
   return {
     shareBase: new RegExp(`(?:${alternation(data.shares.of)})[^，,。；;\\d]{1,20}?(?:的?(?:${alternation(data.shares.words)})|(?=的?\\s*\\d))`, 'g'),
     asksShare: new RegExp(alternation([...data.shares.of, ...data.shares.words, ...data.shares.asks]), 'i'),
     reason: new RegExp(alternation(data.reasonCues)),
-    contradicts: (question, quote) =>
-      data.contrasts.some((pair) => pair.some((word, i) => question.includes(word) && !question.includes(pair[1 - i]!) && quote.includes(pair[1 - i]!) && !quote.includes(word))),
+    contradicts: (question, quote) => contrastsAsked(question)(quote),
+    contrastsAsked,
     phasesIn: (text) => [...text.matchAll(phase)].map((m) => m[0]),
     levelsIn: (text) => data.levels.filter((level) => text.includes(level)),
     tallyOf: (text) => {
