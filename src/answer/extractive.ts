@@ -131,16 +131,6 @@ const measurePattern = memoizeByText((name: string): string => {
   return heads.size > 0 ? `(?<!${[...heads].join('|')})${escapeRegExp(name)}` : escapeRegExp(name)
 })
 
-/** A function of a text remembered for one question's windows (unbounded: they are a few hundred). */
-function rememberedPerText(compute: (text: string) => boolean): (text: string) => boolean {
-  const seen = new Map<string, boolean>()
-  return (text) => {
-    let value = seen.get(text)
-    if (value === undefined) seen.set(text, (value = compute(text)))
-    return value
-  }
-}
-
 /** The words a question asks a figure with (global). */
 const HOW_MUCH = /多少|几|多大|多高|多长|多快|多久|\bhow (?:many|much)\b|\bwhat (?:is|was|were|are)\b/gi
 
@@ -191,7 +181,7 @@ function asked(q: Question, vocabulary: Vocabulary): Omit<Asked, 'brands' | 'oth
     tally: q.kind === 'number' ? clauseCues.tallyOf(q.text) : undefined,
     focus: focusWords(q, vocabulary),
     figureOfVerb: figureOfVerb(q),
-    othersCompany: rememberedPerText((text) => clauseCues.othersCompany(q.normalized, text)),
+    othersCompany: memoizeByText((text) => clauseCues.othersCompany(q.normalized, text)),
     contradicts: clauseCues.contrastsAsked(q.normalized),
     phases: clauseCues.phasesIn(q.normalized),
     levels: clauseCues.levelsIn(q.normalized),
@@ -596,10 +586,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     indexOf(s) >= 0 && (sentences.slice(indexOf(s) + 1, indexOf(s) + 1 + PROBLEM_SENTENCES).some(pointsBack) || introducesNext(indexOf(s)) || restatesProblemOf(indexOf(s)) || askedAboutNext(indexOf(s)))
   // 今年1-10月，某高新区实现…；…；完成固定资产投资53.8亿元: the clauses before a semicolon (back to the
   // sentence's full stop, or into the passage's opening) give the time and subject of those after it.
-  const clausesBefore = (s: Span) => {
-    const before = opening + text.slice(0, s.start)
-    return before.slice(fullSentenceStart(before))
-  }
+  const clausesBefore = (s: Span) => sentenceSoFar(opening, text, s.start)
   const nearby = new Map<Span, string>()
   const nearbyOf = (s: Span) => {
     let folded = nearby.get(s)
@@ -623,9 +610,9 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     let lead = leads.get(leadKey)
     if (!lead) leads.set(leadKey, (lead = { text: leadOf(before, quote), named: null }))
     let wide = wideOf.get(sentence)
-    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${introducedBy(sentence)}${antecedentOf(sentence)}${clausesBefore(sentence)}${text.slice(sentence.start, sentence.end)} ${citation.title}`)))
-    const upToQuote = text.slice(sentence.start, span.end)
     const ownSentence = text.slice(sentence.start, sentence.end)
+    if (wide === undefined) wideOf.set(sentence, (wide = fold(`${problemOf(sentence)}${askedBefore(sentence)}${introducedBy(sentence)}${antecedentOf(sentence)}${clausesBefore(sentence)}${ownSentence} ${citation.title}`)))
+    const upToQuote = text.slice(sentence.start, span.end)
     const phase = clauseCues.phasesIn(lead.text + figurePhrase(quote)).at(-1)
     return {
       span,
@@ -644,8 +631,8 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       answeredByNext: answeredByNext(sentence),
       partYear: lastPeriods(upToQuote).some((p) => p !== FULL_YEAR),
       planned: clauseCues.plan.test(upToQuote),
-      heading: isHeading(text.slice(sentence.start, sentence.end).trim(), citation.section),
-      asking: QUESTION_END.test(text.slice(sentence.start, sentence.end)),
+      heading: isHeading(ownSentence.trim(), citation.section),
+      asking: QUESTION_END.test(ownSentence),
       danglingTime: danglingTime(quote),
       figureAnaphor: clauseCues.figureAnaphor.test(quote),
       subject: upToQuote.split(/[，,；;]/)[0]!,
@@ -851,6 +838,12 @@ function toQuote(candidate: Candidate, a: Asked, catalog: ParkCatalog): Quote {
   return { n: candidate.citation.n, text, ...(label ? { label } : {}) }
 }
 
+/** The full sentence (back past semicolons, into a passage's opening) that `text[at]` stands in, up to `at`. */
+function sentenceSoFar(opening: string, text: string, at: number): string {
+  const before = opening + text.slice(0, at)
+  return before.slice(fullSentenceStart(before))
+}
+
 /**
  * The time a quote's sentence gives before it, past a semicolon or the passage's start (今年1-10月，
  * …；…；完成固定资产投资53.8亿元), when the quote names none: said in its label, since the quote
@@ -858,9 +851,7 @@ function toQuote(candidate: Candidate, a: Asked, catalog: ParkCatalog): Quote {
  */
 export function timeBefore(citation: Pick<Passage, 'text' | 'opening'>, span: Span): string | undefined {
   if (timeRules.firstTimeWord(timeRules.withoutBaselines(citation.text.slice(span.start, span.end))) !== undefined) return undefined
-  const opening = citation.opening ?? ''
-  const before = opening + citation.text.slice(0, span.start)
-  const sentence = timeRules.withoutBaselines(before.slice(fullSentenceStart(before)))
+  const sentence = timeRules.withoutBaselines(sentenceSoFar(citation.opening ?? '', citation.text, span.start))
   // The nearest phrase that names a time: 2023年…；上半年，… is in 上半年.
   const phrases = sentence.split(/[，,；;：:]/)
   for (let i = phrases.length - 1; i >= 0; i--) {

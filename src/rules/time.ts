@@ -59,13 +59,14 @@ export function loadTimeRules(file: URL = new URL('./time.json', import.meta.url
   const { period, range, monthEnd, soFar } = periodPatterns(data, [...digitQuarters.keys()])
   const months = new Map(Object.entries(data.englishMonths))
   const baseline = new RegExp(`(?:${alternation(data.baselines)})\\s*(?:(?<!\\d)\\d{4}\\s*年|${alternation(Object.keys(data.relativeYears))}|${period.source})`, 'g')
+  // A year, a relative year (今年) or a period: where firstTimeWord looks, and what timeWordsIn lists.
   const timeWord = new RegExp(`(?<!\\d)\\d{4}\\s*年|${alternation(Object.keys(data.relativeYears))}|${period.source}`, 'g')
   const monthRange = new RegExp(`\\b(?:from\\s+)?(${alternation([...months.keys()])})\\s+(?:${alternation(data.englishRangeWords)})\\s+(${alternation([...months.keys()])})\\b`, 'gi')
   return {
     yearsWritten: (text) => (text.match(/(?<!\d)\d{4}(?!\d)/g) ?? []).filter((y) => Number(y) >= data.years.first && Number(y) <= data.years.last),
     firstTimeWord: (text) => {
-      const found = [text.search(/(?<!\d)\d{4}\s*年/), text.search(period), ...Object.keys(data.relativeYears).map((word) => text.indexOf(word))].filter((at) => at >= 0)
-      return found.length > 0 ? Math.min(...found) : undefined
+      const at = text.search(timeWord)
+      return at < 0 ? undefined : at
     },
     relativeYears: Object.entries(data.relativeYears).map(([word, offset]) => ({ word, offset })),
     timeWordsIn: (text) => [...text.matchAll(timeWord)].map((m) => m[0].replace(/\s+/g, '')),
