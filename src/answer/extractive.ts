@@ -912,7 +912,7 @@ function brandsAsked(q: Question, citations: readonly NumberedPassage[], vocabul
 export function extractAnswer(q: Question, citations: readonly NumberedPassage[], vocabulary: Vocabulary, minCoverage = MIN_COVERAGE): ExtractiveResult {
   const { catalog } = vocabulary
   if (onlyUnknownParks(q)) return { found: false, quotes: [], missing: [] }
-  const question = { ...asked(q, vocabulary), ...brandsAsked(q, citations, vocabulary) }
+  const question: Asked = Object.assign(asked(q, vocabulary), brandsAsked(q, citations, vocabulary))
   const candidates = citations.flatMap((c, rank) => candidatesOf(question, c, rank, vocabulary, minCoverage))
   candidates.sort((x, y) => y.score - x.score || x.rank - y.rank || x.span.start - y.span.start)
   const best = candidates.find((c) => c.accepted)

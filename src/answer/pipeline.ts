@@ -257,7 +257,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   const reranked = (input: Retrieved): Synthesis => {
     const ranked = new AgreementReranker({ index, catalog, k: input.request.k }).rerank(input.documents, input.question)
-    const passages = ranked.map((doc, i): NumberedPassage => ({ ...doc.metadata, n: i + 1 }))
+    const passages = ranked.map((doc, i): NumberedPassage => {
+      // As withScore: a copy, then the number (V8 copies `{ ...x }` fast, `{ ...x, n }` slowly).
+      const numbered = { ...doc.metadata } as NumberedPassage
+      numbered.n = i + 1
+      return numbered
+    })
     return { question: input.question, passages }
   }
 

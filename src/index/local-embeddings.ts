@@ -162,6 +162,18 @@ export class LocalHashEmbeddings extends Embeddings {
     return this.embedPassages(texts.map(termFrequencies))
   }
 
+  /**
+   * A question's hashed vector as its few nonzero entries (a question touches a few dozen of the
+   * 1,024 dimensions), when vectors are not projected: exact search over it costs less than handing
+   * HNSW all 1,024 numbers. Undefined for a projected embedder, whose vectors are dense.
+   */
+  sparseQuery(text: string): SparseVector | undefined {
+    if (this.basis) return undefined
+    const hashed = this.hashedVector(queryTerms(text))
+    // As embedTerms: a text without any term is a fixed unit vector.
+    return hashed.indices.length > 0 ? hashed : { indices: [0], values: [1] }
+  }
+
   async embedQuery(text: string): Promise<number[]> {
     return this.embedTerms(queryTerms(text))
   }

@@ -10,7 +10,9 @@ import { AppError, IndexError } from '../errors.js'
 import { loadSegmenter } from '../text/tokenize.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
-import type { LocalEmbedderState } from './local-embeddings.js'
+import { LocalHashEmbeddings, type LocalEmbedderState } from './local-embeddings.js'
+import { BestK } from './best-k.js'
+import type { SparseVector } from './projection.js'
 import { completeVersions, firstMismatch, readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
@@ -94,6 +96,8 @@ export class SearchIndex {
   ) {
     store.index.setEf(ef)
     all.forEach((passage, label) => this.labels.set(passage, label))
+    // Read now rather than in the first question: an index that is served answers at its usual speed.
+    if (embeddings instanceof LocalHashEmbeddings && embeddings.sparseQuery('') !== undefined) this.vectorColumns()
   }
 
   get documentCount(): number {
@@ -143,6 +147,8 @@ export class SearchIndex {
 
   /** Nearest passages by cosine similarity of embeddings; `accept` keeps only some passages. */
   async dense(query: string, k: number, accept?: (passage: Passage) => boolean): Promise<SearchHit[]> {
+    const sparse = this.embeddings instanceof LocalHashEmbeddings ? this.embeddings.sparseQuery(query) : undefined
+    if (sparse) return this.exactDense(sparse, k, accept)
     const eligible = accept ? this.all.filter(accept).length : this.all.length
     const limit = Math.min(k, eligible)
     if (limit === 0) return []
@@ -158,6 +164,52 @@ export class SearchIndex {
     } finally {
       if (limit > this.ef) this.store.index.setEf(this.ef)
     }
+  }
+
+  /**
+   * The passages' vectors by dimension (each dimension's nonzero entries: which passages, what
+   * value), read once from the graph: hashed vectors are sparse, so a question's exact scores cost
+   * a few dozen short runs through them.
+   */
+  private columns?: { starts: Int32Array; labels: Int32Array; values: Float32Array }
+
+  private vectorColumns(): { starts: Int32Array; labels: Int32Array; values: Float32Array } {
+    if (this.columns) return this.columns
+    const { index } = this.store
+    const dimensions = index.getNumDimensions()
+    const points = this.all.map((_, label) => index.getPoint(label))
+    const starts = new Int32Array(dimensions + 1)
+    for (const point of points) point.forEach((value, d) => value !== 0 && starts[d + 1]!++)
+    for (let d = 0; d < dimensions; d++) starts[d + 1]! += starts[d]!
+    const filled = starts.slice(0, dimensions)
+    const labels = new Int32Array(starts[dimensions]!)
+    const values = new Float32Array(starts[dimensions]!)
+    points.forEach((point, label) =>
+      point.forEach((value, d) => {
+        if (value === 0) return
+        labels[filled[d]!] = label
+        values[filled[d]!++] = value
+      }),
+    )
+    return (this.columns = { starts, labels, values })
+  }
+
+  /**
+   * Exact nearest passages of a sparse question vector: its dot product with every passage (the
+   * vectors are unit length, so this is their cosine), the k best of those `accept` keeps, ties in
+   * passage order. What HNSW would find, without its approximation.
+   */
+  private exactDense({ indices, values: weights }: SparseVector, k: number, accept?: (passage: Passage) => boolean): SearchHit[] {
+    const { starts, labels, values } = this.vectorColumns()
+    const scores = new Float64Array(this.all.length)
+    for (let i = 0; i < indices.length; i++) {
+      const d = indices[i]!
+      const weight = weights[i]!
+      for (let at = starts[d]!; at < starts[d + 1]!; at++) scores[labels[at]!]! += weight * values[at]!
+    }
+    const best = new BestK(k, scores)
+    for (let label = 0; label < this.all.length; label++) if (!accept || accept(this.all[label]!)) best.offer(label)
+    return best.hits().map(({ index, score }) => ({ passage: this.all[index]!, score }))
   }
 
   /** Best passages by BM25 over jieba words and bigrams of the indexed text. */

@@ -159,13 +159,23 @@ function sceneYears(c: TextContext): readonly string[] {
   return sceneOf(c, (text) => yearsIn(timeRules.withoutBaselines(text), c.documentYear, reviewed).filter((year) => !future(year)))
 }
 
+/** The question as asked in a document of `documentYear`: 去年 read as that year's year before. Once per question and year: every window of a passage asks. */
+const inYears = new WeakMap<Question, Map<string, Question>>()
+function inYearsOf(q: Question, documentYear: string): Question {
+  let byYear = inYears.get(q)
+  if (!byYear) inYears.set(q, (byYear = new Map()))
+  let dated = byYear.get(documentYear)
+  if (!dated) byYear.set(documentYear, (dated = { ...q, years: q.yearOffsets.map((o) => String(Number(documentYear) + o)) }))
+  return dated
+}
+
 /**
  * A question asking about 去年 or 今年: read against the document's year when it is known; when it
  * is not, the text's own 去年/今年 (or its scene's) must be the same word (前年 is not 去年).
  */
 function relativeYearAgreement(q: Question, c: TextContext): number {
   if (q.yearOffsets.length === 0) return 0
-  if (c.documentYear !== undefined) return yearAgreement({ ...q, years: q.yearOffsets.map((o) => String(Number(c.documentYear) + o)) }, c)
+  if (c.documentYear !== undefined) return yearAgreement(inYearsOf(q, c.documentYear), c)
   const facts = factsOf(c)
   const said = (facts.offsets ??= yearOffsetsIn(c.text).length > 0 ? yearOffsetsIn(c.text) : sceneOf(c, yearOffsetsIn))
   if (said.length === 0) return 0

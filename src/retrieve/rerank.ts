@@ -6,7 +6,7 @@ import { fold, foldedCoverage } from './coverage.js'
 import type { ParkCatalog } from './parks.js'
 import { passageReadings } from './readings.js'
 import { analyzeQuestion, type Question } from './query.js'
-import { byScoreThenId, candidatePool, ParkRetriever, toDocument, type PassageDocument, type RetrieverMode } from './retriever.js'
+import { byScoreThenId, candidatePool, ParkRetriever, toDocument, withScore, type PassageDocument, type RetrieverMode } from './retriever.js'
 
 // Weights of the re-ranking after fusion, tuned on evals/*.jsonl (see the closing note of issue 4).
 const WEIGHTS = { fused: 1, park: 1, year: 0.25, period: 0.2, measure: 0.25, coverage: 0.4 }
@@ -68,7 +68,7 @@ export class AgreementReranker extends BaseDocumentCompressor {
     return scored
       .sort(byScoreThenId)
       .slice(0, k)
-      .map(({ passage, score }) => toDocument({ ...passage, score }))
+      .map(({ passage, score }) => toDocument(withScore(passage, score)))
   }
 }
 

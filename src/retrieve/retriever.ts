@@ -10,6 +10,16 @@ export type RetrieverMode = (typeof RETRIEVER_MODES)[number]
 /** A passage with the score of the stage that ranked it last (fusion, then re-rank). */
 export type ScoredPassage = Passage & { score: number }
 
+/**
+ * A copy of a passage with its score. V8 copies `{ ...passage }` in one step but builds
+ * `{ ...passage, score }` property by property, several times slower: dozens are made per question.
+ */
+export function withScore(passage: Passage, score: number): ScoredPassage {
+  const scored = { ...passage } as ScoredPassage
+  scored.score = score
+  return scored
+}
+
 /** What retrieval hands on: LangChain documents whose metadata is the passage itself. */
 export type PassageDocument = Document<ScoredPassage>
 
@@ -41,7 +51,7 @@ function fuse(lists: SearchHit[][], k: number): ScoredPassage[] {
   return [...fused.values()]
     .sort(byScoreThenId)
     .slice(0, k)
-    .map(({ passage, score }) => ({ ...passage, score }))
+    .map(({ passage, score }) => withScore(passage, score))
 }
 
 /** Best first; equal scores in id order, so that a ranking never depends on arrival order. */

@@ -125,6 +125,16 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     asks: e.asks,
     target: e.holds ? { holds: new RegExp(alternation(e.holds)), ...(e.namedBefore ? { namedBefore: namedBefore(e.namedBefore) } : {}) } : ({ person: true } as const),
   }))
+  /**
+   * A question naming a title (市委书记是谁) asks for the holder of that title, not its deputy's
+   * (市委副书记、市长刘革安): the name follows the title, or the title and one more of a list.
+   * Built once per question: every window of its passages is read with it.
+   */
+  const holderOf = memoizeByText((question: string): RegExp => {
+    const asked = data.personTitles.filter((title) => question.includes(title) && !question.includes(`副${title}`))
+    if (asked.length === 0) return person
+    return new RegExp(`(?<!副)(?:${alternation(asked)})(?:、[^，,。；;、]{1,8}?(?:${alternation(data.personTitles)}))?([\\u4e00-\\u9fff]{2,3})`, 'g')
+  }, 1_000)
   const anaphor = new RegExp(`${alternation(data.anaphors)}|^\\s*(?:公司|企业)`, 'g')
   const phase = new RegExp(alternation(data.phases), 'g')
   const companySuffix = new RegExp(alternation(data.companies.suffixes))
@@ -218,11 +228,7 @@ export function loadClauseCues(file: URL = new URL('./clauses.json', import.meta
     asksDone: new RegExp(alternation(data.doneQuestions)),
     continuations: data.continuations,
     personsIn: (text, question) => {
-      // A question naming a title (市委书记是谁) asks for the holder of that title, not its deputy's
-      // (市委副书记、市长刘革安): the name follows the title, or the title and one more of a list.
-      const asked = question === undefined ? [] : data.personTitles.filter((title) => question.includes(title) && !question.includes(`副${title}`))
-      if (asked.length === 0) return [...text.matchAll(person)].map((m) => m[1]!)
-      const holder = new RegExp(`(?<!副)(?:${alternation(asked)})(?:、[^，,。；;、]{1,8}?(?:${alternation(data.personTitles)}))?([\\u4e00-\\u9fff]{2,3})`, 'g')
+      const holder = question === undefined ? person : holderOf(question)
       return [...text.matchAll(holder)].map((m) => m[1]!)
     },
     entityTarget: (question) => {
