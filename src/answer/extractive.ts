@@ -253,17 +253,37 @@ function figureAfterMeasure(a: Asked, text: string): boolean {
   return !a.figureAfterMeasure || a.figureAfterMeasure.test(text) || clauseCues.figureAnaphor.test(text)
 }
 
+/** What a figure, share or date question's answer must hold a match of that the question does not state (undefined: no such kind). */
+function askedFigure(a: Asked): RegExp | undefined {
+  switch (a.q.kind) {
+    case 'number':
+      return a.rank ? figureRules.rank : a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure
+    case 'percent':
+      return figureRules.percent
+    case 'date':
+      return DATE
+    default:
+      return undefined
+  }
+}
+
+/** A window that kindFit refuses for want of the figure asked: checked before the costlier agreements. */
+function lacksFigure(a: Asked, quote: string): boolean {
+  const figure = askedFigure(a)
+  return figure !== undefined && !hasNew(a, quote, figure) && !(a.q.kind === 'number' && !a.rank && a.headedFigure?.test(quote) === true)
+}
+
 function kindFit(a: Asked, text: string, sentence: string): number {
   switch (a.q.kind) {
     case 'number': {
-      if (a.rank) return hasNew(a, text, figureRules.rank) ? 1 : -1
-      const holdsFigure = (hasNew(a, text, a.count ? figureRules.count : a.money ? figureRules.money : figureRules.figure) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
+      if (a.rank) return hasNew(a, text, askedFigure(a)!) ? 1 : -1
+      const holdsFigure = (hasNew(a, text, askedFigure(a)!) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
       return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) && (!a.unit || a.unit.figure.test(text)) ? 1 : -1
     }
     case 'percent':
-      return hasNew(a, text, figureRules.percent) && figureAfterMeasure(a, text) ? 1 : -1
+      return hasNew(a, text, askedFigure(a)!) && figureAfterMeasure(a, text) ? 1 : -1
     case 'date': {
-      if (!hasNew(a, text, DATE)) return -1
+      if (!hasNew(a, text, askedFigure(a)!)) return -1
       // 一期是几月份投产的: a date whose phrase names another event (于2023年9月签约) answers another question.
       const event = a.event
       if (!event) return 1
@@ -432,12 +452,18 @@ function leadOf(earlier: readonly string[], quote: string): string {
   return earlier.slice(start).join('') + (figure < 0 ? quote : quote.slice(0, figure))
 }
 
+/** The share of a quote that the question's words do not cover, spaces and clause marks left out. */
 function novelty(q: Question, text: string): number {
   work.termChecks += q.terms.length
   let covered = text.toLowerCase()
-  for (const group of q.terms) for (const term of group) covered = covered.replaceAll(term, '')
-  return covered.replace(/[\s，,；;：:。、]/g, '').length / Math.max(1, text.length)
+  for (const group of q.terms) for (const term of group) if (covered.includes(term)) covered = covered.replaceAll(term, '')
+  // Counted, not cut out: a new string per window was most of this.
+  let left = 0
+  for (let i = 0; i < covered.length; i++) if (!NOT_COUNTED.has(covered.charCodeAt(i))) left++
+  return left / Math.max(1, text.length)
 }
+/** What novelty does not count: whitespace (as /\s/ has it) and clause marks. */
+const NOT_COUNTED = new Set([...'\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff，,；;：:。、'].map((c) => c.charCodeAt(0)).concat(Array.from({ length: 11 }, (_, i) => 0x2000 + i)))
 
 /** What a part-year figure loses against a whole-year one when the question names only a year. */
 const PART_YEAR_PENALTY = 0.5
@@ -709,6 +735,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (a.levels.length > 0 && window.levels.length > 0 && !a.levels.some((level) => window.levels.includes(level))) continue
     // 哪一年突破300亿元: a target year (力争到2025年…突破300亿元) is no date it happened; 什么时候投产 may be answered by 预计…投产.
     if (q.kind === 'date' && window.planned && !a.event && !clauseCues.asksPlan.test(q.text)) continue
+    if (lacksFigure(a, quote)) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
     // Cheapest check first; each may end the window's turn. The scope is passed beside the context,
     // not copied into it: a copy per window and question cost more than the check.

@@ -69,6 +69,7 @@ const PROBLEM_STEM_SHARE = 0.7
  * names what it is about but not the problem (成立企业用工服务专班，开通“园区招工直通车”).
  */
 function problemShare(term: string, text: string): number {
+  if (term.length < 3) return 0
   const stem = term.slice(0, -1)
   return stem.length >= 2 && glossary.problemEndings.includes(term.slice(-1)) && text.includes(stem) ? PROBLEM_STEM_SHARE : 0
 }
@@ -84,6 +85,8 @@ export function nearlyHolds(term: string, text: string): boolean {
  * found, counted only from two thirds up.
  */
 function bigramShare(term: string, text: string): number {
+  // Most question words have two characters: no look-up for those.
+  if (term.length < 3) return 0
   const pairs = pairsOf(term)
   if (pairs.length < 2) return 0
   let held = 0

@@ -51,24 +51,28 @@ export class AgreementReranker extends BaseDocumentCompressor {
 
   rerank(documents: readonly PassageDocument[], q: Question): PassageDocument[] {
     const { index, catalog, k } = this.input
+    if (k <= 0) return []
     const top = Math.max(...documents.map((d) => d.metadata.score), Number.EPSILON)
     const weight = (word: string) => index.wordWeight(word)
-    const scored = documents.map(({ metadata: passage }): SearchHit => {
-      const { context, covered } = readingOf(passage, catalog)
-      const a = agreement(q, context)
-      const total =
-        WEIGHTS.fused * (passage.score / top) +
-        WEIGHTS.park * a.park +
-        WEIGHTS.year * a.year +
-        WEIGHTS.period * a.period +
-        WEIGHTS.measure * a.measure +
-        WEIGHTS.coverage * foldedCoverage(q, covered, weight)
-      return { passage, score: Math.round(total * 10000) / 10000 }
-    })
-    return scored
-      .sort(byScoreThenId)
-      .slice(0, k)
-      .map(({ passage, score }) => toDocument(withScore(passage, score)))
+    const rounded = (total: number) => Math.round(total * 10000) / 10000
+    // Everything but word coverage first: coverage, the costly part, is worked out only for a
+    // passage that could still make the k best with full coverage (best possible first).
+    const candidates = documents
+      .map(({ metadata: passage }) => {
+        const { context, covered } = readingOf(passage, catalog)
+        const a = agreement(q, context)
+        const agreed = WEIGHTS.fused * (passage.score / top) + WEIGHTS.park * a.park + WEIGHTS.year * a.year + WEIGHTS.period * a.period + WEIGHTS.measure * a.measure
+        return { passage, covered, agreed }
+      })
+      .sort((x, y) => y.agreed - x.agreed)
+    const best: SearchHit[] = []
+    for (const { passage, covered, agreed } of candidates) {
+      // Coverage is at most 1; an equal score may still win on its id.
+      if (best.length >= k && rounded(agreed + WEIGHTS.coverage) < best[k - 1]!.score) break
+      best.push({ passage, score: rounded(agreed + WEIGHTS.coverage * foldedCoverage(q, covered, weight)) })
+      best.sort(byScoreThenId)
+    }
+    return best.slice(0, k).map(({ passage, score }) => toDocument(withScore(passage, score)))
   }
 }
 

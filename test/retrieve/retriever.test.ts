@@ -56,4 +56,18 @@ describe('AgreementReranker (a LangChain document compressor)', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores)
     expect(ranked[0]!.pageContent).toContain('23.05亿元')
   })
+
+  it('skips the coverage of a passage that cannot make the k best: the k best are those of scoring every candidate', async () => {
+    const catalog = new ParkCatalog([...index.parks])
+    const questions = ['张家界高新区2020年工业总产值是多少', '常德经开区2020年上半年引进了多少个项目', '怀化高新区的主导产业有哪些', 'What is the industrial output of Zhangjiajie?', '园区如何解决企业融资难']
+    for (const question of questions) {
+      const candidates = await new ParkRetriever({ index, k: 40 }).invoke(question)
+      // With k as large as the pool no passage can be skipped: every one is scored.
+      const everyOne = await new AgreementReranker({ index, catalog, k: candidates.length }).compressDocuments(candidates, question)
+      for (const k of [1, 3, 5]) {
+        const best = await new AgreementReranker({ index, catalog, k }).compressDocuments(candidates, question)
+        expect(best.map((d) => [d.metadata.id, d.metadata.score]), `${question}, k ${k}`).toEqual(everyOne.slice(0, k).map((d) => [d.metadata.id, d.metadata.score]))
+      }
+    }
+  })
 })
