@@ -1,5 +1,5 @@
 import type { ParkCatalog } from '../retrieve/parks.js'
-import { analyzeQuestion, periodsIn, yearsIn, type Question } from '../retrieve/query.js'
+import { periodsIn, readFollowup, yearsIn, type FollowupReading } from '../retrieve/query.js'
 import { followupWords } from '../rules/followup.js'
 import { MAX_QUESTION_CHARS } from './request.js'
 import type { Turn } from './types.js'
@@ -10,7 +10,7 @@ import type { Turn } from './types.js'
  * becomes "南通高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
  */
 
-function isElliptical(question: string, q: Question): boolean {
+function isElliptical(question: string, q: FollowupReading): boolean {
   const contentTerms = q.terms.map((g) => g[0]!).filter((t) => !yearsIn(t).length && !periodsIn(t).length)
   return contentTerms.length === 0 || (followupWords.ellipticalOpener.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
 }
@@ -22,7 +22,7 @@ function replaceAll(text: string, from: readonly string[], to: string): string {
 }
 
 /** One step: the follow-up read against the previous standalone question. */
-export function condenseOne(question: string, previous: string, catalog: ParkCatalog, analyse = (text: string) => analyzeQuestion(text, catalog)): string {
+export function condenseOne(question: string, previous: string, catalog: ParkCatalog, analyse = (text: string) => readFollowup(text, catalog)): string {
   const q = analyse(question)
   const p = analyse(previous)
   if (q.english !== p.english) return question
@@ -70,8 +70,8 @@ export function condense(question: string, history: Turn[], catalog: ParkCatalog
   if (asked.length === 0) return question
   const within = (rewritten: string, asIs: string): string => (rewritten.length <= MAX_QUESTION_CHARS ? rewritten : asIs)
   // A turn read as the follow-up is often the next step's standalone question: analysed once.
-  const analysed = new Map<string, Question>()
-  const analyse = (text: string): Question => analysed.get(text) ?? analysed.set(text, analyzeQuestion(text, catalog)).get(text)!
+  const analysed = new Map<string, FollowupReading>()
+  const analyse = (text: string): FollowupReading => analysed.get(text) ?? analysed.set(text, readFollowup(text, catalog)).get(text)!
   let standalone = asked[0]!
   for (const turn of asked.slice(1)) standalone = within(condenseOne(turn, standalone, catalog, analyse), turn)
   return within(condenseOne(question, standalone, catalog, analyse), question)

@@ -221,7 +221,25 @@ function abbreviations(name: string): string[] {
 
 const QUOTED = /[“"「『]([^”"」』]+)[”"」』]/g
 
-export function analyzeQuestion(question: string, parks: ParkCatalog): Question {
+/** What a question names and asks about in words: the part of its reading a follow-up is folded with. */
+interface Wording {
+  text: string
+  english: boolean
+  normalized: string
+  /** Parks the catalog knows, in the order named. */
+  mentioned: string[]
+  /** The question without the years it only compares with. */
+  asked: string
+  years: string[]
+  /** The question without question phrases. */
+  stripped: string
+  /** Synonyms and long forms the search text adds. */
+  extra: string[]
+  allTerms: string[][]
+  terms: string[][]
+}
+
+function readWording(question: string, parks: ParkCatalog): Wording {
   const text = question.trim()
   work.analysedChars += text.length
   const english = isEnglish(text)
@@ -231,12 +249,9 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   const normalized = replaced
   // 冷水江 of 「冷水江钢铁」 is a company's name, not the city asked about.
   const mentioned = [...parks.mentioned(english ? normalized.replace(GIVEN_NAME, ' ') : normalized)]
-  const foreignParks = parks.foreignParks(english ? text : normalized)
   // 比上年增长了多少 asks about this year's growth: the year compared with is not the one asked.
   const asked = timeRules.withoutBaselines(normalized)
   const years = yearsIn(asked)
-  const periods = [...periodsIn(normalized)]
-  const measures = measuresIn(normalized)
   const stripped = normalized.replace(stopwords.questionPhrases, ' ')
   const topic = parks.withoutNames(english ? stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' ') : stripped)
   // A word covered by a glossary group (生产总值 of 地区生产总值|GDP) counts once, with its synonyms.
@@ -259,6 +274,26 @@ export function analyzeQuestion(question: string, parks: ParkCatalog): Question 
   for (const group of allTerms) if (cities.length > 0 && group.some((term) => parkWords.scope.cityWide.includes(term))) group.push(...cities)
   // Work per passage grows with the terms: a pasted page is read for its first MAX_QUESTION_TERMS.
   const terms = allTerms.slice(0, MAX_QUESTION_TERMS)
+  return { text, english, normalized, mentioned, asked, years, stripped, extra, allTerms, terms }
+}
+
+/** What folding a follow-up into the question before it reads of each (answer/followup.ts). */
+export type FollowupReading = Pick<Question, 'english' | 'parks' | 'years' | 'terms'>
+
+/**
+ * A question read only for its language, parks, years and words: a follow-up's history may hold
+ * long turns, and the rest of a reading (places, kind, scope …) is not needed to fold them.
+ */
+export function readFollowup(question: string, parks: ParkCatalog): FollowupReading {
+  const { english, mentioned, years, terms } = readWording(question, parks)
+  return { english, parks: mentioned.slice(0, MAX_NAMED), years: years.slice(0, MAX_NAMED), terms }
+}
+
+export function analyzeQuestion(question: string, parks: ParkCatalog): Question {
+  const { text, english, normalized, mentioned, asked, years, stripped, extra, allTerms, terms } = readWording(question, parks)
+  const foreignParks = parks.foreignParks(english ? text : normalized)
+  const periods = [...periodsIn(normalized)]
+  const measures = measuresIn(normalized)
   const searchParts = allTerms.length > terms.length ? [...mentioned, ...years, ...periods, ...terms.map((g) => g[0]!)] : english ? [stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' '), ...extra] : [stripped, ...extra]
   return {
     text,
