@@ -1,5 +1,6 @@
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,6 +16,8 @@ export interface LoadResult {
   requests: number
   /** connection errors, timeouts and non-2xx answers */
   errors: number
+  /** The server process's CPU time (all its threads) per request, where /proc tells it (Linux). */
+  serverCpuMs?: number
 }
 
 export interface HttpResult {
@@ -22,10 +25,15 @@ export interface HttpResult {
   /** The server's answer worker threads (WORKERS) */
   workers: number
   seconds: number
+  /** /healthz and /ask measured in turn this many times, so that a machine slowing down mid-run weighs on both. */
+  rounds: number
+  /** Over the rounds: requests/s over the whole time; percentiles and CPU the median round's. */
   healthz: LoadResult
   ask: LoadResult
-  /** /ask requests/s as a share of /healthz requests/s */
+  /** /ask requests/s as a share of /healthz requests/s: the median of the rounds' ratios */
   ratio: number
+  /** Each round's ratio, in order. */
+  roundRatios: number[]
   /** /healthz asked once every PROBE_MS while /ask is under load: does the server stay responsive? */
   healthzDuringAsk: { p50Ms: number; p99Ms: number; probes: number }
 }
@@ -76,19 +84,48 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
   })
 }
 
-function summary(result: autocannon.Result): LoadResult {
-  return {
-    requestsPerS: round(result.requests.average, 1),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts + result.non2xx,
+/** CPU milliseconds the process has used (user + system), from /proc; undefined where there is none. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
   }
 }
 
+/** One endpoint under load for `seconds`, with the server's CPU time per request. */
+async function measure(options: autocannon.Options, seconds: number, pid: number): Promise<{ result: autocannon.Result; cpuMs?: number }> {
+  const before = cpuMs(pid)
+  const result = await load({ ...options, duration: seconds })
+  const after = cpuMs(pid)
+  return { result, ...(before !== undefined && after !== undefined && result.requests.total > 0 ? { cpuMs: (after - before) / result.requests.total } : {}) }
+}
+
+const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/** The rounds of one endpoint as one result: requests over the whole time, percentiles and CPU of the median round. */
+function summary(runs: Array<{ result: autocannon.Result; cpuMs?: number }>, seconds: number): LoadResult {
+  const requests = runs.reduce((sum, r) => sum + r.result.requests.total, 0)
+  const cpu = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]))
+  return {
+    requestsPerS: round(requests / seconds, 1),
+    p50Ms: middle(runs.map((r) => r.result.latency.p50)),
+    p99Ms: middle(runs.map((r) => r.result.latency.p99)),
+    requests,
+    errors: runs.reduce((sum, r) => sum + r.result.errors + r.result.timeouts + r.result.non2xx, 0),
+    ...(cpu.length === runs.length ? { serverCpuMs: round(middle(cpu), 3) } : {}),
+  }
+}
+
+/** How many times /healthz and /ask take turns. */
+const ROUNDS = 3
+
 /**
- * `/healthz` then `/ask` on one server, `CONNECTIONS` connections each for `seconds`, after a
- * short warm-up. Every /ask request carries the next eval question, so no two in a row repeat.
+ * `/healthz` and `/ask` on one server, `CONNECTIONS` connections each, taking turns ROUNDS times
+ * for `seconds` in all per endpoint, after a short warm-up. Every /ask request carries the next
+ * eval question, so no two in a row repeat.
  */
 export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions: readonly string[], seconds: number): Promise<HttpResult> {
   const port = await freePort()
@@ -108,14 +145,32 @@ export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions:
       ],
     }
     const healthz: autocannon.Options = { url: `${url}/healthz`, connections: CONNECTIONS }
+    const each = Math.max(1, Math.round(seconds / ROUNDS))
     await load({ ...healthz, duration: 2 })
-    const health = summary(await load({ ...healthz, duration: seconds }))
     await load({ ...ask, duration: 2 })
-    const asking = load({ ...ask, duration: seconds })
-    const probes = (await probe(url, asking)).sort((a, b) => a - b)
-    const answers = summary(await asking)
+    const health: Array<{ result: autocannon.Result; cpuMs?: number }> = []
+    const asked: Array<{ result: autocannon.Result; cpuMs?: number }> = []
+    const probes: number[] = []
+    for (let r = 0; r < ROUNDS; r++) {
+      health.push(await measure(healthz, each, server.pid!))
+      const asking = measure(ask, each, server.pid!)
+      probes.push(...(await probe(url, asking)))
+      asked.push(await asking)
+    }
+    probes.sort((a, b) => a - b)
+    const roundRatios = asked.map((a, r) => round(a.result.requests.total / Math.max(1, health[r]!.result.requests.total), 3))
     const healthzDuringAsk = { p50Ms: round(percentile(probes, 50), 1), p99Ms: round(percentile(probes, 99), 1), probes: probes.length }
-    return { connections: CONNECTIONS, workers: loadConfig(env, root).workers, seconds, healthz: health, ask: answers, ratio: round(answers.requestsPerS / health.requestsPerS, 3), healthzDuringAsk }
+    return {
+      connections: CONNECTIONS,
+      workers: loadConfig(env, root).workers,
+      seconds: each * ROUNDS,
+      rounds: ROUNDS,
+      healthz: summary(health, each * ROUNDS),
+      ask: summary(asked, each * ROUNDS),
+      ratio: middle(roundRatios),
+      roundRatios,
+      healthzDuringAsk,
+    }
   } finally {
     server.kill('SIGTERM')
     await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)))

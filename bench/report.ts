@@ -114,11 +114,17 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (r.http) {
     const h = r.http
-    lines.push('', `**HTTP** (autocannon, ${h.connections} connections, ${h.seconds} s each, one server answering on ${h.workers} worker thread${h.workers === 1 ? '' : 's'}, questions rotating through the eval set):`, '', '| | requests/s | p50 ms | p99 ms | requests | errors |', '|---|---:|---:|---:|---:|---:|')
+    lines.push(
+      '',
+      `**HTTP** (autocannon, ${h.connections} connections, ${h.seconds} s each in ${h.rounds} turns, one server answering on ${h.workers} worker thread${h.workers === 1 ? '' : 's'}, questions rotating through the eval set):`,
+      '',
+      '| | requests/s | p50 ms | p99 ms | requests | errors | server CPU ms / request |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    )
     for (const [name, x] of [['GET /healthz', h.healthz], ['POST /ask (extractive)', h.ask]] as const) {
-      lines.push(`| ${name} | ${fmt(x.requestsPerS)} | ${x.p50Ms} | ${x.p99Ms} | ${x.requests} | ${x.errors} |`)
+      lines.push(`| ${name} | ${fmt(x.requestsPerS)} | ${x.p50Ms} | ${x.p99Ms} | ${x.requests} | ${x.errors} | ${x.serverCpuMs === undefined ? '–' : fmt(x.serverCpuMs, 3)} |`)
     }
-    lines.push('', `/ask ÷ /healthz = **${fmt(h.ratio, 3)}**; /healthz asked every 20 ms meanwhile: p50 ${fmt(h.healthzDuringAsk.p50Ms)} ms, p99 ${fmt(h.healthzDuringAsk.p99Ms)} ms (${h.healthzDuringAsk.probes} probes).`)
+    lines.push('', `/ask ÷ /healthz = **${fmt(h.ratio, 3)}** (median of the turns: ${h.roundRatios.map((x) => fmt(x, 3)).join(', ')}); /healthz asked every 20 ms meanwhile: p50 ${fmt(h.healthzDuringAsk.p50Ms)} ms, p99 ${fmt(h.healthzDuringAsk.p99Ms)} ms (${h.healthzDuringAsk.probes} probes).`)
   }
   return lines.join('\n')
 }

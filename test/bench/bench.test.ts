@@ -91,7 +91,7 @@ describe('checkTargets', () => {
     const targets = checkTargets({
       startedAt: '2026-11-23T00:00:00Z',
       machine,
-      http: { connections: 16, workers: 1, seconds: 10, healthz: load(1000, 5), ask: load(250, 30, 1), ratio: 0.25, healthzDuringAsk: { p50Ms: 2, p99Ms: 9, probes: 400 } },
+      http: { connections: 16, workers: 1, seconds: 9, rounds: 3, healthz: load(1000, 5), ask: load(250, 30, 1), ratio: 0.25, roundRatios: [0.2, 0.25, 0.3], healthzDuringAsk: { p50Ms: 2, p99Ms: 9, probes: 400 } },
       ingest: { documents: 1, corpusMb: 5, chunks: 10, seconds: 4, mbPerS: 1.25, indexMb: 1 },
     })
     expect(targets.map((t) => [t.name, t.met])).toEqual([
@@ -102,5 +102,6 @@ describe('checkTargets', () => {
     ])
     const results: BenchResults = { startedAt: '2026-11-23T00:00:00Z', seconds: 60, machine, targets }
     expect(renderMarkdown(results)).toContain('| /ask p99 (ms) | 30 | ≤ 25 | **missed** |')
+    expect(renderMarkdown({ ...results, http: { connections: 16, workers: 1, seconds: 9, rounds: 3, healthz: load(1000, 5), ask: load(250, 30), ratio: 0.25, roundRatios: [0.2, 0.25, 0.3], healthzDuringAsk: { p50Ms: 2, p99Ms: 9, probes: 400 } } })).toContain('median of the turns: 0.200, 0.250, 0.300')
   })
 })
