@@ -267,23 +267,22 @@ function askedFigure(a: Asked): RegExp | undefined {
   }
 }
 
-/** A window that kindFit refuses for want of the figure asked: checked before the costlier agreements. */
-function lacksFigure(a: Asked, quote: string): boolean {
-  const figure = askedFigure(a)
-  return figure !== undefined && !hasNew(a, quote, figure) && !(a.q.kind === 'number' && !a.rank && a.headedFigure?.test(quote) === true)
-}
-
-function kindFit(a: Asked, text: string, sentence: string): number {
+/**
+ * How well a clause fits the kind of answer asked: 1 fits, 0 neither way, -1 refused. `holdsNew`
+ * says whether it holds a match of askedFigure that the question does not state (worked out once
+ * per window: a window without one is refused before the agreements are checked).
+ */
+function kindFit(a: Asked, text: string, sentence: string, holdsNew: boolean): number {
   switch (a.q.kind) {
     case 'number': {
-      if (a.rank) return hasNew(a, text, askedFigure(a)!) ? 1 : -1
-      const holdsFigure = (hasNew(a, text, askedFigure(a)!) && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
+      if (a.rank) return holdsNew ? 1 : -1
+      const holdsFigure = (holdsNew && figureAfterMeasure(a, text)) || a.headedFigure?.test(text) === true
       return holdsFigure && (!a.asksChange || clauseCues.changedFigure.test(text)) && (!a.unit || a.unit.figure.test(text)) ? 1 : -1
     }
     case 'percent':
-      return hasNew(a, text, askedFigure(a)!) && figureAfterMeasure(a, text) ? 1 : -1
+      return holdsNew && figureAfterMeasure(a, text) ? 1 : -1
     case 'date': {
-      if (!hasNew(a, text, askedFigure(a)!)) return -1
+      if (!holdsNew) return -1
       // 一期是几月份投产的: a date whose phrase names another event (于2023年9月签约) answers another question.
       const event = a.event
       if (!event) return 1
@@ -719,6 +718,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
   if (!placed || !focused) return []
   const sentenceCoverage = new Map<Span, number>()
   const candidates: Candidate[] = []
+  const figure = askedFigure(a)
   for (const window of windowReadings(reading, citation, catalog, q)) {
     const { span, quote, sentence, upToQuote } = window
     // A question in the text (an interviewer's) answers nothing.
@@ -735,7 +735,9 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (a.levels.length > 0 && window.levels.length > 0 && !a.levels.some((level) => window.levels.includes(level))) continue
     // 哪一年突破300亿元: a target year (力争到2025年…突破300亿元) is no date it happened; 什么时候投产 may be answered by 预计…投产.
     if (q.kind === 'date' && window.planned && !a.event && !clauseCues.asksPlan.test(q.text)) continue
-    if (lacksFigure(a, quote)) continue
+    // kindFit refuses a figure, share or date question's window without the figure asked: refused before the costlier agreements.
+    const holdsNew = figure !== undefined && hasNew(a, quote, figure)
+    if (figure !== undefined && !holdsNew && !(q.kind === 'number' && !a.rank && a.headedFigure?.test(quote) === true)) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
     // Cheapest check first; each may end the window's turn. The scope is passed beside the context,
     // not copied into it: a copy per window and question cost more than the check.
@@ -761,7 +763,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
       a.contradicts(upToQuote) ||
       (a.industries.length > 0 && otherIndustry(a, lead, window.industryContext)) ||
       ((q.kind === 'number' || q.kind === 'percent') && (a.othersCompany(lead) || a.othersCompany(window.subject)))
-    const fit = speaksOfOther ? -1 : kindFit(a, quote, window.sentenceText)
+    const fit = speaksOfOther ? -1 : kindFit(a, quote, window.sentenceText, holdsNew)
     if (fit < 0) continue
     const own = foldedCoverage(q, window.folded, weight, LONE_CHARACTER)
     let wide = sentenceCoverage.get(sentence)

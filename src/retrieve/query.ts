@@ -98,6 +98,8 @@ export { escapeRegExp }
 
 interface EnglishPhrase {
   pattern: RegExp
+  /** Its first word in lower case, when ASCII: a text that lacks it cannot match (checked first, ~200 phrases a question). */
+  first?: string
   chinese: string
   /** Glossary terms (a park name is not a topic word). */
   terms?: string[]
@@ -115,7 +117,11 @@ function phrasesFor(parks: ParkCatalog): EnglishPhrase[] {
     ].sort((a, b) => b[0].length - a[0].length)
     // A space and a hyphen join words alike (above-designated-size, above designated size).
     const written = (en: string) => en.split(/[\s-]+/).map(escapeRegExp).join('[\\s-]+')
-    phrases = entries.map(([en, chinese, terms]) => ({ pattern: new RegExp(`(?<![A-Za-z])${written(en)}(?![A-Za-z])`, 'gi'), chinese, terms }))
+    const firstWord = (en: string) => {
+      const first = en.split(/[\s-]+/)[0]!.toLowerCase()
+      return /^[\x00-\x7f]+$/.test(first) ? { first } : {}
+    }
+    phrases = entries.map(([en, chinese, terms]) => ({ pattern: new RegExp(`(?<![A-Za-z])${written(en)}(?![A-Za-z])`, 'gi'), ...firstWord(en), chinese, terms }))
     englishPhrases.set(parks, phrases)
   }
   return phrases
@@ -123,11 +129,14 @@ function phrasesFor(parks: ParkCatalog): EnglishPhrase[] {
 
 function englishToChinese(text: string, parks: ParkCatalog, groups: string[][]): string {
   let out = text.normalize('NFKC')
-  for (const { pattern, chinese, terms } of phrasesFor(parks)) {
-    out = out.replace(pattern, () => {
+  let lower = out.toLowerCase()
+  for (const { pattern, first, chinese, terms } of phrasesFor(parks)) {
+    if (first !== undefined && !lower.includes(first)) continue
+    const replaced = out.replace(pattern, () => {
       if (terms) groups.push(terms)
       return ` ${chinese} `
     })
+    if (replaced !== out) lower = (out = replaced).toLowerCase()
   }
   return timeRules.englishMonthRanges(out)
 }
