@@ -451,10 +451,10 @@ function leadOf(earlier: readonly string[], quote: string): string {
   return earlier.slice(start).join('') + (figure < 0 ? quote : quote.slice(0, figure))
 }
 
-/** The share of a quote that the question's words do not cover, spaces and clause marks left out. */
-function novelty(q: Question, text: string): number {
+/** The share of a quote (`lower`: in lower case) that the question's words do not cover, spaces and clause marks left out. */
+function novelty(q: Question, text: string, lower: string): number {
   work.termChecks += q.terms.length
-  let covered = text.toLowerCase()
+  let covered = lower
   for (const group of q.terms) for (const term of group) if (covered.includes(term)) covered = covered.replaceAll(term, '')
   // Counted, not cut out: a new string per window was most of this.
   let left = 0
@@ -504,6 +504,8 @@ interface WindowReading {
   sentence: Span
   /** The quote folded for coverage (`fold`). */
   folded: string
+  /** The quote in lower case (novelty reads it so): most often the same string as `folded`. */
+  lower: string
   /** The sentence with what it answers and the title, folded: the wider text a quote's coverage counts. */
   wide: string
   /** The sentence up to the quote's end: what dates, plans or contrasts the quote. */
@@ -623,6 +625,9 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
   }
   return windowSpans(text, maxPhrases).map((span): WindowReading => {
     const quote = text.slice(span.start, span.end)
+    const lower = quote.toLowerCase()
+    // fold() is NFKC, then lower case: for a quote NFKC leaves as it is, that is `lower` itself.
+    const folded = quote.normalize('NFKC') === quote ? lower : fold(quote)
     const sentence = sentences.find((s) => s.start <= span.start && s.end >= span.end) ?? span
     // Windows from one start to the same figure share their lead (the first one's) and its scope.
     const figureAt = quote.search(FIGURE_NOT_DATE)
@@ -642,7 +647,8 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
     return {
       span,
       quote,
-      folded: fold(quote),
+      folded,
+      lower,
       sentence,
       wide,
       upToQuote,
@@ -770,7 +776,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     if (wide === undefined) sentenceCoverage.set(sentence, (wide = foldedCoverage(q, window.wide, weight, LONE_CHARACTER)))
     const constraints = park + year + period + measure
     const open = q.kind === 'reason' || q.kind === 'entity' || q.kind === 'list' || q.kind === 'other'
-    const fresh = open ? 0.6 * Math.min(novelty(q, quote), 0.7) : 0
+    const fresh = open ? 0.6 * Math.min(novelty(q, quote, window.lower), 0.7) : 0
     // A year asked without a period wants the whole year: a part-year figure is kept only when no other.
     const partYear = q.years.length > 0 && q.periods.length === 0 && window.partYear ? PART_YEAR_PENALTY : 0
     const penalty = (a.prefersResult && window.planned ? PLAN_PENALTY : 0) + (window.heading ? HEADING_PENALTY : 0)
