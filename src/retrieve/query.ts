@@ -230,25 +230,23 @@ function abbreviations(name: string): string[] {
 
 const QUOTED = /[“"「『]([^”"」』]+)[”"」』]/g
 
-/** What a question names and asks about in words: the part of its reading a follow-up is folded with. */
-interface Wording {
+/** What a question names: its language, its wording in the documents' words, parks and years. */
+interface Naming {
   text: string
   english: boolean
   normalized: string
+  /** Glossary groups its English or short forms map to (its terms start with them). */
+  groups: string[][]
+  /** Synonyms and long forms the search text adds. */
+  extra: string[]
   /** Parks the catalog knows, in the order named. */
   mentioned: string[]
   /** The question without the years it only compares with. */
   asked: string
   years: string[]
-  /** The question without question phrases. */
-  stripped: string
-  /** Synonyms and long forms the search text adds. */
-  extra: string[]
-  allTerms: string[][]
-  terms: string[][]
 }
 
-function readWording(question: string, parks: ParkCatalog): Wording {
+function readNaming(question: string, parks: ParkCatalog): Naming {
   const text = question.trim()
   work.analysedChars += text.length
   const english = isEnglish(text)
@@ -260,7 +258,11 @@ function readWording(question: string, parks: ParkCatalog): Wording {
   const mentioned = [...parks.mentioned(english ? normalized.replace(GIVEN_NAME, ' ') : normalized)]
   // 比上年增长了多少 asks about this year's growth: the year compared with is not the one asked.
   const asked = timeRules.withoutBaselines(normalized)
-  const years = yearsIn(asked)
+  return { text, english, normalized, groups, extra, mentioned, asked, years: yearsIn(asked) }
+}
+
+/** The content words a question asks about, each with its synonyms (jieba reads the whole question for them). */
+function readTerms({ english, normalized, groups, mentioned }: Naming, parks: ParkCatalog): { stripped: string; allTerms: string[][]; terms: string[][] } {
   const stripped = normalized.replace(stopwords.questionPhrases, ' ')
   const topic = parks.withoutNames(english ? stripped.replace(/[A-Za-z][A-Za-z'-]*/g, ' ') : stripped)
   // A word covered by a glossary group (生产总值 of 地区生产总值|GDP) counts once, with its synonyms.
@@ -268,11 +270,12 @@ function readWording(question: string, parks: ParkCatalog): Wording {
   const single = [...new Set(words(topic.replace(/(\d\s*年)/g, '$1 ')))]
     .filter((w) => !stopwords.answerWords.has(w) && !/^[\d.\-]+$/.test(w))
     .filter((w) => !groups.some((g) => g.some((t) => t.includes(w) || w.includes(t))))
+  const named = [...groups]
   // A phrase the asker quotes (“科技贷”) is a name: the answering clause holds it as written.
-  for (const [, phrase] of normalized.matchAll(QUOTED)) if (phrase!.length >= 2 && phrase!.length <= 12) groups.push([phrase!.toLowerCase(), ...abbreviations(phrase!)])
+  for (const [, phrase] of normalized.matchAll(QUOTED)) if (phrase!.length >= 2 && phrase!.length <= 12) named.push([phrase!.toLowerCase(), ...abbreviations(phrase!)])
   // Groups sharing a word (签约 from the glossary, 签约|签下 from the synonyms) are one term.
   const distinctGroups: string[][] = []
-  for (const group of groups) {
+  for (const group of named) {
     const same = distinctGroups.find((o) => o.some((t) => group.includes(t)))
     if (same) same.push(...group.filter((t) => !same.includes(t)))
     else distinctGroups.push([...group])
@@ -282,24 +285,34 @@ function readWording(question: string, parks: ParkCatalog): Wording {
   const cities = mentioned.filter((park) => parks.isCity(park)).map((city) => city.toLowerCase())
   for (const group of allTerms) if (cities.length > 0 && group.some((term) => parkWords.scope.cityWide.includes(term))) group.push(...cities)
   // Work per passage grows with the terms: a pasted page is read for its first MAX_QUESTION_TERMS.
-  const terms = allTerms.slice(0, MAX_QUESTION_TERMS)
-  return { text, english, normalized, mentioned, asked, years, stripped, extra, allTerms, terms }
+  return { stripped, allTerms, terms: allTerms.slice(0, MAX_QUESTION_TERMS) }
 }
 
 /** What folding a follow-up into the question before it reads of each (answer/followup.ts). */
 export type FollowupReading = Pick<Question, 'english' | 'parks' | 'years' | 'terms'>
 
 /**
- * A question read only for its language, parks, years and words: a follow-up's history may hold
- * long turns, and the rest of a reading (places, kind, scope …) is not needed to fold them.
+ * A question read only for its language, parks and years, its words when they are asked for: a
+ * follow-up's history may hold long turns, and the rest of a reading (places, kind, scope …) is
+ * not needed to fold them, nor the words of a turn only read as the question before.
  */
 export function readFollowup(question: string, parks: ParkCatalog): FollowupReading {
-  const { english, mentioned, years, terms } = readWording(question, parks)
-  return { english, parks: mentioned.slice(0, MAX_NAMED), years: years.slice(0, MAX_NAMED), terms }
+  const naming = readNaming(question, parks)
+  let terms: string[][] | undefined
+  return {
+    english: naming.english,
+    parks: naming.mentioned.slice(0, MAX_NAMED),
+    years: naming.years.slice(0, MAX_NAMED),
+    get terms() {
+      return (terms ??= readTerms(naming, parks).terms)
+    },
+  }
 }
 
 export function analyzeQuestion(question: string, parks: ParkCatalog): Question {
-  const { text, english, normalized, mentioned, asked, years, stripped, extra, allTerms, terms } = readWording(question, parks)
+  const naming = readNaming(question, parks)
+  const { text, english, normalized, extra, mentioned, asked, years } = naming
+  const { stripped, allTerms, terms } = readTerms(naming, parks)
   const foreignParks = parks.foreignParks(english ? text : normalized)
   const periods = [...periodsIn(normalized)]
   const measures = measuresIn(normalized)
