@@ -123,8 +123,15 @@ function summary(runs: Array<{ result: autocannon.Result; cpuMs?: number }>, sec
 const ROUNDS = 3
 
 /**
+ * Seconds of load before measuring. The answer path has many branches, and V8 keeps compiling
+ * them for several seconds of varied questions: measured here, its compiler threads took about
+ * 0.27 ms of CPU per /ask in the first seconds and about 0.03 ms once warm. A server runs warm.
+ */
+const WARM_UP_S = { healthz: 2, ask: 10 }
+
+/**
  * `/healthz` and `/ask` on one server, `CONNECTIONS` connections each, taking turns ROUNDS times
- * for `seconds` in all per endpoint, after a short warm-up. Every /ask request carries the next
+ * for `seconds` in all per endpoint, after a warm-up (WARM_UP_S). Every /ask request carries the next
  * eval question, so no two in a row repeat.
  */
 export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions: readonly string[], seconds: number): Promise<HttpResult> {
@@ -146,8 +153,8 @@ export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions:
     }
     const healthz: autocannon.Options = { url: `${url}/healthz`, connections: CONNECTIONS }
     const each = Math.max(1, Math.round(seconds / ROUNDS))
-    await load({ ...healthz, duration: 2 })
-    await load({ ...ask, duration: 2 })
+    await load({ ...healthz, duration: WARM_UP_S.healthz })
+    await load({ ...ask, duration: WARM_UP_S.ask })
     const health: Array<{ result: autocannon.Result; cpuMs?: number }> = []
     const asked: Array<{ result: autocannon.Result; cpuMs?: number }> = []
     const probes: number[] = []
