@@ -235,9 +235,16 @@ function otherMoney(a: Asked, upToQuote: string, quote: string): boolean {
   })
 }
 
-/** Has `text` a match of `pattern` (global) that the question does not already state? */
-function hasNew(a: Asked, text: string, pattern: RegExp): boolean {
-  return matchesOf(pattern)(text).some((m) => !a.stated.includes(m))
+/** Is any of these matches one the question does not already state? */
+function newIn(a: Asked, matches: readonly string[]): boolean {
+  return matches.some((m) => !a.stated.includes(m))
+}
+
+/** A window's matches of a figure pattern, kept with the window: every question of its kind reads them. */
+function figuresIn(window: WindowReading, pattern: RegExp): readonly string[] {
+  let found = window.figures.get(pattern)
+  if (!found) window.figures.set(pattern, (found = matchesOf(pattern)(window.quote)))
+  return found
 }
 
 /** A pattern's matches in a text, without spaces: the same quotes are looked at question after question. */
@@ -506,6 +513,8 @@ interface WindowReading {
   folded: string
   /** The quote in lower case (novelty reads it so): most often the same string as `folded`. */
   lower: string
+  /** Its matches of each figure pattern asked so far (figuresIn). */
+  figures: Map<RegExp, readonly string[]>
   /** The sentence with what it answers and the title, folded: the wider text a quote's coverage counts. */
   wide: string
   /** The sentence up to the quote's end: what dates, plans or contrasts the quote. */
@@ -649,6 +658,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       quote,
       folded,
       lower,
+      figures: new Map(),
       sentence,
       wide,
       upToQuote,
@@ -742,7 +752,7 @@ function candidatesOf(a: Asked, citation: NumberedPassage, rank: number, vocabul
     // 哪一年突破300亿元: a target year (力争到2025年…突破300亿元) is no date it happened; 什么时候投产 may be answered by 预计…投产.
     if (q.kind === 'date' && window.planned && !a.event && !clauseCues.asksPlan.test(q.text)) continue
     // kindFit refuses a figure, share or date question's window without the figure asked: refused before the costlier agreements.
-    const holdsNew = figure !== undefined && hasNew(a, quote, figure)
+    const holdsNew = figure !== undefined && newIn(a, figuresIn(window, figure))
     if (figure !== undefined && !holdsNew && !(q.kind === 'number' && !a.rank && a.headedFigure?.test(quote) === true)) continue
     const scope = q.scope === undefined ? undefined : windowScope(q, catalog, citation, window.lead)
     // Cheapest check first; each may end the window's turn. The scope is passed beside the context,
