@@ -242,6 +242,7 @@ function newIn(a: Asked, matches: readonly string[]): boolean {
 
 /** A window's matches of a figure pattern, kept with the window: every question of its kind reads them. */
 function figuresIn(window: WindowReading, pattern: RegExp): readonly string[] {
+  window.figures ??= new Map()
   let found = window.figures.get(pattern)
   if (!found) window.figures.set(pattern, (found = matchesOf(pattern)(window.quote)))
   return found
@@ -513,8 +514,8 @@ interface WindowReading {
   folded: string
   /** The quote in lower case (novelty reads it so): most often the same string as `folded`. */
   lower: string
-  /** Its matches of each figure pattern asked so far (figuresIn). */
-  figures: Map<RegExp, readonly string[]>
+  /** Its matches of each figure pattern asked so far (figuresIn); none until one is asked. */
+  figures: Map<RegExp, readonly string[]> | undefined
   /** The sentence with what it answers and the title, folded: the wider text a quote's coverage counts. */
   wide: string
   /** The sentence up to the quote's end: what dates, plans or contrasts the quote. */
@@ -658,7 +659,7 @@ function readWindows(citation: NumberedPassage, catalog: ParkCatalog, maxPhrases
       quote,
       folded,
       lower,
-      figures: new Map(),
+      figures: undefined,
       sentence,
       wide,
       upToQuote,
