@@ -41,6 +41,11 @@ export interface AnswererDeps {
 
 export interface Answerer {
   answer(request: AnswerRequest, options?: AnswerOptions): Promise<AnswerResponse>
+  /**
+   * The same response as the JSON text `POST /ask` sends: an answer made on a worker thread
+   * crosses threads as text, and is sent as it came rather than parsed and written out again.
+   */
+  answerJson(request: AnswerRequest, options?: AnswerOptions): Promise<string>
   stream(request: AnswerRequest, options?: AnswerOptions): AsyncGenerator<AnswerEvent>
   readonly catalog: ParkCatalog
   /** How answers are written: by a model when one is configured, else extracted. */
@@ -122,5 +127,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     }
   }
 
-  return { answer, stream, catalog, mode: deps.model ? 'llm' : 'extractive' }
+  const answerJson = async (request: AnswerRequest, options?: AnswerOptions): Promise<string> => JSON.stringify(await answer(request, options))
+
+  return { answer, answerJson, stream, catalog, mode: deps.model ? 'llm' : 'extractive' }
 }

@@ -53,10 +53,10 @@ function fromFailure(failure: WorkerFailure): Error {
   return error
 }
 
-/** One question on its way through a worker: its events go to `push`, its end to `end`. */
+/** One question on its way through a worker: its events go to `push`, its end (with the response as JSON, when asked whole) to `end`. */
 interface Pending {
   push(event: AnswerEvent): void
-  end(error?: Error, response?: AnswerResponse): void
+  end(error?: Error, json?: string): void
 }
 
 interface Thread {
@@ -120,7 +120,7 @@ export function createAnswerPool({ input, workers, logger, local }: PoolDeps): A
             if (!pending) return
             if (message.kind === 'event') return pending.push(message.event)
             thread.pending.delete(message.id)
-            pending.end(message.kind === 'error' ? fromFailure(message.error) : undefined, message.kind === 'done' && message.response !== undefined ? (JSON.parse(message.response) as AnswerResponse) : undefined)
+            pending.end(message.kind === 'error' ? fromFailure(message.error) : undefined, message.kind === 'done' ? message.response : undefined)
             if (closing && thread.pending.size === 0) void worker.terminate()
           }
         })
@@ -155,9 +155,9 @@ export function createAnswerPool({ input, workers, logger, local }: PoolDeps): A
     signal?.addEventListener('abort', onAbort, { once: true })
     thread.pending.set(id, {
       push: pending.push,
-      end: (error, response) => {
+      end: (error, json) => {
         signal?.removeEventListener('abort', onAbort)
-        pending.end(error, response)
+        pending.end(error, json)
       },
     })
     try {
@@ -169,18 +169,22 @@ export function createAnswerPool({ input, workers, logger, local }: PoolDeps): A
     }
   }
 
-  async function answer(request: AnswerRequest, options: AnswerOptions = {}): Promise<AnswerResponse> {
+  async function answerJson(request: AnswerRequest, options: AnswerOptions = {}): Promise<string> {
     const thread = pick()
-    if (!thread || options.callbacks) return local.answer(request, options)
+    if (!thread || options.callbacks) return local.answerJson(request, options)
     if (options.signal?.aborted) throw new AbortedError()
     try {
-      return await new Promise<AnswerResponse>((resolve, reject) =>
-        send(thread, 'answer', request, options.signal, { push: () => undefined, end: (error, response) => (error ? reject(error) : resolve(response!)) }),
+      return await new Promise<string>((resolve, reject) =>
+        send(thread, 'answer', request, options.signal, { push: () => undefined, end: (error, json) => (error ? reject(error) : resolve(json!)) }),
       )
     } catch (error) {
-      if (error instanceof WorkerGone) return local.answer(request, options)
+      if (error instanceof WorkerGone) return local.answerJson(request, options)
       throw error
     }
+  }
+
+  async function answer(request: AnswerRequest, options: AnswerOptions = {}): Promise<AnswerResponse> {
+    return JSON.parse(await answerJson(request, options)) as AnswerResponse
   }
 
   async function* stream(request: AnswerRequest, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
@@ -216,6 +220,7 @@ export function createAnswerPool({ input, workers, logger, local }: PoolDeps): A
 
   return {
     answer,
+    answerJson,
     stream,
     catalog: local.catalog,
     mode: local.mode,

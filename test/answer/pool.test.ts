@@ -58,6 +58,13 @@ describe('the answer pool', () => {
     for (const request of requests.slice(0, 10)) expect(await events(pool, request)).toEqual(await events(local, request))
   })
 
+  it("hands on a worker's answer as the JSON text it came in: the main thread's answer, written as JSON", async () => {
+    const requests: AnswerRequest[] = questions.slice(0, 30).map((question) => ({ question }))
+    const texts = await Promise.all(requests.map((request) => pool.answerJson(request)))
+    for (const [i, request] of requests.entries()) expect(texts[i], request.question).toBe(JSON.stringify(await local.answer(request)))
+    await expect(pool.answerJson({ question: '' })).rejects.toBeInstanceOf(RequestError)
+  })
+
   it('reports request errors as the main thread does', async () => {
     await expect(pool.answer({ question: '产值是多少？', park: '无此园区' })).rejects.toMatchObject({ constructor: RequestError, code: 'unknown_park' })
     await expect(pool.answer({ question: '产值是多少？', k: 50 })).rejects.toMatchObject({ constructor: RequestError, code: 'invalid_request' })

@@ -131,6 +131,16 @@ function parksJson(index: SearchIndex): string {
   return json
 }
 
+/**
+ * A response already written as JSON, sent as it is: not parsed and written out again, and without
+ * the ETag `res.json` would hash it for (an answer to a POST is never revalidated).
+ */
+function sendJsonText(res: Response, json: string): void {
+  res.status(200).type('application/json')
+  res.setHeader('Content-Length', Buffer.byteLength(json))
+  res.end(json)
+}
+
 /** Aborted when the client goes away before the response is complete. */
 function disconnectSignal(res: Response): AbortSignal {
   const controller = new AbortController()
@@ -236,7 +246,7 @@ export function createApp(deps: AppDeps): express.Express {
       const signal = disconnectSignal(res)
       try {
         if (wantsStream(req)) await streamAnswer(answerer, req.body, res, signal, logger)
-        else res.json(await answerer.answer(req.body, { signal }))
+        else sendJsonText(res, await answerer.answerJson(req.body, { signal }))
       } catch (error) {
         if (error instanceof AbortedError) return
         throw error

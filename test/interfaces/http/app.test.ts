@@ -156,7 +156,8 @@ describe('bad input: each gets its status and code, and nothing else', () => {
   })
 
   it('an unexpected failure is 500 internal: its detail goes to the log under the request id, not to the client', async () => {
-    const broken: Answerer = { ...answerer, answer: () => Promise.reject(new Error('ENOENT: /work/main/secret/path.ts exploded')) }
+    const exploded = () => Promise.reject(new Error('ENOENT: /work/main/secret/path.ts exploded'))
+    const broken: Answerer = { ...answerer, answer: exploded, answerJson: exploded }
     const faulty = await startTestServer(servedLive(index, () => broken))
     try {
       const response = await faulty.post('/ask', { question: QUESTION })
@@ -180,9 +181,9 @@ describe('heavy questions do not starve /healthz', () => {
     const firstStarted = new Promise<void>((resolve) => (started = resolve))
     const watched: Answerer = {
       ...answerer,
-      answer: (request, options) => {
+      answerJson: (request, options) => {
         started()
-        return answerer.answer(request, options)
+        return answerer.answerJson(request, options)
       },
     }
     const busy = await startTestServer(servedLive(index, () => watched))
