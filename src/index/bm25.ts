@@ -1,5 +1,6 @@
 import { queryTerms, termFrequencies } from '../text/tokenize.js'
 import { work } from '../text/work.js'
+import { packArrays, unpackArrays } from './arrays-file.js'
 import { BestK } from './best-k.js'
 
 /**
@@ -138,33 +139,14 @@ export class Bm25Index {
     return new Bm25Index({ k1, b, terms, lengths, offsets, docs, counts })
   }
 
-  /** The index as one binary file: a JSON header (parameters, terms), then the arrays, 4-byte aligned. */
+  /** The index as one binary file: a JSON header (parameters, terms), then the arrays (arrays-file.ts). */
   serialize(): Buffer {
     const { k1, b, terms, lengths, offsets, docs, counts } = this.data
-    const header = Buffer.from(JSON.stringify({ k1, b, passages: lengths.length, terms, postings: docs.length }))
-    const padded = Math.ceil((MAGIC.length + 4 + header.length) / 4) * 4
-    const start = Buffer.alloc(padded)
-    start.write(MAGIC, 0, 'latin1')
-    start.writeUInt32LE(header.length, MAGIC.length)
-    header.copy(start, MAGIC.length + 4)
-    const bytes = (array: ArrayBufferView) => Buffer.from(array.buffer, array.byteOffset, array.byteLength)
-    return Buffer.concat([start, bytes(lengths), bytes(offsets), bytes(docs), bytes(counts)])
+    return packArrays(MAGIC, { k1, b, passages: lengths.length, terms, postings: docs.length }, [lengths, offsets, docs, counts])
   }
 
   static deserialize(file: Buffer): Bm25Index {
-    if (file.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a BM25 index file of this format')
-    const headerLength = file.readUInt32LE(MAGIC.length)
-    const header = JSON.parse(file.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + headerLength)) as { k1: number; b: number; passages: number; terms: string[]; postings: number }
-    let at = Math.ceil((MAGIC.length + 4 + headerLength) / 4) * 4
-    // Copied out of the file's buffer: a view would need it 4-byte aligned, which readFile does not promise.
-    const take = <T>(Type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
-      const size = length * Type.BYTES_PER_ELEMENT
-      if (at + size > file.length) throw new Error('BM25 index file is truncated')
-      const copy = new ArrayBuffer(size)
-      new Uint8Array(copy).set(file.subarray(at, at + size))
-      at += size
-      return new Type(copy)
-    }
+    const { header, take } = unpackArrays<{ k1: number; b: number; passages: number; terms: string[]; postings: number }>(file, MAGIC, 'BM25 index')
     const lengths = take(Uint32Array, header.passages)
     const offsets = take(Uint32Array, header.terms.length + 1)
     const docs = take(Uint32Array, header.postings)

@@ -15,6 +15,7 @@ import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
 import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
+import { VectorColumns } from './vector-columns.js'
 import { acquireIngestLock, fileChecksums, KEEP_VERSIONS, newVersionName, pruneVersions, readCurrentVersion, switchCurrent, syncDirectory, unwritableIndex, versionPath } from './store.js'
 
 export interface IngestOptions {
@@ -234,6 +235,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         await store.save(dir)
         await fs.writeFile(path.join(dir, FILES.bm25), bm25.serialize())
         if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
+        // Hashed vectors are searched exactly, by dimension (vector-columns.ts); projected ones by HNSW alone.
+        if (embeddings instanceof LocalHashEmbeddings && !embeddings.projected) await fs.writeFile(path.join(dir, FILES.vectors), VectorColumns.of(vectors).serialize())
       })(),
     )
     const manifest: Manifest = {

@@ -162,10 +162,15 @@ export class LocalHashEmbeddings extends Embeddings {
     return this.embedPassages(texts.map(termFrequencies))
   }
 
+  /** Whether its vectors are projected (dense), not the hashed ones (sparse). */
+  get projected(): boolean {
+    return this.basis !== undefined
+  }
+
   /**
    * A question's hashed vector as its few nonzero entries (a question touches a few dozen of the
-   * 1,024 dimensions), when vectors are not projected: exact search over it costs less than handing
-   * HNSW all 1,024 numbers. Undefined for a projected embedder, whose vectors are dense.
+   * 1,024 dimensions), when vectors are not projected: exact search over the passages' vectors by
+   * dimension (vector-columns.ts) takes it so. Undefined for a projected embedder, whose vectors are dense.
    */
   sparseQuery(text: string): SparseVector | undefined {
     if (this.basis) return undefined

@@ -11,8 +11,7 @@ import { loadSegmenter } from '../text/tokenize.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings, type LocalEmbedderState } from './local-embeddings.js'
-import { BestK } from './best-k.js'
-import type { SparseVector } from './projection.js'
+import { VectorColumns } from './vector-columns.js'
 import { completeVersions, firstMismatch, readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
@@ -41,7 +40,7 @@ export function buildVectorStore(embeddings: Embeddings, vectors: number[][], do
   return store
 }
 
-export const FILES = { manifest: 'manifest.json', bm25: 'bm25.bin', embedder: 'embedder.json' } as const
+export const FILES = { manifest: 'manifest.json', bm25: 'bm25.bin', embedder: 'embedder.json', vectors: 'vectors.bin' } as const
 
 export interface ManifestDocument {
   source: string
@@ -93,11 +92,11 @@ export class SearchIndex {
     /** The embedder its vectors were made with (ingest reuses it for unchanged documents). */
     readonly embeddings: Embeddings,
     private readonly ef: number,
+    /** The passages' hashed vectors by dimension, when ingest wrote them (unprojected local vectors only). */
+    private readonly columns?: VectorColumns,
   ) {
     store.index.setEf(ef)
     all.forEach((passage, label) => this.labels.set(passage, label))
-    // Read now rather than in the first question: an index that is served answers at its usual speed.
-    if (embeddings instanceof LocalHashEmbeddings && embeddings.sparseQuery('') !== undefined) this.vectorColumns()
   }
 
   get documentCount(): number {
@@ -147,8 +146,9 @@ export class SearchIndex {
 
   /** Nearest passages by cosine similarity of embeddings; `accept` keeps only some passages. */
   async dense(query: string, k: number, accept?: (passage: Passage) => boolean): Promise<SearchHit[]> {
-    const sparse = this.embeddings instanceof LocalHashEmbeddings ? this.embeddings.sparseQuery(query) : undefined
-    if (sparse) return this.exactDense(sparse, k, accept)
+    // Hashed vectors with their columns are searched exactly (vector-columns.ts); others by HNSW.
+    const sparse = this.columns && this.embeddings instanceof LocalHashEmbeddings ? this.embeddings.sparseQuery(query) : undefined
+    if (this.columns && sparse) return this.columns.nearest(sparse, k, accept && ((label) => accept(this.all[label]!))).map(({ index, score }) => ({ passage: this.all[index]!, score }))
     const eligible = accept ? this.all.filter(accept).length : this.all.length
     const limit = Math.min(k, eligible)
     if (limit === 0) return []
@@ -164,52 +164,6 @@ export class SearchIndex {
     } finally {
       if (limit > this.ef) this.store.index.setEf(this.ef)
     }
-  }
-
-  /**
-   * The passages' vectors by dimension (each dimension's nonzero entries: which passages, what
-   * value), read once from the graph: hashed vectors are sparse, so a question's exact scores cost
-   * a few dozen short runs through them.
-   */
-  private columns?: { starts: Int32Array; labels: Int32Array; values: Float32Array }
-
-  private vectorColumns(): { starts: Int32Array; labels: Int32Array; values: Float32Array } {
-    if (this.columns) return this.columns
-    const { index } = this.store
-    const dimensions = index.getNumDimensions()
-    const points = this.all.map((_, label) => index.getPoint(label))
-    const starts = new Int32Array(dimensions + 1)
-    for (const point of points) point.forEach((value, d) => value !== 0 && starts[d + 1]!++)
-    for (let d = 0; d < dimensions; d++) starts[d + 1]! += starts[d]!
-    const filled = starts.slice(0, dimensions)
-    const labels = new Int32Array(starts[dimensions]!)
-    const values = new Float32Array(starts[dimensions]!)
-    points.forEach((point, label) =>
-      point.forEach((value, d) => {
-        if (value === 0) return
-        labels[filled[d]!] = label
-        values[filled[d]!++] = value
-      }),
-    )
-    return (this.columns = { starts, labels, values })
-  }
-
-  /**
-   * Exact nearest passages of a sparse question vector: its dot product with every passage (the
-   * vectors are unit length, so this is their cosine), the k best of those `accept` keeps, ties in
-   * passage order. What HNSW would find, without its approximation.
-   */
-  private exactDense({ indices, values: weights }: SparseVector, k: number, accept?: (passage: Passage) => boolean): SearchHit[] {
-    const { starts, labels, values } = this.vectorColumns()
-    const scores = new Float64Array(this.all.length)
-    for (let i = 0; i < indices.length; i++) {
-      const d = indices[i]!
-      const weight = weights[i]!
-      for (let at = starts[d]!; at < starts[d + 1]!; at++) scores[labels[at]!]! += weight * values[at]!
-    }
-    const best = new BestK(k, scores)
-    for (let label = 0; label < this.all.length; label++) if (!accept || accept(this.all[label]!)) best.offer(label)
-    return best.hits().map(({ index, score }) => ({ passage: this.all[index]!, score }))
   }
 
   /** Best passages by BM25 over jieba words and bigrams of the indexed text. */
@@ -259,10 +213,18 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
   try {
     const localState = config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
     const embeddings = await createEmbeddings(config, localState, () => [])
-    const [store, bm25File] = await Promise.all([HNSWLib.load(dir, embeddings), fs.readFile(path.join(dir, FILES.bm25))])
+    // An index written before ingest kept vector columns has none: its dense search asks HNSW.
+    const withColumns = FILES.vectors in manifest.files
+    const [store, bm25File, columnsFile] = await Promise.all([
+      HNSWLib.load(dir, embeddings),
+      fs.readFile(path.join(dir, FILES.bm25)),
+      withColumns ? fs.readFile(path.join(dir, FILES.vectors)) : undefined,
+    ])
     const passages = Array.from({ length: manifest.chunkCount }, (_, i) => store.docstore.search(String(i)).metadata as Passage)
+    const columns = columnsFile && VectorColumns.deserialize(columnsFile)
+    if (columns && columns.passages !== passages.length) throw new Error(`${FILES.vectors} holds ${columns.passages} passages, the index ${passages.length}`)
     loadSegmenter()
-    return new SearchIndex(name, manifest, passages, store, Bm25Index.deserialize(bm25File), embeddings, ef)
+    return new SearchIndex(name, manifest, passages, store, Bm25Index.deserialize(bm25File), embeddings, ef, columns)
   } catch (error) {
     if (error instanceof AppError) throw error
     throw new IndexError('index_corrupt', `Index version ${name} in ${indexDir} cannot be loaded (${(error as Error).message}): run \`npm run ingest -- --force\``, { cause: error })

@@ -1,9 +1,12 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readDataset } from '../../src/interfaces/eval/dataset.js'
 import { LocalHashEmbeddings } from '../../src/index/local-embeddings.js'
-import type { SearchIndex } from '../../src/index/search-index.js'
-import { ROOT, seedIndex } from '../helpers.js'
+import { FILES, loadIndex, type Manifest, type SearchIndex } from '../../src/index/search-index.js'
+import { readCurrentVersion, versionPath } from '../../src/index/store.js'
+import { VectorColumns } from '../../src/index/vector-columns.js'
+import { copySeedIndex, localConfig, ROOT, SEED_EF, seedIndex } from '../helpers.js'
 
 /**
  * Dense search over hashed (unprojected) vectors scores every passage exactly from the question's
@@ -24,9 +27,11 @@ beforeAll(async () => {
   }
 })
 
-/** Brute force: cosine with every passage (the vectors are unit length), best first, ties by index order. */
+/** Brute force: cosine with every passage (the graph holds them at unit length), best first, ties by index order. */
 async function exactNearest(question: string, k: number, accept: (park: string) => boolean = () => true): Promise<Array<{ id: string; score: number }>> {
-  const query = await index.embeddings.embedQuery(question)
+  const raw = await index.embeddings.embedQuery(question)
+  const length = Math.sqrt(raw.reduce((sum, x) => sum + x * x, 0))
+  const query = raw.map((x) => x / length)
   return index
     .passages()
     .map((passage, order) => ({ id: passage.id, park: passage.park, order, score: vectors.get(passage.id)!.reduce((sum, x, d) => sum + x * query[d]!, 0) }))
@@ -37,9 +42,13 @@ async function exactNearest(question: string, k: number, accept: (park: string) 
 }
 
 describe('exact dense search over hashed vectors', () => {
-  it('is what the seed index uses: its embedder is unprojected and gives sparse question vectors', () => {
+  it('is what the seed index uses: ingest wrote its vectors by dimension, and its embedder gives sparse question vectors', async () => {
     expect(index.embeddings).toBeInstanceOf(LocalHashEmbeddings)
+    expect((index.embeddings as LocalHashEmbeddings).projected).toBe(false)
     expect((index.embeddings as LocalHashEmbeddings).sparseQuery(questions[0]!)).toBeDefined()
+    const indexDir = await copySeedIndex()
+    const manifest = JSON.parse(await fs.readFile(path.join(versionPath(indexDir, (await readCurrentVersion(indexDir))!), FILES.manifest), 'utf8')) as Manifest
+    expect(Object.keys(manifest.files)).toContain(FILES.vectors)
   })
 
   it('finds the same passages, in the same order and with the same scores, as brute-force cosine search', async () => {
@@ -77,6 +86,51 @@ describe('exact dense search over hashed vectors', () => {
     const state = (index.embeddings as LocalHashEmbeddings).state
     const basis = Buffer.from(new Float32Array(state.dimensions * 2).buffer).toString('base64')
     const projected = new LocalHashEmbeddings({ ...state, projection: { dimensions: 2, basis } })
+    expect(projected.projected).toBe(true)
     expect(projected.sparseQuery(questions[0]!)).toBeUndefined()
+  })
+
+  it('an index written before ingest kept the columns still searches, by HNSW, and finds the same passages here', async () => {
+    const indexDir = await copySeedIndex()
+    const dir = versionPath(indexDir, (await readCurrentVersion(indexDir))!)
+    const manifestFile = path.join(dir, FILES.manifest)
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as Manifest
+    delete manifest.files[FILES.vectors]
+    await fs.writeFile(manifestFile, JSON.stringify(manifest))
+    await fs.rm(path.join(dir, FILES.vectors))
+    const older = await loadIndex({ indexDir, config: localConfig, ef: SEED_EF })
+    // The seed corpus is small enough for HNSW to visit every passage: the same nearest ones.
+    for (const question of questions) expect((await older.dense(question, 5)).map((hit) => hit.passage.id), question).toEqual((await index.dense(question, 5)).map((hit) => hit.passage.id))
+  })
+})
+
+describe('VectorColumns', () => {
+  const vectors = [
+    [0.6, 0, 0.8, 0],
+    [0, 1, 0, 0],
+    [0.6, 0, 0, 0.8],
+    [0, 0.6, 0.8, 0],
+  ]
+
+  it("scores every passage exactly from the question's nonzero dimensions, best first, ties in passage order", () => {
+    const columns = VectorColumns.of(vectors)
+    expect(columns.nearest({ indices: [0, 2], values: [0.6, 0.8] }, 4).map(({ index, score }) => [index, Number(score.toFixed(6))])).toEqual([
+      [0, 1],
+      [3, 0.64],
+      [2, 0.36],
+      [1, 0],
+    ])
+    expect(columns.nearest({ indices: [1], values: [1] }, 2, (label) => label !== 1).map(({ index }) => index)).toEqual([3, 0])
+    // Cosine, as HNSW's space: neither a passage's nor the question's length counts.
+    expect(VectorColumns.of([[3, 0, 4, 0]]).nearest({ indices: [0], values: [2] }, 1)[0]!.score).toBeCloseTo(0.6, 6)
+  })
+
+  it('reads back what it wrote, and refuses a file that is not one or is cut short', () => {
+    const columns = VectorColumns.of(vectors)
+    const file = columns.serialize()
+    const query = { indices: [0, 3], values: [0.8, 0.6] }
+    expect(VectorColumns.deserialize(file).nearest(query, 4)).toEqual(columns.nearest(query, 4))
+    expect(() => VectorColumns.deserialize(Buffer.from('not columns at all'))).toThrow(/not a vector columns file/)
+    expect(() => VectorColumns.deserialize(file.subarray(0, file.length - 4))).toThrow(/truncated/)
   })
 })
