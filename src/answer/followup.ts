@@ -10,9 +10,17 @@ import type { Turn } from './types.js'
  * becomes "南通高新区2019年工业总产值是多少？"; "它的研发投入呢？" inherits the park.
  */
 
+/** The longest question an elliptical opener (那…呢) may lead with one content word. */
+const ELLIPTICAL_CHARS = 14
+
+const isContent = (term: string) => !yearsIn(term).length && !periodsIn(term).length
+
 function isElliptical(question: string, q: FollowupReading): boolean {
-  const contentTerms = q.terms.map((g) => g[0]!).filter((t) => !yearsIn(t).length && !periodsIn(t).length)
-  return contentTerms.length === 0 || (followupWords.ellipticalOpener.test(question.trim()) && contentTerms.length <= 1 && question.length <= 14)
+  // A longer question is elliptical only without any content word: a glossary word leading its
+  // terms settles that before a long turn is cut into words.
+  if (question.length > ELLIPTICAL_CHARS && q.leadingTerm !== undefined && isContent(q.leadingTerm)) return false
+  const contentTerms = q.terms.map((g) => g[0]!).filter(isContent)
+  return contentTerms.length === 0 || (followupWords.ellipticalOpener.test(question.trim()) && contentTerms.length <= 1 && question.length <= ELLIPTICAL_CHARS)
 }
 
 function replaceAll(text: string, from: readonly string[], to: string): string {

@@ -289,7 +289,10 @@ function readTerms({ english, normalized, groups, mentioned }: Naming, parks: Pa
 }
 
 /** What folding a follow-up into the question before it reads of each (answer/followup.ts). */
-export type FollowupReading = Pick<Question, 'english' | 'parks' | 'years' | 'terms'>
+export type FollowupReading = Pick<Question, 'english' | 'parks' | 'years' | 'terms'> & {
+  /** Its first term's first word, when known without cutting it into words (a glossary word leads its terms). */
+  leadingTerm?: string
+}
 
 /**
  * A question read only for its language, parks and years, its words when they are asked for: a
@@ -303,6 +306,8 @@ export function readFollowup(question: string, parks: ParkCatalog): FollowupRead
     english: naming.english,
     parks: naming.mentioned.slice(0, MAX_NAMED),
     years: naming.years.slice(0, MAX_NAMED),
+    // readTerms puts the glossary's groups first, in order.
+    ...(naming.groups.length > 0 ? { leadingTerm: naming.groups[0]![0]! } : {}),
     get terms() {
       return (terms ??= readTerms(naming, parks).terms)
     },

@@ -70,3 +70,28 @@ describe('the rewrite stays a question a request could ask', () => {
     expect(condense('它的研发投入呢？', [user(previous), user('x'.repeat(MAX_QUESTION_CHARS + 1))], catalog)).toBe('湘西高新区2020年研发投入呢？')
   })
 })
+
+describe('readFollowup', () => {
+  it('knows a question’s leading term without cutting it into words when a glossary word leads: the first word of its first term', async () => {
+    const { readFollowup } = await import('../../src/retrieve/query.js')
+    const questions = [
+      '湘西高新区2020年工业总产值是多少？',
+      'What was the GDP of Xiangxi High-tech Zone in 2020?',
+      '固投增长了多少？',
+      '固投和规工分别增长了多少？',
+      'What were the GDP and the fixed-asset investment of Xiangxi High-tech Zone in 2020?',
+      '园区做了哪些改革来给项目提速？',
+      `${'湘西高新区实现规模工业总产值，同比增长。'.repeat(40)}那2019年呢？`,
+    ]
+    const led = questions.map((question) => readFollowup(question, catalog)).filter((reading) => reading.leadingTerm !== undefined)
+    expect(led.length).toBeGreaterThanOrEqual(3)
+    // Some are led by one of several glossary words: the first of them.
+    expect(led.filter((reading) => reading.terms.filter((term) => term.length > 1).length > 1).length).toBeGreaterThan(0)
+    for (const reading of led) expect(reading.leadingTerm).toBe(reading.terms[0]![0])
+  })
+
+  it('a long turn led by a glossary word is no elliptical follow-up, as when its words are read', () => {
+    const long = `${'湘西高新区实现规模工业总产值，同比增长。'.repeat(40)}`
+    expect(condenseOne(long, previous, catalog)).toBe(long)
+  })
+})
