@@ -91,7 +91,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.latency) {
     const l = r.latency
     lines.push('', `**Per question, in process** (${l.questions} eval questions × ${l.passes} passes, ms):`, '', '| | p50 | p99 | mean |', '|---|---:|---:|---:|')
-    for (const [name, s] of [['dense (HNSW)', l.dense], ['BM25', l.bm25], ['hybrid', l.hybrid], ['whole extractive answer', l.answer]] as const) {
+    for (const [name, s] of [['dense', l.dense], ['BM25', l.bm25], ['hybrid', l.hybrid], ['whole extractive answer', l.answer]] as const) {
       lines.push(`| ${name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.mean, 2)} |`)
     }
     const st = l.stages

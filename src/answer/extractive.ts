@@ -244,16 +244,21 @@ function newIn(a: Asked, matches: readonly string[]): boolean {
 function figuresIn(window: WindowReading, pattern: RegExp): readonly string[] {
   window.figures ??= new Map()
   let found = window.figures.get(pattern)
-  if (!found) window.figures.set(pattern, (found = matchesOf(pattern)(window.quote)))
+  if (!found) window.figures.set(pattern, (found = matchesIn(pattern, window.quote)))
   return found
 }
 
-/** A pattern's matches in a text, without spaces: the same quotes are looked at question after question. */
+/** matchesIn, remembered per pattern and text: the same phrases are looked at question after question. */
 const matchesByPattern = new WeakMap<RegExp, (text: string) => readonly string[]>()
 function matchesOf(pattern: RegExp): (text: string) => readonly string[] {
   let matches = matchesByPattern.get(pattern)
-  if (!matches) matchesByPattern.set(pattern, (matches = memoizeByText((text) => [...text.matchAll(pattern)].map((m) => m[0].replace(/\s+/g, '')))))
+  if (!matches) matchesByPattern.set(pattern, (matches = memoizeByText((text) => matchesIn(pattern, text))))
   return matches
+}
+
+/** A pattern's (global) matches in a text, without spaces. */
+function matchesIn(pattern: RegExp, text: string): readonly string[] {
+  return [...text.matchAll(pattern)].map((m) => m[0].replace(/\s+/g, ''))
 }
 
 function figureAfterMeasure(a: Asked, text: string): boolean {

@@ -169,23 +169,28 @@ export function createAnswerPool({ input, workers, logger, local }: PoolDeps): A
     }
   }
 
-  async function answerJson(request: AnswerRequest, options: AnswerOptions = {}): Promise<string> {
+  /**
+   * A whole answer from a worker, read from the JSON it sends (`read`), or from `locally` on this
+   * thread while no worker is ready, for a traced question, or when its worker exits with it.
+   */
+  async function whole<T>(request: AnswerRequest, options: AnswerOptions, read: (json: string) => T, locally: (request: AnswerRequest, options: AnswerOptions) => Promise<T>): Promise<T> {
     const thread = pick()
-    if (!thread || options.callbacks) return local.answerJson(request, options)
+    if (!thread || options.callbacks) return locally(request, options)
     if (options.signal?.aborted) throw new AbortedError()
     try {
-      return await new Promise<string>((resolve, reject) =>
-        send(thread, 'answer', request, options.signal, { push: () => undefined, end: (error, json) => (error ? reject(error) : resolve(json!)) }),
+      return read(
+        await new Promise<string>((resolve, reject) =>
+          send(thread, 'answer', request, options.signal, { push: () => undefined, end: (error, json) => (error ? reject(error) : resolve(json!)) }),
+        ),
       )
     } catch (error) {
-      if (error instanceof WorkerGone) return local.answerJson(request, options)
+      if (error instanceof WorkerGone) return locally(request, options)
       throw error
     }
   }
 
-  async function answer(request: AnswerRequest, options: AnswerOptions = {}): Promise<AnswerResponse> {
-    return JSON.parse(await answerJson(request, options)) as AnswerResponse
-  }
+  const answerJson = (request: AnswerRequest, options: AnswerOptions = {}): Promise<string> => whole(request, options, (json) => json, local.answerJson)
+  const answer = (request: AnswerRequest, options: AnswerOptions = {}): Promise<AnswerResponse> => whole(request, options, (json) => JSON.parse(json) as AnswerResponse, local.answer)
 
   async function* stream(request: AnswerRequest, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const thread = pick()

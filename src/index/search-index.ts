@@ -148,7 +148,7 @@ export class SearchIndex {
   async dense(query: string, k: number, accept?: (passage: Passage) => boolean): Promise<SearchHit[]> {
     // Hashed vectors with their columns are searched exactly (vector-columns.ts); others by HNSW.
     const sparse = this.columns && this.embeddings instanceof LocalHashEmbeddings ? this.embeddings.sparseQuery(query) : undefined
-    if (this.columns && sparse) return this.columns.nearest(sparse, k, accept && ((label) => accept(this.all[label]!))).map(({ index, score }) => ({ passage: this.all[index]!, score }))
+    if (sparse) return this.columns!.nearest(sparse, k, accept && ((label) => accept(this.all[label]!))).map(({ index, score }) => ({ passage: this.all[index]!, score }))
     const eligible = accept ? this.all.filter(accept).length : this.all.length
     const limit = Math.min(k, eligible)
     if (limit === 0) return []
