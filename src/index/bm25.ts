@@ -13,7 +13,10 @@ import { BestK } from './best-k.js'
  * with a heap, and a question's common terms (CJK bigrams such as 高新 or 园区 reach most passages)
  * are pruned exactly: once no passage that has not yet scored could reach the k-th best score,
  * those terms only complete the scores of the passages that still can (MaxScore's bound, applied
- * term at a time). The result is the same ranking and scores as scoring every posting.
+ * term at a time). Each such term's list is searched for those passages by galloping (both
+ * ascend, so a search costs the log of the gap to the next one) unless the list is short enough
+ * that walking it whole is cheaper. The result is the same ranking and scores as scoring every
+ * posting.
  */
 
 export interface Bm25Hit {
@@ -41,6 +44,8 @@ export interface Bm25Data {
 const MAGIC = 'PQBM25v1'
 /** Postings shorter than this are walked without first checking whether they can be pruned. */
 const PRUNE_FROM = 1536
+/** A galloping search costs about this many postings' walk: lists shorter than the pool times it are walked whole. */
+const GALLOP_COST = 4
 /** Room for rounding in the bound (sums of the same terms in another order differ in the last bits). */
 const slack = (bound: number) => bound * (1 + 1e-9) + 1e-12
 
@@ -171,6 +176,20 @@ export class Bm25Index {
     }
   }
 
+  /** Adds term t's part of the score to every passage in its postings. */
+  private walk(t: number): void {
+    const { k1, offsets, docs, counts } = this.data
+    const { scores, lengthNorm } = this
+    const scale = this.idf[t]! * (k1 + 1)
+    const to = offsets[t + 1]!
+    for (let p = offsets[t]!; p < to; p++) {
+      const d = docs[p]!
+      const tf = counts[p]!
+      scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
+    }
+    work.postingsRead += to - offsets[t]!
+  }
+
   /** The k best passages for the question's terms (ids), scores accumulated into `this.scores`. */
   private scored(terms: number[], k: number, accept?: (index: number) => boolean): Bm25Hit[] {
     const { k1, offsets, docs, counts } = this.data
@@ -193,15 +212,8 @@ export class Bm25Index {
         threshold = kthBest(scores, k, accept)
         if (threshold > slack(remaining)) break
       }
-      const idf = this.idf[t]!
-      const scale = idf * (k1 + 1)
-      for (let p = from; p < to; p++) {
-        const d = docs[p]!
-        const tf = counts[p]!
-        scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
-      }
+      this.walk(t)
       walkedSinceCheck += to - from
-      work.postingsRead += to - from
       remaining -= this.maxImpact[t]!
     }
 
@@ -213,11 +225,18 @@ export class Bm25Index {
     for (; i < terms.length; i++) {
       const t = terms[i]!
       const scale = this.idf[t]! * (k1 + 1)
+      const from = offsets[t]!
       const to = offsets[t + 1]!
-      let p = offsets[t]!
+      if (pool.length * GALLOP_COST >= to - from) {
+        // A list not much longer than the pool is cheaper walked whole. Passages outside the pool
+        // gain too, harmlessly: only the pool is ranked.
+        this.walk(t)
+        continue
+      }
       work.postingsRead += pool.length
+      let p = from
       for (const d of pool) {
-        p = lowerBound(docs, p, to, d)
+        p = gallop(docs, p, to, d)
         if (p < to && docs[p] === d) {
           const tf = counts[p]!
           scores[d]! += (scale * tf) / (tf + lengthNorm[d]!)
@@ -228,10 +247,21 @@ export class Bm25Index {
   }
 }
 
-/** First position in docs[from, to) holding a passage id ≥ d (postings are ascending). */
-function lowerBound(docs: Uint32Array, from: number, to: number, d: number): number {
+/**
+ * First position in docs[from, to) holding a passage id ≥ d (postings are ascending), searched
+ * from `from` in growing steps: the pool's passages ascend too, so each search starts where the
+ * last ended and costs the log of the gap, not of the list.
+ */
+function gallop(docs: Uint32Array, from: number, to: number, d: number): number {
+  if (from >= to || docs[from]! >= d) return from
   let lo = from
-  let hi = to
+  let step = 1
+  while (lo + step < to && docs[lo + step]! < d) {
+    lo += step
+    step *= 2
+  }
+  let hi = Math.min(to, lo + step)
+  lo++
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if (docs[mid]! < d) lo = mid + 1
