@@ -73,15 +73,15 @@ export async function copySeedIndex(): Promise<string> {
   return indexDir
 }
 
-/** A second complete version beside the seed one, made current, with random bytes in its graph. */
+/** A second complete version beside the seed one, made current, with random bytes in its vectors. */
 export async function corruptNewerVersion(indexDir: string): Promise<{ good: string; corrupt: string }> {
   const good = (await readCurrentVersion(indexDir))!
   const corrupt = 'v99999999T999999999Z-corrupt'
   await fs.cp(versionPath(indexDir, good), versionPath(indexDir, corrupt), { recursive: true })
-  const graph = path.join(versionPath(indexDir, corrupt), 'hnswlib.index')
-  const bytes = await fs.readFile(graph)
+  const vectors = path.join(versionPath(indexDir, corrupt), 'vectors.bin')
+  const bytes = await fs.readFile(vectors)
   bytes.fill(0x5a, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 64)
-  await fs.writeFile(graph, bytes)
+  await fs.writeFile(vectors, bytes)
   await fs.writeFile(path.join(indexDir, CURRENT_FILE), corrupt + '\n')
   return { good, corrupt }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib'
 import { Document } from '@langchain/core/documents'
 import type { Embeddings } from '@langchain/core/embeddings'
 import { CHUNKER_VERSION, chunkDocument, denseHeader, indexedText, lexicalHeader, type Passage } from '../ingest/chunk.js'
@@ -14,7 +15,7 @@ import { memoizeByText } from '../text/memo.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings } from './local-embeddings.js'
-import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type Manifest, type SearchIndex } from './search-index.js'
+import { buildVectorStore, FILES, INDEX_FORMAT, loadIndex, type IndexedDocument, type Manifest, type SearchIndex } from './search-index.js'
 import { VectorColumns } from './vector-columns.js'
 import { acquireIngestLock, fileChecksums, KEEP_VERSIONS, newVersionName, pruneVersions, readCurrentVersion, switchCurrent, syncDirectory, unwritableIndex, versionPath } from './store.js'
 
@@ -159,7 +160,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const previous = options.force ? undefined : await previousIndex(options, (version) => (corrupt = version))
 
     const report: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'reused'> = { added: [], changed: [], removed: [], reused: [] }
-    const reusedVectors = new Map<string, number[]>()
+    const reusable = new Map<string, IndexedDocument>()
     const plan: Array<{ doc: SourceDocument; fingerprint: string; chunks: Passage[]; reuse: boolean }> = []
     for (const doc of corpus.documents) {
       const print = fingerprint(doc, corpus.metadata)
@@ -167,7 +168,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       if (old && old.fingerprint === print && old.passages.length > 0) {
         report.reused.push(doc.source)
         plan.push({ doc, fingerprint: print, chunks: [...old.passages], reuse: true })
-        old.vectors().forEach((vector, i) => reusedVectors.set(old.passages[i]!.id, vector))
+        reusable.set(doc.source, old)
       } else {
         ;(old ? report.changed : report.added).push(doc.source)
         plan.push({ doc, fingerprint: print, chunks: chunkDocument(doc, corpus.metadata), reuse: false })
@@ -212,18 +213,33 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const reusedChunks = new Set(outgrown && !options.embeddings ? [] : plan.filter((p) => p.reuse).flatMap((p) => p.chunks))
     const toEmbed = chunks.flatMap((chunk, i) => (reusedChunks.has(chunk) ? [] : [i]))
     if (toEmbed.length > 0) logger.info(`embedding ${toEmbed.length} passages of ${report.added.length + report.changed.length} documents`)
-    const fresh =
-      embeddings instanceof LocalHashEmbeddings
-        ? embeddings.embedPassages(toEmbed.map((i) => terms[i]!))
-        : await embedAll(embeddings, toEmbed.map((i) => texts[i]!), options.batchSize ?? 64, logger)
-    const freshByPosition = new Map(toEmbed.map((position, i) => [position, fresh[i]!]))
-    const vectors = chunks.map((chunk, i) => freshByPosition.get(i) ?? reusedVectors.get(chunk.id)!)
-
-    const store = buildVectorStore(
-      embeddings,
-      vectors,
-      chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk })),
-    )
+    /** Each passage's vector: made now for those in `toEmbed`, the previous version's for the others. */
+    const inOrder = async <V>(embed: (positions: number[]) => V[] | Promise<V[]>, old: (document: IndexedDocument) => V[]): Promise<V[]> => {
+      const fresh = await embed(toEmbed)
+      const byPosition = new Map(toEmbed.map((position, i) => [position, fresh[i]!]))
+      const reused = new Map<string, V>()
+      for (const { chunks: reusedOnes, doc, reuse } of plan) if (reuse && reusedChunks.has(reusedOnes[0]!)) old(reusable.get(doc.source)!).forEach((vector, i) => reused.set(reusedOnes[i]!.id, vector))
+      return chunks.map((chunk, i) => byPosition.get(i) ?? reused.get(chunk.id)!)
+    }
+    const documents = chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk }))
+    // Hashed vectors are searched exactly, by dimension (vector-columns.ts): they need no graph.
+    // Projected and model-made vectors are dense: HNSW searches those.
+    const hashed = embeddings instanceof LocalHashEmbeddings && !embeddings.projected ? embeddings : undefined
+    let store: HNSWLib
+    let columns: VectorColumns | undefined
+    let dimensions: number
+    if (hashed) {
+      columns = VectorColumns.fromSparse(await inOrder((positions) => hashed.hashedPassages(positions.map((i) => terms[i]!)), (old) => old.sparseVectors()), hashed.dimensions)
+      dimensions = hashed.dimensions
+      store = buildVectorStore(embeddings, [], documents, dimensions)
+    } else {
+      const vectors = await inOrder(
+        (positions) => (embeddings instanceof LocalHashEmbeddings ? embeddings.embedPassages(positions.map((i) => terms[i]!)) : embedAll(embeddings, positions.map((i) => texts[i]!), options.batchSize ?? 64, logger)),
+        (old) => old.vectors(),
+      )
+      dimensions = vectors[0]?.length ?? 0
+      store = buildVectorStore(embeddings, vectors, documents)
+    }
     const bm25 = Bm25Index.fromTerms(lexicalTerms)
 
     const version = newVersionName()
@@ -235,14 +251,13 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         await store.save(dir)
         await fs.writeFile(path.join(dir, FILES.bm25), bm25.serialize())
         if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
-        // Hashed vectors are searched exactly, by dimension (vector-columns.ts); projected ones by HNSW alone.
-        if (embeddings instanceof LocalHashEmbeddings && !embeddings.projected) await fs.writeFile(path.join(dir, FILES.vectors), VectorColumns.of(vectors).serialize())
+        if (columns) await fs.writeFile(path.join(dir, FILES.vectors), columns.serialize())
       })(),
     )
     const manifest: Manifest = {
       format: INDEX_FORMAT,
       createdAt: new Date().toISOString(),
-      embedder: { id: configuredEmbedderId(options.config), dimensions: vectors[0]?.length ?? 0 },
+      embedder: { id: configuredEmbedderId(options.config), dimensions },
       chunkCount: chunks.length,
       documents: plan.map((p) => ({
         source: p.doc.source,

@@ -48,6 +48,9 @@ function fnv1a(text: string): number {
   return hash >>> 0
 }
 
+/** As embedTerms: a text without any term is a fixed unit vector, which keeps cosine defined. */
+const orUnit = (hashed: SparseVector): SparseVector => (hashed.indices.length > 0 ? hashed : { indices: [0], values: [1] })
+
 export class LocalHashEmbeddings extends Embeddings {
   /** Of the vectors it returns: the projection's when there is one, else the hashed ones'. */
   readonly dimensions: number
@@ -158,6 +161,17 @@ export class LocalHashEmbeddings extends Embeddings {
     return passages.map((tf) => this.embedTerms(tf))
   }
 
+  /**
+   * The same as `embedPassages` for an unprojected embedder, each vector as its nonzero entries:
+   * an ingest stores hashed vectors by dimension (vector-columns.ts), and 1,024 numbers per
+   * passage, mostly zeros, would only be made to be taken apart again.
+   */
+  hashedPassages(passages: ReadonlyArray<ReadonlyMap<string, number>>): SparseVector[] {
+    if (this.basis) throw new Error('hashedPassages: this embedder projects its vectors; use embedPassages')
+    this.embeddedCount += passages.length
+    return passages.map((tf) => orUnit(this.hashedVector(tf)))
+  }
+
   async embedDocuments(texts: string[]): Promise<number[][]> {
     return this.embedPassages(texts.map(termFrequencies))
   }
@@ -174,9 +188,7 @@ export class LocalHashEmbeddings extends Embeddings {
    */
   sparseQuery(text: string): SparseVector | undefined {
     if (this.basis) return undefined
-    const hashed = this.hashedVector(queryTerms(text))
-    // As embedTerms: a text without any term is a fixed unit vector.
-    return hashed.indices.length > 0 ? hashed : { indices: [0], values: [1] }
+    return orUnit(this.hashedVector(queryTerms(text)))
   }
 
   async embedQuery(text: string): Promise<number[]> {

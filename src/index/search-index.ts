@@ -11,13 +11,17 @@ import { loadSegmenter } from '../text/tokenize.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
 import { LocalHashEmbeddings, type LocalEmbedderState } from './local-embeddings.js'
-import { VectorColumns } from './vector-columns.js'
+import type { SparseVector } from './projection.js'
+import { densify, nonzeros, VectorColumns } from './vector-columns.js'
 import { completeVersions, firstMismatch, readCurrentVersion, versionPath } from './store.js'
 
 const { HierarchicalNSW } = hnswlib
 
-/** 4: the manifest holds a sha256 of every file of the version. 5: BM25 as typed arrays in bm25.bin. */
-export const INDEX_FORMAT = 5
+/**
+ * 4: the manifest holds a sha256 of every file of the version. 5: BM25 as typed arrays in bm25.bin.
+ * 6: hashed local vectors only by dimension in vectors.bin, with no graph over them.
+ */
+export const INDEX_FORMAT = 6
 
 /**
  * How the HNSW graph is built. LangChain's `addVectors` always takes hnswlib's defaults
@@ -27,9 +31,12 @@ export const INDEX_FORMAT = 5
  */
 export const HNSW_BUILD = { m: 16, efConstruction: 100, randomSeed: 100 } as const
 
-/** An HNSW vector store over `vectors`, passage i under label i. */
-export function buildVectorStore(embeddings: Embeddings, vectors: number[][], documents: Document[]): HNSWLib {
-  const dimensions = vectors[0]?.length ?? 1
+/**
+ * An HNSW vector store over `vectors`, passage i under label i, holding `documents`. An index of
+ * hashed vectors passes none: they are searched exactly by dimension (vector-columns.ts), and the
+ * store only keeps the passages, beside an empty graph of `dimensions`.
+ */
+export function buildVectorStore(embeddings: Embeddings, vectors: number[][], documents: Document[], dimensions: number = vectors[0]?.length ?? 1): HNSWLib {
   const index = new HierarchicalNSW('cosine', dimensions)
   index.initIndex(Math.max(1, vectors.length), HNSW_BUILD.m, HNSW_BUILD.efConstruction, HNSW_BUILD.randomSeed)
   vectors.forEach((vector, label) => index.addPoint(vector, label))
@@ -74,6 +81,8 @@ export interface IndexedDocument {
   passages: readonly Passage[]
   /** The passages' vectors, in the same order. */
   vectors(): number[][]
+  /** The same as their nonzero entries (what an index of hashed vectors keeps). */
+  sparseVectors(): SparseVector[]
 }
 
 /**
@@ -82,6 +91,8 @@ export interface IndexedDocument {
  */
 export class SearchIndex {
   private readonly labels = new Map<Passage, number>()
+  /** Every passage's hashed vector, read out of the columns once for an ingest that reuses them. */
+  private rows?: SparseVector[]
 
   constructor(
     readonly version: string,
@@ -92,7 +103,7 @@ export class SearchIndex {
     /** The embedder its vectors were made with (ingest reuses it for unchanged documents). */
     readonly embeddings: Embeddings,
     private readonly ef: number,
-    /** The passages' hashed vectors by dimension, when ingest wrote them (unprojected local vectors only). */
+    /** The passages' hashed vectors by dimension (unprojected local vectors only; the graph is then empty). */
     private readonly columns?: VectorColumns,
   ) {
     store.index.setEf(ef)
@@ -131,7 +142,14 @@ export class SearchIndex {
     const doc = this.manifest.documents.find((d) => d.source === source)
     if (!doc) return undefined
     const passages = this.all.filter((p) => p.source === source)
-    return { fingerprint: doc.fingerprint, passages, vectors: () => passages.map((p) => this.store.index.getPoint(this.labels.get(p)!)) }
+    const labels = passages.map((p) => this.labels.get(p)!)
+    const sparseVectors = () => {
+      if (!this.columns) return labels.map((label) => nonzeros(this.store.index.getPoint(label)))
+      const rows = (this.rows ??= this.columns.rows())
+      return labels.map((label) => rows[label]!)
+    }
+    const vectors = () => (this.columns ? sparseVectors().map((row) => densify(row, this.columns!.dimensions)) : labels.map((label) => this.store.index.getPoint(label)))
+    return { fingerprint: doc.fingerprint, passages, vectors, sparseVectors }
   }
 
   /** How telling a word is (its IDF; unknown words weigh most). */
@@ -146,9 +164,12 @@ export class SearchIndex {
 
   /** Nearest passages by cosine similarity of embeddings; `accept` keeps only some passages. */
   async dense(query: string, k: number, accept?: (passage: Passage) => boolean): Promise<SearchHit[]> {
-    // Hashed vectors with their columns are searched exactly (vector-columns.ts); others by HNSW.
-    const sparse = this.columns && this.embeddings instanceof LocalHashEmbeddings ? this.embeddings.sparseQuery(query) : undefined
-    if (sparse) return this.columns!.nearest(sparse, k, accept && ((label) => accept(this.all[label]!))).map(({ index, score }) => ({ passage: this.all[index]!, score }))
+    // Hashed vectors are searched exactly by dimension (vector-columns.ts); dense ones by HNSW.
+    if (this.columns) {
+      const question = this.embeddings instanceof LocalHashEmbeddings ? this.embeddings.sparseQuery(query) : undefined
+      if (!question) throw new Error('an index of hashed vectors needs the local embedder that made them')
+      return this.columns.nearest(question, k, accept && ((label) => accept(this.all[label]!))).map(({ index, score }) => ({ passage: this.all[index]!, score }))
+    }
     const eligible = accept ? this.all.filter(accept).length : this.all.length
     const limit = Math.min(k, eligible)
     if (limit === 0) return []
@@ -213,7 +234,6 @@ export async function loadIndex({ indexDir, config, ef, version }: LoadOptions):
   try {
     const localState = config.embeddings === 'local' ? await readJson<LocalEmbedderState>(path.join(dir, FILES.embedder)) : undefined
     const embeddings = await createEmbeddings(config, localState, () => [])
-    // An index written before ingest kept vector columns has none: its dense search asks HNSW.
     const withColumns = FILES.vectors in manifest.files
     const [store, bm25File, columnsFile] = await Promise.all([
       HNSWLib.load(dir, embeddings),

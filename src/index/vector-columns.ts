@@ -8,8 +8,8 @@ import type { SparseVector } from './projection.js'
  * dimensions and a question's a few dozen, so every passage's exact cosine with a question is a
  * few dozen short runs through these. HNSW, asked instead, approximates (over the hashed vectors
  * of a few thousand passages it finds fewer than half of the true 40 nearest) and takes its
- * question as 1,024 numbers to convert. Written by ingest beside the graph (vectors.bin) and
- * loaded as it is.
+ * question as 1,024 numbers to convert. Written by ingest (vectors.bin), the only copy of an
+ * index's hashed vectors (no graph is built over them), and loaded as it is.
  */
 export class VectorColumns {
   private constructor(
@@ -23,22 +23,40 @@ export class VectorColumns {
 
   /** The columns of these vectors (passage i is label i), each scaled to unit length as HNSW's cosine space stores it. */
   static of(vectors: ReadonlyArray<ArrayLike<number>>): VectorColumns {
-    const dimensions = vectors[0]?.length ?? 0
+    return VectorColumns.fromSparse(vectors.map(nonzeros), vectors[0]?.length ?? 0)
+  }
+
+  /** The same from vectors given as their nonzero entries, dimensions ascending within each. */
+  static fromSparse(vectors: readonly SparseVector[], dimensions: number): VectorColumns {
     const starts = new Int32Array(dimensions + 1)
-    for (const vector of vectors) for (let d = 0; d < dimensions; d++) if (vector[d] !== 0) starts[d + 1]!++
+    for (const { indices } of vectors) for (let i = 0; i < indices.length; i++) starts[indices[i]! + 1]!++
     for (let d = 0; d < dimensions; d++) starts[d + 1]! += starts[d]!
     const next = starts.slice(0, dimensions)
     const labels = new Int32Array(starts[dimensions]!)
     const values = new Float32Array(starts[dimensions]!)
-    vectors.forEach((vector, label) => {
-      const scale = 1 / (norm(vector) || 1)
-      for (let d = 0; d < dimensions; d++) {
-        if (vector[d] === 0) continue
-        labels[next[d]!] = label
-        values[next[d]!++] = vector[d]! * scale
+    vectors.forEach(({ indices, values: weights }, label) => {
+      const scale = 1 / (norm(weights) || 1)
+      for (let i = 0; i < indices.length; i++) {
+        const at = next[indices[i]!]!++
+        labels[at] = label
+        values[at] = weights[i]! * scale
       }
     })
     return new VectorColumns(starts, labels, values, vectors.length)
+  }
+
+  /** Every passage's vector as its nonzero entries (unit length, dimensions ascending), by label: what an ingest reuses. */
+  rows(): SparseVector[] {
+    const { starts, labels, values } = this
+    const rows = Array.from({ length: this.passages }, (): { indices: number[]; values: number[] } => ({ indices: [], values: [] }))
+    for (let d = 0; d + 1 < starts.length; d++) {
+      for (let at = starts[d]!; at < starts[d + 1]!; at++) {
+        const row = rows[labels[at]!]!
+        row.indices.push(d)
+        row.values.push(values[at]!)
+      }
+    }
+    return rows
   }
 
   /** The k passages (that `accept` keeps) nearest to `query` by cosine, best first, ties in passage order. */
@@ -57,6 +75,10 @@ export class VectorColumns {
     return best.hits()
   }
 
+  get dimensions(): number {
+    return this.starts.length - 1
+  }
+
   /** One binary file (arrays-file.ts). */
   serialize(): Buffer {
     return packArrays(MAGIC, { passages: this.passages, dimensions: this.starts.length - 1, entries: this.labels.length }, [this.starts, this.labels, this.values])
@@ -72,6 +94,25 @@ export class VectorColumns {
 }
 
 const MAGIC = 'PQVC1\n'
+
+/** A vector's nonzero entries, dimensions ascending. */
+export function nonzeros(vector: ArrayLike<number>): SparseVector {
+  const indices: number[] = []
+  const values: number[] = []
+  for (let d = 0; d < vector.length; d++) {
+    if (vector[d] === 0) continue
+    indices.push(d)
+    values.push(vector[d]!)
+  }
+  return { indices, values }
+}
+
+/** The vector of `dimensions` numbers whose nonzero entries these are. */
+export function densify({ indices, values }: SparseVector, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0)
+  for (let i = 0; i < indices.length; i++) vector[indices[i]!] = values[i]!
+  return vector
+}
 
 function norm(vector: ArrayLike<number>): number {
   let sum = 0

@@ -93,11 +93,19 @@ describe('ingest', () => {
     const first = await run()
     expect(embedder.embeddedCount).toBe(first.chunks)
 
+    const before = (await loadIndex({ indexDir, config: localConfig, ef: 64 })).indexedDocument(SEED.zhangjiajiePark)!
     const file = path.join(corpusDir, SEED.huaihua)
     await fs.appendFile(file, '\n\n怀化高新区新增一家研发中心，研发人员达到120人。\n')
     embedder.embeddedCount = 0
     const second = await run()
     const index = await loadIndex({ indexDir, config: localConfig, ef: 64 })
+    // A reused document keeps its vectors (as stored: 32-bit, unit length).
+    const after = index.indexedDocument(SEED.zhangjiajiePark)!
+    expect(after.passages.map((p) => p.id)).toEqual(before.passages.map((p) => p.id))
+    after.sparseVectors().forEach((row, i) => {
+      expect(row.indices).toEqual(before.sparseVectors()[i]!.indices)
+      row.values.forEach((value, j) => expect(value).toBeCloseTo(before.sparseVectors()[i]!.values[j]!, 6))
+    })
     const huaihuaChunks = index.passages().filter((c) => c.source === SEED.huaihua).length
     expect(second.changed).toEqual([SEED.huaihua])
     expect(second.reused).toHaveLength(4)
@@ -259,14 +267,14 @@ describe('ingest', () => {
     expect(Object.keys(manifest.files).sort()).toEqual(files)
     for (const name of files) expect(manifest.files[name]).toBe(createHash('sha256').update(await fs.readFile(path.join(dir, name))).digest('hex'))
 
-    // Random bytes in the middle of the graph: hnswlib itself loads it without a word.
-    const graph = path.join(dir, 'hnswlib.index')
-    const bytes = await fs.readFile(graph)
+    // Random bytes in the middle of the vectors: they would load without a word and serve wrong neighbours.
+    const vectors = path.join(dir, 'vectors.bin')
+    const bytes = await fs.readFile(vectors)
     bytes.set(randomBytes(64), Math.floor(bytes.length / 2))
-    await fs.writeFile(graph, bytes)
+    await fs.writeFile(vectors, bytes)
     const error = await rejection(loadIndex({ indexDir, config: localConfig, ef: 64 }))
     expect(error).toMatchObject({ code: 'index_corrupt' })
-    expect((error as IndexError).message).toContain(`Index version ${version} in ${indexDir} is corrupt: hnswlib.index does not match its checksum`)
+    expect((error as IndexError).message).toContain(`Index version ${version} in ${indexDir} is corrupt: vectors.bin does not match its checksum`)
   })
 
   it('refuses a version whose args.json names another dimension', async () => {
@@ -283,10 +291,10 @@ describe('ingest', () => {
     const first = await run()
     await fs.appendFile(path.join(corpusDir, SEED.huaihua), '\n\n怀化高新区新增一家研发中心。\n')
     const second = await run()
-    const graph = path.join(versionPath(indexDir, second.version), 'hnswlib.index')
-    const bytes = await fs.readFile(graph)
+    const vectors = path.join(versionPath(indexDir, second.version), 'vectors.bin')
+    const bytes = await fs.readFile(vectors)
     bytes.fill(0x33, 100, 164)
-    await fs.writeFile(graph, bytes)
+    await fs.writeFile(vectors, bytes)
     const third = await run()
     expect(third.reused).toEqual([])
     expect(await versions(indexDir)).toEqual([first.version, third.version])

@@ -46,6 +46,6 @@ describe('LiveIndex', () => {
 
     expect(await live.refresh()).toBe(false)
     expect(live.current().index.version).toBe(served)
-    expect(lines.filter((l) => l.includes(newer))).toEqual([expect.stringMatching(new RegExp(`^error: index version ${newer} cannot be served \\(.*is corrupt: hnswlib\\.index does not match its checksum.*\\); still serving ${served}$`))])
+    expect(lines.filter((l) => l.includes(newer))).toEqual([expect.stringMatching(new RegExp(`^error: index version ${newer} cannot be served \\(.*is corrupt: vectors\\.bin does not match its checksum.*\\); still serving ${served}$`))])
   })
 })

@@ -33,7 +33,7 @@ describe('openServedIndex', () => {
     const index = await openServedIndex(testConfig({ CORPUS_DIR: path.join(indexDir, 'no-corpus-here'), INDEX_DIR: indexDir }), logger)
     expect(index.version).toBe(good)
     expect(lines).toContainEqual(
-      `warn: index version ${corrupt} cannot be served (Index version ${corrupt} in ${indexDir} is corrupt: hnswlib.index does not match its checksum; run \`npm run ingest -- --force\`); serving the previous complete version ${good}`,
+      `warn: index version ${corrupt} cannot be served (Index version ${corrupt} in ${indexDir} is corrupt: vectors.bin does not match its checksum; run \`npm run ingest -- --force\`); serving the previous complete version ${good}`,
     )
     // Nothing written: CURRENT still names the corrupt version until an ingest replaces it.
     expect(await readCurrentVersion(indexDir)).toBe(corrupt)
@@ -46,6 +46,6 @@ describe('openServedIndex', () => {
     await fs.rm(versionPath(indexDir, good), { recursive: true })
     const { lines, logger } = captured()
     await expect(openServedIndex(testConfig({ CORPUS_DIR: path.join(indexDir, 'no-corpus-here'), INDEX_DIR: indexDir }), logger)).rejects.toMatchObject({ code: 'corpus_missing' })
-    expect(lines).toContainEqual(expect.stringMatching(/^error: no index version can be served: Index version v\S+ in .* is corrupt: hnswlib\.index does not match its checksum/))
+    expect(lines).toContainEqual(expect.stringMatching(/^error: no index version can be served: Index version v\S+ in .* is corrupt: vectors\.bin does not match its checksum/))
   })
 })
