@@ -1,4 +1,4 @@
-import { queryTerms, termFrequencies } from '../text/tokenize.js'
+import { queryTerms, termFrequencies, type TermCounts } from '../text/tokenize.js'
 import { work } from '../text/work.js'
 import { packArrays, unpackArrays } from './arrays-file.js'
 import { BestK } from './best-k.js'
@@ -107,14 +107,14 @@ export class Bm25Index {
   }
 
   /** The index of passages given by their term frequencies, in order. */
-  static fromTerms(passages: ReadonlyArray<ReadonlyMap<string, number>>, k1 = 1.2, b = 0.75): Bm25Index {
+  static fromTerms(passages: ReadonlyArray<TermCounts>, k1 = 1.2, b = 0.75): Bm25Index {
     const ids = new Map<string, number>()
     const terms: string[] = []
     const df: number[] = []
     const lengths = new Uint32Array(passages.length)
     passages.forEach((tf, index) => {
       let length = 0
-      for (const [term, count] of tf) {
+      tf.forEach((count, term) => {
         let id = ids.get(term)
         if (id === undefined) {
           id = terms.length
@@ -124,7 +124,7 @@ export class Bm25Index {
         }
         df[id]!++
         length += count
-      }
+      })
       lengths[index] = length
     })
     const offsets = new Uint32Array(terms.length + 1)
@@ -134,12 +134,12 @@ export class Bm25Index {
     const next = offsets.slice(0, terms.length)
     // Passages in order: each term's postings come out with ascending passage ids.
     passages.forEach((tf, index) => {
-      for (const [term, count] of tf) {
+      tf.forEach((count, term) => {
         const id = ids.get(term)!
         const at = next[id]!++
         docs[at] = index
         counts[at] = Math.min(count, 0xffff)
-      }
+      })
     })
     return new Bm25Index({ k1, b, terms, lengths, offsets, docs, counts })
   }

@@ -1,6 +1,7 @@
 import type { Embeddings } from '@langchain/core/embeddings'
 import type { Config } from '../config.js'
 import { LOCAL_EMBEDDER_ID, LocalHashEmbeddings, type LocalEmbedderState } from './local-embeddings.js'
+import type { TermCounts } from '../text/tokenize.js'
 
 /**
  * Which embedder the configuration asks for. An index remembers the id it was built with; the
@@ -16,7 +17,7 @@ export type EmbedderConfig = Pick<Config, 'embeddings' | 'embeddingModel' | 'ope
  * Builds the embedder for an index. The local one needs the state learned at ingest (`fit` on the
  * passages' term frequencies when there is none yet); OpenAI-compatible ones are stateless.
  */
-export async function createEmbeddings(config: EmbedderConfig, localState: LocalEmbedderState | undefined, passageTerms: () => ReadonlyArray<ReadonlyMap<string, number>>): Promise<Embeddings> {
+export async function createEmbeddings(config: EmbedderConfig, localState: LocalEmbedderState | undefined, passageTerms: () => ReadonlyArray<TermCounts>): Promise<Embeddings> {
   if (config.embeddings === 'openai') {
     // Imported only when asked for: @langchain/openai is the slowest import of the program.
     const { OpenAIEmbeddings } = await import('@langchain/openai')

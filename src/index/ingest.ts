@@ -10,7 +10,7 @@ import { derivedPark, parkMentions } from '../ingest/derive.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
-import { termFrequencies } from '../text/tokenize.js'
+import { sumOfTerms, termFrequencies } from '../text/tokenize.js'
 import { memoizeByText } from '../text/memo.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
@@ -49,13 +49,6 @@ export interface IngestReport {
   embedded: number
   bytes: number
   ms: number
-}
-
-/** Two texts' term frequencies added up (a passage's and its header's). */
-function addedTerms(body: ReadonlyMap<string, number>, header: ReadonlyMap<string, number>): Map<string, number> {
-  const sum = new Map(body)
-  for (const [term, count] of header) sum.set(term, (sum.get(term) ?? 0) + count)
-  return sum
 }
 
 function fingerprint(doc: SourceDocument, metadata: CorpusMetadata): string {
@@ -200,8 +193,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     // with each of its passages, but not BM25-indexed with them: see lexicalHeader).
     const headerTerms = memoizeByText(termFrequencies, 64)
     const bodies = chunks.map((chunk) => termFrequencies(chunk.text))
-    const terms = chunks.map((chunk, i) => addedTerms(bodies[i]!, headerTerms(denseHeader(chunk))))
-    const lexicalTerms = chunks.map((chunk, i) => addedTerms(bodies[i]!, headerTerms(lexicalHeader(chunk))))
+    const terms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(denseHeader(chunk))))
+    const lexicalTerms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(lexicalHeader(chunk))))
     // Reused vectors need the embedder that made them (the previous index's IDF table and
     // projection); when nothing is reused, or the corpus has outgrown what the local embedder
     // learned, it learns afresh from all the passages, which are then all embedded again.

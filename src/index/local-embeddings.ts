@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import { queryTerms, termFrequencies } from '../text/tokenize.js'
+import { queryTerms, termFrequencies, type TermCounts } from '../text/tokenize.js'
 import { gram, projectSparse, topEigenvectors, type SparseVector } from './projection.js'
 
 /**
@@ -82,9 +82,12 @@ export class LocalHashEmbeddings extends Embeddings {
   }
 
   /** The same from the passages' term frequencies, when the caller has them already (an ingest does). */
-  static fitTerms(passages: ReadonlyArray<ReadonlyMap<string, number>>, dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
+  static fitTerms(passages: ReadonlyArray<TermCounts>, dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
+    // Counted in a Map (an object of 100,000 keys is a slow dictionary), kept as an object for JSON.
+    const counts = new Map<string, number>()
+    for (const tf of passages) tf.forEach((_, term) => counts.set(term, (counts.get(term) ?? 0) + 1))
     const df: Record<string, number> = Object.create(null)
-    for (const tf of passages) for (const term of tf.keys()) df[term] = (df[term] ?? 0) + 1
+    for (const [term, count] of counts) df[term] = count
     const state: LocalEmbedderState = { id: LOCAL_EMBEDDER_ID, dimensions, documents: passages.length, df }
     if (passages.length < PROJECT_FROM) return new LocalHashEmbeddings(state)
     const unprojected = new LocalHashEmbeddings(state)
@@ -113,7 +116,7 @@ export class LocalHashEmbeddings extends Embeddings {
   }
 
   /** The vector of a text from its term frequencies (see `termFrequencies`). */
-  embedTerms(tf: ReadonlyMap<string, number>): number[] {
+  embedTerms(tf: TermCounts): number[] {
     const hashed = this.hashedVector(tf)
     if (this.basis) return projectSparse(this.basis, this.dimensions, hashed)
     const vector = new Array<number>(this.hashed).fill(0)
@@ -127,17 +130,17 @@ export class LocalHashEmbeddings extends Embeddings {
   }
 
   /** TF-IDF of the terms hashed into `hashed` dimensions, L2-normalised, as its nonzero entries. */
-  private hashedVector(tf: ReadonlyMap<string, number>): SparseVector {
+  private hashedVector(tf: TermCounts): SparseVector {
     // One scratch vector for every text: a text touches a few hundred of its 1,024 dimensions.
     const vector = (this.scratch ??= new Float64Array(this.hashed))
     const touched: number[] = []
-    for (const [term, count] of tf) {
+    tf.forEach((count, term) => {
       const weight = (1 + Math.log(count)) * (this.idf.get(term) ?? this.unseenIdf)
       const hash = fnv1a(term)
       const slot = hash % this.hashed
       if (vector[slot] === 0) touched.push(slot)
       vector[slot]! += hash & 0x80000000 ? -weight : weight
-    }
+    })
     touched.sort((x, y) => x - y)
     let norm = 0
     for (const slot of touched) norm += vector[slot]! * vector[slot]!
@@ -156,7 +159,7 @@ export class LocalHashEmbeddings extends Embeddings {
   }
 
   /** Passage vectors from their term frequencies (an ingest has them already). */
-  embedPassages(passages: ReadonlyArray<ReadonlyMap<string, number>>): number[][] {
+  embedPassages(passages: ReadonlyArray<TermCounts>): number[][] {
     this.embeddedCount += passages.length
     return passages.map((tf) => this.embedTerms(tf))
   }
@@ -166,7 +169,7 @@ export class LocalHashEmbeddings extends Embeddings {
    * an ingest stores hashed vectors by dimension (vector-columns.ts), and 1,024 numbers per
    * passage, mostly zeros, would only be made to be taken apart again.
    */
-  hashedPassages(passages: ReadonlyArray<ReadonlyMap<string, number>>): SparseVector[] {
+  hashedPassages(passages: ReadonlyArray<TermCounts>): SparseVector[] {
     if (this.basis) throw new Error('hashedPassages: this embedder projects its vectors; use embedPassages')
     this.embeddedCount += passages.length
     return passages.map((tf) => orUnit(this.hashedVector(tf)))

@@ -73,6 +73,25 @@ export function tagged(text: string): Array<{ word: string; tag: string }> {
   return segmenter().tag(normalize(text))
 }
 
+/** Terms with their counts, as a Map gives them (`forEach(count, term)`): all that indexing reads of them. */
+export type TermCounts = Pick<ReadonlyMap<string, number>, 'forEach'>
+
+/**
+ * Two texts' term counts added up (a passage's and its header's), in the order a Map of the first
+ * with the second added would hold them, without making that Map: an ingest would make one per
+ * passage twice over, and keep them all until the index is built.
+ */
+export function sumOfTerms(first: ReadonlyMap<string, number>, second: ReadonlyMap<string, number>): TermCounts {
+  return {
+    forEach(visit) {
+      first.forEach((count, term, map) => visit(count + (second.get(term) ?? 0), term, map))
+      second.forEach((count, term, map) => {
+        if (!first.has(term)) visit(count, term, map)
+      })
+    },
+  }
+}
+
 /**
  * How often each term occurs: words first, then bigrams, each in order of first occurrence. The
  * text is normalised once and no term list is built: this is most of an ingest's work.
