@@ -54,7 +54,7 @@ async function probe(url: string, done: Promise<unknown>): Promise<number[]> {
   return samples
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as net.AddressInfo
@@ -63,7 +63,7 @@ async function freePort(): Promise<number> {
 }
 
 /** `npm start`'s own entry in a child process, so that the load generator has its own core. */
-async function startServer(root: string, env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+export async function startServer(root: string, env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/interfaces/http/main.ts')], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()))
@@ -134,6 +134,12 @@ const WARM_UP_S = { healthz: 2, ask: 10 }
  * for `seconds` in all per endpoint, after a warm-up (WARM_UP_S). Every /ask request carries the next
  * eval question, so no two in a row repeat.
  */
+/** Stops a server startServer started, and waits until it has exited. */
+export async function stopServer(server: ChildProcess): Promise<void> {
+  server.kill('SIGTERM')
+  await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)))
+}
+
 export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions: readonly string[], seconds: number): Promise<HttpResult> {
   const port = await freePort()
   const server = await startServer(root, env, port)
@@ -179,7 +185,6 @@ export async function benchHttp(root: string, env: NodeJS.ProcessEnv, questions:
       healthzDuringAsk,
     }
   } finally {
-    server.kill('SIGTERM')
-    await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)))
+    await stopServer(server)
   }
 }

@@ -111,7 +111,7 @@ runCli(async () => {
       results.http = await benchHttp(ROOT, { ...env, CORPUS_DIR: config.corpusDir, INDEX_DIR: seedIndex }, questions, o.seconds)
       log(`http: ${JSON.stringify(results.http)}`)
     }
-    if (o.only.has('scale')) results.scale = await benchScale(index, evalItems, o.scale, config.hnswEf, work, log)
+    if (o.only.has('scale')) results.scale = await benchScale(index, evalItems, o.scale, config.hnswEf, work, { root: ROOT, env }, log)
 
     const finished: BenchResults = { ...results, seconds: round((performance.now() - started) / 1000, 1), targets: checkTargets(results) }
     await fs.mkdir(path.dirname(o.out), { recursive: true })

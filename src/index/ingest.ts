@@ -145,7 +145,6 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   // A full disk, a quota or a read-only INDEX_DIR becomes a typed error that names the directory.
   const writing = <T>(work: Promise<T>): Promise<T> => work.catch((error: unknown) => Promise.reject(unwritableIndex(error, options.indexDir)))
   const release = await writing(acquireIngestLock(options.indexDir))
-  let versionDir: string | undefined
   try {
     const corpus = await loadCorpus(options.corpusDir, logger, { maxFileBytes: options.maxFileBytes })
     // A corrupt current version is not kept as the previous one once a new version replaces it.
@@ -235,46 +234,63 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     }
     const bm25 = Bm25Index.fromTerms(lexicalTerms)
 
-    const version = newVersionName()
-    versionDir = versionPath(options.indexDir, version)
-    const dir = versionDir
-    await writing(
-      (async () => {
-        await fs.mkdir(dir, { recursive: true })
-        await store.save(dir)
-        await fs.writeFile(path.join(dir, FILES.bm25), bm25.serialize())
-        if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
-        if (columns) await fs.writeFile(path.join(dir, FILES.vectors), columns.serialize())
-      })(),
-    )
-    const manifest: Manifest = {
-      format: INDEX_FORMAT,
-      createdAt: new Date().toISOString(),
-      embedder: { id: configuredEmbedderId(options.config), dimensions },
-      chunkCount: chunks.length,
-      documents: plan.map((p) => ({
-        source: p.doc.source,
-        contentHash: p.doc.contentHash,
-        fingerprint: p.fingerprint,
-        chunks: p.chunks.length,
-      })),
-      parks: await indexedParks(corpus.metadata, chunks),
-      files: await fileChecksums(dir, FILES.manifest),
-    }
-    await writing(
-      (async () => {
-        // The manifest is written last: a version directory without one is incomplete by definition.
-        await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(manifest, null, 2))
-        await syncDirectory(dir)
-        await switchCurrent(options.indexDir, version)
-      })(),
-    )
-    versionDir = undefined
+    const version = await writeVersion(options.indexDir, {
+      store,
+      bm25,
+      embeddings,
+      columns,
+      manifest: {
+        embedder: { id: configuredEmbedderId(options.config), dimensions },
+        chunkCount: chunks.length,
+        documents: plan.map((p) => ({
+          source: p.doc.source,
+          contentHash: p.doc.contentHash,
+          fingerprint: p.fingerprint,
+          chunks: p.chunks.length,
+        })),
+        parks: await indexedParks(corpus.metadata, chunks),
+      },
+    })
     await writing(pruneVersions(options.indexDir, KEEP_VERSIONS, corrupt))
 
     return await finish(version, chunks.length, toEmbed.length)
   } finally {
-    if (versionDir) await fs.rm(versionDir, { recursive: true, force: true }).catch(() => undefined)
     await release()
+  }
+}
+
+/** What a version holds, less what writing it fills in. */
+export interface VersionContents {
+  store: HNSWLib
+  bm25: Bm25Index
+  embeddings: Embeddings
+  /** Hashed vectors by dimension, when the vectors are hashed (then the store's graph is empty). */
+  columns?: VectorColumns
+  manifest: Omit<Manifest, 'format' | 'createdAt' | 'files'>
+}
+
+/**
+ * Writes a new version directory, the manifest with every file's checksum last, syncs it and makes
+ * it current; returns its name. What it wrote is removed when it fails, and a full disk, a quota or
+ * a read-only INDEX_DIR becomes a typed error naming the directory. The caller holds the ingest lock.
+ */
+export async function writeVersion(indexDir: string, { store, bm25, embeddings, columns, manifest }: VersionContents): Promise<string> {
+  const version = newVersionName()
+  const dir = versionPath(indexDir, version)
+  try {
+    await fs.mkdir(dir, { recursive: true })
+    await store.save(dir)
+    await fs.writeFile(path.join(dir, FILES.bm25), bm25.serialize())
+    if (embeddings instanceof LocalHashEmbeddings) await fs.writeFile(path.join(dir, FILES.embedder), JSON.stringify(embeddings.state))
+    if (columns) await fs.writeFile(path.join(dir, FILES.vectors), columns.serialize())
+    const whole: Manifest = { format: INDEX_FORMAT, createdAt: new Date().toISOString(), ...manifest, files: await fileChecksums(dir, FILES.manifest) }
+    // The manifest is written last: a version directory without one is incomplete by definition.
+    await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(whole, null, 2))
+    await syncDirectory(dir)
+    await switchCurrent(indexDir, version)
+    return version
+  } catch (error) {
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    throw unwritableIndex(error, indexDir)
   }
 }
