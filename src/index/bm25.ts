@@ -219,9 +219,10 @@ export class Bm25Index {
 
     if (i === terms.length) return topKOfAll(scores, k, accept)
     // No passage below `floor` can reach the k-th best: the remaining terms only complete the others.
-    const floor = threshold - slack(remaining)
+    // (Never below the smallest positive score: a passage that has not scored is not one of them.)
+    const floor = Math.max(Number.MIN_VALUE, threshold - slack(remaining))
     const pool: number[] = []
-    for (let d = 0; d < n; d++) if (scores[d]! > 0 && scores[d]! >= floor && (!accept || accept(d))) pool.push(d)
+    for (let d = 0; d < n; d++) if (scores[d]! >= floor && (!accept || accept(d))) pool.push(d)
     for (; i < terms.length; i++) {
       const t = terms[i]!
       const scale = this.idf[t]! * (k1 + 1)
@@ -273,10 +274,14 @@ function gallop(docs: Uint32Array, from: number, to: number, d: number): number 
 /** The k best of the scored passages that `accept` keeps. */
 function topKOfAll(scores: Float64Array, k: number, accept?: (index: number) => boolean): Bm25Hit[] {
   const best = new BestK(k, scores)
+  // The floor only rises when a passage is offered: read again then, not for every passage.
+  let floor = Number.MIN_VALUE
   for (let d = 0; d < scores.length; d++) {
-    const score = scores[d]!
     // Ties with the floor go through `offer`, which breaks them by passage id.
-    if (score > 0 && score >= best.floor && (!accept || accept(d))) best.offer(d)
+    if (scores[d]! >= floor && (!accept || accept(d))) {
+      best.offer(d)
+      floor = Math.max(Number.MIN_VALUE, best.floor)
+    }
   }
   return best.hits()
 }
