@@ -47,7 +47,7 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Targ
   }
   if (r.latency) add('in process: extractive answer p50 (ms, seed index)', r.latency.answer.p50, '≤ 1', r.latency.answer.p50 <= 1)
   for (const w of r.latency?.worst ?? []) add(`worst request ÷ normal question, k ${w.k}`, w.ratio, '≤ 10×', w.ratio <= 10)
-  if (r.ingest) add('ingest MB/s (local embedder)', r.ingest.mbPerS, '≥ 1', r.ingest.mbPerS >= 1)
+  if (r.ingest) add('ingest MB/s (local embedder)', r.ingest.mbPerS, '≥ 2', r.ingest.mbPerS >= 2)
   if (r.coldStart) {
     const cold = r.coldStart.loadMs + r.coldStart.firstAnswerMs
     add('cold start: load + first answer (ms)', Math.round(cold), '≤ 1000', cold <= 1000)
@@ -58,7 +58,9 @@ export function checkTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Targ
     add(`${r.scale.chunks} chunks: speed-up over brute force at that ef`, chosen?.speedup ?? 0, '≥ 10×', (chosen?.speedup ?? 0) >= 10)
     add(`${r.scale.chunks} chunks: BM25 search p50 (ms)`, r.scale.bm25.latency.p50, '≤ 5', r.scale.bm25.latency.p50 <= 5)
     add(`${r.scale.chunks} chunks: BM25 search p99 (ms)`, r.scale.bm25.latency.p99, '≤ 20', r.scale.bm25.latency.p99 <= 20)
-    add(`${r.scale.chunks} chunks: whole extractive answer p50 (ms)`, r.scale.answer.p50, '≤ 10', r.scale.answer.p50 <= 10)
+    add(`${r.scale.chunks} chunks: HNSW build (s)`, r.scale.hnsw.buildS, '≤ 60', r.scale.hnsw.buildS <= 60)
+    // Issue 24 asks ≤ 10 ms, issue 22 (speed) ≤ 5.
+    add(`${r.scale.chunks} chunks: whole extractive answer p50 (ms)`, r.scale.answer.p50, '≤ 5', r.scale.answer.p50 <= 5)
     add(`${r.scale.chunks} chunks: npm start's resident memory, peak (MB)`, r.scale.served.peakRssMb, '≤ 1536', r.scale.served.peakRssMb > 0 && r.scale.served.peakRssMb <= 1536)
   }
   return targets
