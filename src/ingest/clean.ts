@@ -155,8 +155,20 @@ function isCaptionLike(line: Line, captions: ReadonlySet<string>): boolean {
   return PHOTO_CREDIT.test(line.raw.trim()) || captions.has(line.text)
 }
 
+/** Characters as a reader counts them (code points: a surrogate pair is one), without building an array of them. */
 function charLength(text: string): number {
-  return Array.from(text).length
+  let length = text.length
+  for (let i = 0; i + 1 < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--
+        i++
+      }
+    }
+  }
+  return length
 }
 
 function median(values: number[]): number {
