@@ -11,8 +11,10 @@ import { gram, projectSparse, topEigenvectors, type SparseVector } from './proje
  *
  * A corpus of PROJECT_FROM passages or more is also projected onto its PROJECTED_DIMENSIONS
  * leading directions (latent semantic analysis, see projection.ts), learned at the same time:
- * HNSW cannot find the neighbours of sparse hashed vectors among 100,000 (recall 0.78), it can
- * among dense ones. A smaller corpus keeps the hashed vectors, which its graph searches well.
+ * HNSW finds the neighbours of sparse hashed vectors among 100,000 badly (recall 0.78 at ef 128)
+ * and builds their graph slowly; dense ones it builds in a fraction of the time and searches
+ * somewhat better (docs/BENCHMARKS.md). A smaller corpus keeps the hashed vectors, searched exactly by dimension
+ * (vector-columns.ts) with no graph.
  */
 
 export const LOCAL_EMBEDDER_ID = 'local-hashed-tfidf-v1'
