@@ -10,7 +10,7 @@ import { derivedPark, parkMentions } from '../ingest/derive.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
-import { sumOfTerms, termFrequencies } from '../text/tokenize.js'
+import { PassageTerms, sumOfTerms, TermDictionary, termFrequencies } from '../text/tokenize.js'
 import { memoizeByText } from '../text/memo.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
@@ -191,7 +191,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     // all need the same passage terms; only the headers differ (a document's title is embedded
     // with each of its passages, but not BM25-indexed with them: see lexicalHeader).
     const headerTerms = memoizeByText(termFrequencies, 64)
-    const bodies = chunks.map((chunk) => termFrequencies(chunk.text))
+    const dictionary = new TermDictionary()
+    const bodies = chunks.map((chunk) => new PassageTerms(termFrequencies(chunk.text), dictionary))
     const terms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(denseHeader(chunk))))
     const lexicalTerms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(lexicalHeader(chunk))))
     // Reused vectors need the embedder that made them (the previous index's IDF table and

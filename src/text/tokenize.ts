@@ -73,20 +73,79 @@ export function tagged(text: string): Array<{ word: string; tag: string }> {
   return segmenter().tag(normalize(text))
 }
 
-/** Terms with their counts, as a Map gives them (`forEach(count, term)`): all that indexing reads of them. */
-export type TermCounts = Pick<ReadonlyMap<string, number>, 'forEach'>
+/** Terms with their counts, visited in order (a Map of them is one): all that indexing reads of them. */
+export interface TermCounts {
+  forEach(visit: (count: number, term: string) => void): void
+}
 
 /**
- * Two texts' term counts added up (a passage's and its header's), in the order a Map of the first
- * with the second added would hold them, without making that Map: an ingest would make one per
- * passage twice over, and keep them all until the index is built.
+ * Terms numbered in the order they are first seen, one table for a whole ingest: a passage's terms
+ * are then kept as numbers (PassageTerms) rather than as a Map of strings of its own, which an
+ * ingest would hold for every passage until the index is built.
  */
-export function sumOfTerms(first: ReadonlyMap<string, number>, second: ReadonlyMap<string, number>): TermCounts {
+export class TermDictionary {
+  private readonly ids = new Map<string, number>()
+  readonly terms: string[] = []
+
+  idOf(term: string): number {
+    let id = this.ids.get(term)
+    if (id === undefined) {
+      id = this.terms.length
+      this.ids.set(term, id)
+      this.terms.push(term)
+    }
+    return id
+  }
+
+  /** The id of a term seen before; undefined for one never seen. */
+  find(term: string): number | undefined {
+    return this.ids.get(term)
+  }
+}
+
+/** A passage's term counts as dictionary ids, in the order they were given. */
+export class PassageTerms implements TermCounts {
+  private readonly ids: Uint32Array
+  private readonly counts: Uint32Array
+
+  constructor(
+    counts: TermCounts,
+    private readonly dictionary: TermDictionary,
+  ) {
+    const ids: number[] = []
+    const values: number[] = []
+    counts.forEach((count, term) => {
+      ids.push(dictionary.idOf(term))
+      values.push(count)
+    })
+    this.ids = Uint32Array.from(ids)
+    this.counts = Uint32Array.from(values)
+  }
+
+  forEach(visit: (count: number, term: string) => void): void {
+    const { terms } = this.dictionary
+    for (let i = 0; i < this.ids.length; i++) visit(this.counts[i]!, terms[this.ids[i]!]!)
+  }
+
+  /** The count of a term (0 when the passage does not hold it). */
+  get(term: string): number {
+    const id = this.dictionary.find(term)
+    if (id !== undefined) for (let i = 0; i < this.ids.length; i++) if (this.ids[i] === id) return this.counts[i]!
+    return 0
+  }
+}
+
+/**
+ * A passage's term counts and its header's added up, in the order a Map of the passage's with the
+ * header's added would hold them, without making that Map: an ingest would make one per passage
+ * twice over (a dense and a lexical header), and keep them all until the index is built.
+ */
+export function sumOfTerms(body: PassageTerms, header: ReadonlyMap<string, number>): TermCounts {
   return {
     forEach(visit) {
-      first.forEach((count, term, map) => visit(count + (second.get(term) ?? 0), term, map))
-      second.forEach((count, term, map) => {
-        if (!first.has(term)) visit(count, term, map)
+      body.forEach((count, term) => visit(count + (header.get(term) ?? 0), term))
+      header.forEach((count, term) => {
+        if (body.get(term) === 0) visit(count, term)
       })
     },
   }

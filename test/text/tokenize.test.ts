@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { PassageTerms, sumOfTerms, TermDictionary, termFrequencies, type TermCounts } from '../../src/text/tokenize.js'
+
+const entries = (counts: TermCounts) => {
+  const out: Array<[string, number]> = []
+  counts.forEach((count, term) => out.push([term, count]))
+  return out
+}
+
+describe('PassageTerms', () => {
+  it('keeps a passage’s term counts as dictionary ids, in their order, with one number per term across passages', () => {
+    const dictionary = new TermDictionary()
+    const first = termFrequencies('怀化高新区新签约项目十二个，项目总投资五十亿元。')
+    const a = new PassageTerms(first, dictionary)
+    const b = new PassageTerms(termFrequencies('湘西高新区项目投资增长。'), dictionary)
+    expect(entries(a)).toEqual([...first])
+    expect(a.get('w:项目')).toBe(2)
+    expect(a.get('w:火星')).toBe(0)
+    expect(b.get('w:项目')).toBe(1)
+    expect(dictionary.terms.filter((term) => term === 'w:项目')).toHaveLength(1)
+    expect(dictionary.find('w:项目')).toBe(dictionary.idOf('w:项目'))
+    expect(dictionary.find('w:火星')).toBeUndefined()
+  })
+})
+
+describe('sumOfTerms', () => {
+  it('adds a header’s counts to a passage’s in the order a Map of the passage with the header added would hold them', () => {
+    const body = termFrequencies('园区新签约项目十二个。')
+    const header = termFrequencies('怀化高新区｜园区项目')
+    const added = new Map(body)
+    for (const [term, count] of header) added.set(term, (added.get(term) ?? 0) + count)
+    expect(entries(sumOfTerms(new PassageTerms(body, new TermDictionary()), header))).toEqual([...added])
+  })
+})
