@@ -1,4 +1,4 @@
-import { queryTerms, termFrequencies, type TermCounts } from '../text/tokenize.js'
+import { numbered, queryTerms, termFrequencies, type TermCounts } from '../text/tokenize.js'
 import { work } from '../text/work.js'
 import { packArrays, unpackArrays } from './arrays-file.js'
 import { BestK } from './best-k.js'
@@ -107,19 +107,20 @@ export class Bm25Index {
   }
 
   /** The index of passages given by their term frequencies, in order. */
-  static fromTerms(passages: ReadonlyArray<TermCounts>, k1 = 1.2, b = 0.75): Bm25Index {
-    const ids = new Map<string, number>()
+  static fromTerms(given: ReadonlyArray<TermCounts>, k1 = 1.2, b = 0.75): Bm25Index {
+    // Terms by their number in the passages' dictionary, then renumbered in the order first seen.
+    const { dictionary, passages } = numbered(given)
+    const ids = new Int32Array(dictionary.terms.length).fill(-1)
     const terms: string[] = []
     const df: number[] = []
     const lengths = new Uint32Array(passages.length)
     passages.forEach((tf, index) => {
       let length = 0
-      tf.forEach((count, term) => {
-        let id = ids.get(term)
-        if (id === undefined) {
-          id = terms.length
-          ids.set(term, id)
-          terms.push(term)
+      tf.forEachId((count, number) => {
+        let id = ids[number]!
+        if (id < 0) {
+          id = ids[number] = terms.length
+          terms.push(dictionary.terms[number]!)
           df.push(0)
         }
         df[id]!++
@@ -134,9 +135,8 @@ export class Bm25Index {
     const next = offsets.slice(0, terms.length)
     // Passages in order: each term's postings come out with ascending passage ids.
     passages.forEach((tf, index) => {
-      tf.forEach((count, term) => {
-        const id = ids.get(term)!
-        const at = next[id]!++
+      tf.forEachId((count, number) => {
+        const at = next[ids[number]!]!++
         docs[at] = index
         counts[at] = Math.min(count, 0xffff)
       })

@@ -192,7 +192,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     // with each of its passages, but not BM25-indexed with them: see lexicalHeader).
     const headerTerms = memoizeByText(termFrequencies, 64)
     const dictionary = new TermDictionary()
-    const bodies = chunks.map((chunk) => new PassageTerms(termFrequencies(chunk.text), dictionary))
+    const bodies = chunks.map((chunk) => PassageTerms.ofText(chunk.text, dictionary))
     const terms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(denseHeader(chunk))))
     const lexicalTerms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(lexicalHeader(chunk))))
     // Reused vectors need the embedder that made them (the previous index's IDF table and

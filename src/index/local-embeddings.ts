@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import { queryTerms, termFrequencies, type TermCounts } from '../text/tokenize.js'
+import { numbered, queryTerms, termFrequencies, type NumberedTerms, type TermCounts, type TermDictionary } from '../text/tokenize.js'
 import { gram, projectSparse, topEigenvectors, type SparseVector } from './projection.js'
 
 /**
@@ -62,6 +62,8 @@ export class LocalHashEmbeddings extends Embeddings {
   /** hashed × dimensions, row-major (a hashed dimension's row is contiguous). */
   private readonly basis?: Float32Array
   private scratch?: Float64Array
+  /** Passages' terms' IDF and hash by number, per dictionary (see hashedVector). */
+  private readonly byNumber = new WeakMap<TermDictionary, { idf: Float64Array; hash: Uint32Array; known: Uint8Array }>()
   /** How many texts were embedded: lets callers (and tests) see that reuse really skipped work. */
   embeddedCount = 0
 
@@ -84,12 +86,18 @@ export class LocalHashEmbeddings extends Embeddings {
   }
 
   /** The same from the passages' term frequencies, when the caller has them already (an ingest does). */
-  static fitTerms(passages: ReadonlyArray<TermCounts>, dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
-    // Counted in a Map (an object of 100,000 keys is a slow dictionary), kept as an object for JSON.
-    const counts = new Map<string, number>()
-    for (const tf of passages) tf.forEach((_, term) => counts.set(term, (counts.get(term) ?? 0) + 1))
+  static fitTerms(given: ReadonlyArray<TermCounts>, dimensions: number = LOCAL_DIMENSIONS): LocalHashEmbeddings {
+    // Counted by term number, kept as an object (terms in the order first seen) for JSON.
+    const { dictionary, passages } = numbered(given)
+    const counts = new Int32Array(dictionary.terms.length)
+    const order: number[] = []
+    for (const tf of passages) {
+      tf.forEachId((_, id) => {
+        if (counts[id]!++ === 0) order.push(id)
+      })
+    }
     const df: Record<string, number> = Object.create(null)
-    for (const [term, count] of counts) df[term] = count
+    for (const id of order) df[dictionary.terms[id]!] = counts[id]!
     const state: LocalEmbedderState = { id: LOCAL_EMBEDDER_ID, dimensions, documents: passages.length, df }
     if (passages.length < PROJECT_FROM) return new LocalHashEmbeddings(state)
     const unprojected = new LocalHashEmbeddings(state)
@@ -136,13 +144,26 @@ export class LocalHashEmbeddings extends Embeddings {
     // One scratch vector for every text: a text touches a few hundred of its 1,024 dimensions.
     const vector = (this.scratch ??= new Float64Array(this.hashed))
     const touched: number[] = []
-    tf.forEach((count, term) => {
-      const weight = (1 + Math.log(count)) * (this.idf.get(term) ?? this.unseenIdf)
-      const hash = fnv1a(term)
+    const add = (count: number, idf: number, hash: number) => {
+      const weight = (1 + Math.log(count)) * idf
       const slot = hash % this.hashed
       if (vector[slot] === 0) touched.push(slot)
       vector[slot]! += hash & 0x80000000 ? -weight : weight
-    })
+    }
+    const numbered = tf as Partial<NumberedTerms>
+    if (numbered.dictionary && numbered.forEachId) {
+      // An ingest's passages: each term's IDF and hash worked out once, by its number.
+      const terms = this.termsOf(numbered.dictionary)
+      numbered.forEachId((count, id) => {
+        if (terms.known[id] !== 1) {
+          const term = numbered.dictionary!.terms[id]!
+          terms.idf[id] = this.idf.get(term) ?? this.unseenIdf
+          terms.hash[id] = fnv1a(term)
+          terms.known[id] = 1
+        }
+        add(count, terms.idf[id]!, terms.hash[id]!)
+      })
+    } else tf.forEach((count, term) => add(count, this.idf.get(term) ?? this.unseenIdf, fnv1a(term)))
     touched.sort((x, y) => x - y)
     let norm = 0
     for (const slot of touched) norm += vector[slot]! * vector[slot]!
@@ -158,6 +179,23 @@ export class LocalHashEmbeddings extends Embeddings {
       vector[slot] = 0
     }
     return { indices, values }
+  }
+
+  /** Each term's IDF and hash by its number in `dictionary`, as far as worked out (`known`). */
+  private termsOf(dictionary: TermDictionary): { idf: Float64Array; hash: Uint32Array; known: Uint8Array } {
+    const size = dictionary.terms.length
+    let terms = this.byNumber.get(dictionary)
+    if (!terms || terms.known.length < size) {
+      // Sized for the dictionary as it is now; what was worked out before is kept.
+      const grown = { idf: new Float64Array(size), hash: new Uint32Array(size), known: new Uint8Array(size) }
+      if (terms) {
+        grown.idf.set(terms.idf)
+        grown.hash.set(terms.hash)
+        grown.known.set(terms.known)
+      }
+      this.byNumber.set(dictionary, (terms = grown))
+    }
+    return terms
   }
 
   /** Passage vectors from their term frequencies (an ingest has them already). */

@@ -79,6 +79,16 @@ export interface TermCounts {
 }
 
 /**
+ * Term counts whose terms are numbers of a TermDictionary: what an ingest's passages are. Indexing
+ * reads them by number, working a term's hash and weight out once rather than once per passage.
+ */
+export interface NumberedTerms extends TermCounts {
+  readonly dictionary: TermDictionary
+  /** The same visit as forEach, with each term's number instead of its text. */
+  forEachId(visit: (count: number, id: number) => void): void
+}
+
+/**
  * Terms numbered in the order they are first seen, one table for a whole ingest: a passage's terms
  * are then kept as numbers (PassageTerms) rather than as a Map of strings of its own, which an
  * ingest would hold for every passage until the index is built.
@@ -103,23 +113,50 @@ export class TermDictionary {
   }
 }
 
-/** A passage's term counts as dictionary ids, in the order they were given. */
-export class PassageTerms implements TermCounts {
-  private readonly ids: Uint32Array
-  private readonly counts: Uint32Array
+/** A passage's term counts as dictionary numbers, in the order they were given. */
+export class PassageTerms implements NumberedTerms {
+  private constructor(
+    readonly dictionary: TermDictionary,
+    private readonly ids: Uint32Array,
+    private readonly counts: Uint32Array,
+  ) {}
 
-  constructor(
-    counts: TermCounts,
-    private readonly dictionary: TermDictionary,
-  ) {
+  /** These term counts, numbered in `dictionary`. */
+  static of(counts: TermCounts, dictionary: TermDictionary): PassageTerms {
     const ids: number[] = []
     const values: number[] = []
     counts.forEach((count, term) => {
       ids.push(dictionary.idOf(term))
       values.push(count)
     })
-    this.ids = Uint32Array.from(ids)
-    this.counts = Uint32Array.from(values)
+    return new PassageTerms(dictionary, Uint32Array.from(ids), Uint32Array.from(values))
+  }
+
+  /** `termFrequencies` of a text, numbered in `dictionary` as they are counted (no Map of its own). */
+  static ofText(text: string, dictionary: TermDictionary): PassageTerms {
+    const normalized = normalize(text)
+    const order: number[] = []
+    const counts: number[] = []
+    // Where each number seen in this text stands in `order` (−1: not seen); reset after.
+    let at = positions.get(dictionary) ?? new Int32Array(0)
+    const count = (term: string) => {
+      const id = dictionary.idOf(term)
+      if (id >= at.length) {
+        const grown = new Int32Array(Math.max(1024, 2 * at.length, id + 1)).fill(-1)
+        grown.set(at)
+        positions.set(dictionary, (at = grown))
+      }
+      const slot = at[id]!
+      if (slot < 0) {
+        at[id] = order.length
+        order.push(id)
+        counts.push(1)
+      } else counts[slot]!++
+    }
+    eachWord(normalized, (word) => count(`w:${word}`))
+    eachBigram(normalized, (bigram) => count(`b:${bigram}`))
+    for (const id of order) at[id] = -1
+    return new PassageTerms(dictionary, Uint32Array.from(order), Uint32Array.from(counts))
   }
 
   forEach(visit: (count: number, term: string) => void): void {
@@ -127,28 +164,62 @@ export class PassageTerms implements TermCounts {
     for (let i = 0; i < this.ids.length; i++) visit(this.counts[i]!, terms[this.ids[i]!]!)
   }
 
-  /** The count of a term (0 when the passage does not hold it). */
-  get(term: string): number {
-    const id = this.dictionary.find(term)
-    if (id !== undefined) for (let i = 0; i < this.ids.length; i++) if (this.ids[i] === id) return this.counts[i]!
+  forEachId(visit: (count: number, id: number) => void): void {
+    for (let i = 0; i < this.ids.length; i++) visit(this.counts[i]!, this.ids[i]!)
+  }
+
+  /** The count of a term by its number (0 when the passage does not hold it). */
+  countOf(id: number): number {
+    for (let i = 0; i < this.ids.length; i++) if (this.ids[i] === id) return this.counts[i]!
     return 0
   }
 }
+
+/** PassageTerms.ofText's scratch, one per dictionary: where each term number stands in the text being counted. */
+const positions = new WeakMap<TermDictionary, Int32Array>()
 
 /**
  * A passage's term counts and its header's added up, in the order a Map of the passage's with the
  * header's added would hold them, without making that Map: an ingest would make one per passage
  * twice over (a dense and a lexical header), and keep them all until the index is built.
  */
-export function sumOfTerms(body: PassageTerms, header: ReadonlyMap<string, number>): TermCounts {
-  return {
-    forEach(visit) {
-      body.forEach((count, term) => visit(count + (header.get(term) ?? 0), term))
-      header.forEach((count, term) => {
-        if (body.get(term) === 0) visit(count, term)
-      })
-    },
+export function sumOfTerms(body: PassageTerms, header: ReadonlyMap<string, number>): NumberedTerms {
+  const { dictionary } = body
+  const headerIds: number[] = []
+  const headerCounts: number[] = []
+  header.forEach((count, term) => {
+    headerIds.push(dictionary.idOf(term))
+    headerCounts.push(count)
+  })
+  const inHeader = (id: number) => {
+    const i = headerIds.indexOf(id)
+    return i < 0 ? 0 : headerCounts[i]!
   }
+  const forEachId = (visit: (count: number, id: number) => void) => {
+    body.forEachId((count, id) => visit(count + inHeader(id), id))
+    headerIds.forEach((id, i) => {
+      if (body.countOf(id) === 0) visit(headerCounts[i]!, id)
+    })
+  }
+  return {
+    dictionary,
+    forEachId,
+    forEach: (visit) => forEachId((count, id) => visit(count, dictionary.terms[id]!)),
+  }
+}
+
+/** The dictionary every one of these passages' terms are numbered in, if there is one. */
+export function sharedDictionary(passages: readonly TermCounts[]): TermDictionary | undefined {
+  const first = (passages[0] as Partial<NumberedTerms> | undefined)?.dictionary
+  return first && passages.every((p) => (p as Partial<NumberedTerms>).dictionary === first) ? first : undefined
+}
+
+/** Passages' term counts numbered in one dictionary (as they are when it is shared already). */
+export function numbered(passages: readonly TermCounts[]): { dictionary: TermDictionary; passages: readonly NumberedTerms[] } {
+  const shared = sharedDictionary(passages)
+  if (shared) return { dictionary: shared, passages: passages as readonly NumberedTerms[] }
+  const dictionary = new TermDictionary()
+  return { dictionary, passages: passages.map((p) => PassageTerms.of(p, dictionary)) }
 }
 
 /**
