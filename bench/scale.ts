@@ -12,7 +12,7 @@ import { writeVersion, type VersionContents } from '../src/index/ingest.js'
 import { buildVectorStore, HNSW_BUILD, INDEX_FORMAT, SearchIndex, type Manifest } from '../src/index/search-index.js'
 import { versionPath } from '../src/index/store.js'
 import { silentLogger } from '../src/log.js'
-import { termFrequencies } from '../src/text/tokenize.js'
+import { numbered, termFrequencies } from '../src/text/tokenize.js'
 import { freePort, startServer, stopServer } from './http.js'
 import { MB, recallAtK, round, summarize, timeEach, type LatencySummary } from './stats.js'
 import { syntheticChunks, syntheticTerms } from './synthetic.js'
@@ -164,7 +164,8 @@ export async function benchScale(seedIndex: SearchIndex, items: readonly ScaleQu
   const texts = chunks.map(indexedText)
 
   let started = performance.now()
-  const terms = syntheticTerms(chunks, sentences, termFrequencies)
+  // Numbered once, as an ingest's passages are, for the embedder and BM25 to share.
+  const terms = numbered(syntheticTerms(chunks, sentences, termFrequencies)).passages
   const embeddings = LocalHashEmbeddings.fitTerms(terms)
   const vectors = embeddings.embedPassages(terms)
   const embedS = seconds(started)
