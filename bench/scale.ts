@@ -1,6 +1,7 @@
 import { Document } from '@langchain/core/documents'
 import hnswlib from 'hnswlib-node'
 import fs from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import path from 'node:path'
 import { createAnswerer } from '../src/answer/answer.js'
 import { indexedText, type Passage } from '../src/ingest/chunk.js'
@@ -12,7 +13,7 @@ import { writeVersion, type VersionContents } from '../src/index/ingest.js'
 import { buildVectorStore, HNSW_BUILD, INDEX_FORMAT, SearchIndex, type Manifest } from '../src/index/search-index.js'
 import { versionPath } from '../src/index/store.js'
 import { silentLogger } from '../src/log.js'
-import { numbered, termFrequencies } from '../src/text/tokenize.js'
+import { PassageTerms, TermDictionary, termFrequencies } from '../src/text/tokenize.js'
 import { freePort, startServer, stopServer } from './http.js'
 import { MB, recallAtK, round, summarize, timeEach, type LatencySummary } from './stats.js'
 import { syntheticChunks, syntheticTerms } from './synthetic.js'
@@ -112,8 +113,15 @@ export interface ServeOptions {
   env: NodeJS.ProcessEnv
 }
 
-function settledRss(): number {
-  globalThis.gc?.()
+/**
+ * Resident memory once garbage is gone: collected twice, with a pause after each, because V8
+ * returns freed pages to the system on a background thread after a collection.
+ */
+async function settledRss(): Promise<number> {
+  for (let i = 0; i < 2; i++) {
+    globalThis.gc?.()
+    await sleep(50)
+  }
   return process.memoryUsage().rss
 }
 
@@ -164,14 +172,15 @@ export async function benchScale(seedIndex: SearchIndex, items: readonly ScaleQu
   const texts = chunks.map(indexedText)
 
   let started = performance.now()
-  // Numbered once, as an ingest's passages are, for the embedder and BM25 to share.
-  const terms = numbered(syntheticTerms(chunks, sentences, termFrequencies)).passages
+  // Numbered as they are made, as an ingest's passages are, for the embedder and BM25 to share.
+  const dictionary = new TermDictionary()
+  const terms = syntheticTerms(chunks, sentences, termFrequencies, (tf) => PassageTerms.of(tf, dictionary))
   const embeddings = LocalHashEmbeddings.fitTerms(terms)
   const vectors = embeddings.embedPassages(terms)
   const embedS = seconds(started)
   log(`scale: ${count} passages embedded in ${embedS} s`)
 
-  const beforeHnsw = settledRss()
+  const beforeHnsw = await settledRss()
   started = performance.now()
   // The ingest's own build: same graph parameters, same LangChain store around it.
   const store = buildVectorStore(
@@ -180,18 +189,18 @@ export async function benchScale(seedIndex: SearchIndex, items: readonly ScaleQu
     chunks.map((chunk, i) => new Document({ pageContent: texts[i]!, metadata: chunk })),
   )
   const buildS = seconds(started)
-  const hnswMemory = settledRss() - beforeHnsw
+  const hnswMemory = (await settledRss()) - beforeHnsw
   log(`scale: HNSW built in ${buildS} s`)
   const file = path.join(workDir, 'scale-hnsw.index')
   await store.index.writeIndex(file)
   const fileMb = (await fs.stat(file)).size / MB
   await fs.rm(file)
 
-  const beforeExact = settledRss()
+  const beforeExact = await settledRss()
   const exact = new BruteforceSearch('cosine', embeddings.dimensions)
   exact.initIndex(count)
   vectors.forEach((vector, label) => exact.addPoint(vector, label))
-  const exactMemory = settledRss() - beforeExact
+  const exactMemory = (await settledRss()) - beforeExact
 
   const queryVectors = await embeddings.embedDocuments([...questions])
   const truth = queryVectors.map((q) => exact.searchKnn(q, K).neighbors)
@@ -225,11 +234,11 @@ export async function benchScale(seedIndex: SearchIndex, items: readonly ScaleQu
     log(`scale: ef ${ef}: recall@10 ${efResults.at(-1)!.recallAt10} (passages as queries ${efResults.at(-1)!.passageRecallAt10}), evidence at 1 / 10 ${hitAt1} / ${hitAt10}, ${round(qps, 1)} q/s`)
   }
 
-  const beforeBm25 = settledRss()
+  const beforeBm25 = await settledRss()
   started = performance.now()
   const bm25 = Bm25Index.fromTerms(terms)
   const bm25BuildS = seconds(started)
-  const bm25Memory = settledRss() - beforeBm25
+  const bm25Memory = (await settledRss()) - beforeBm25
   const bm25File = bm25.serialize()
   started = performance.now()
   Bm25Index.deserialize(bm25File)
@@ -251,7 +260,7 @@ export async function benchScale(seedIndex: SearchIndex, items: readonly ScaleQu
   globalThis.gc?.()
   const answerMs = await timeEach(questions, (question) => answerer.answer({ question }))
   log(`scale: whole extractive answer p50 ${round(summarize(answerMs).p50, 2)} ms`)
-  const rssMb = round(settledRss() / MB, 1)
+  const rssMb = round((await settledRss()) / MB, 1)
 
   const served = await benchServed({ store, bm25, embeddings, manifest: contents }, questions, workDir, serve)
   log(`scale: served by npm start: ${JSON.stringify(served)}`)

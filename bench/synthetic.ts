@@ -71,7 +71,10 @@ export function syntheticChunks(seed: readonly Passage[], count: number, random:
  * once rather than once per passage: 100,000 passages share a few hundred sentences, and cutting
  * them all again would time jieba (measured by the ingest benchmark), not the index.
  */
-export function syntheticTerms(chunks: readonly SyntheticChunk[], sentences: readonly string[], termFrequencies: (text: string) => Map<string, number>): Map<string, number>[] {
+export function syntheticTerms(chunks: readonly SyntheticChunk[], sentences: readonly string[], termFrequencies: (text: string) => Map<string, number>): Map<string, number>[]
+/** The same, each passage's terms kept as `keep` makes them (each Map is dropped as soon as it is made). */
+export function syntheticTerms<T>(chunks: readonly SyntheticChunk[], sentences: readonly string[], termFrequencies: (text: string) => Map<string, number>, keep: (terms: Map<string, number>) => T): T[]
+export function syntheticTerms(chunks: readonly SyntheticChunk[], sentences: readonly string[], termFrequencies: (text: string) => Map<string, number>, keep: (terms: Map<string, number>) => unknown = (terms) => terms): unknown[] {
   const sentenceTerms = sentences.map(termFrequencies)
   const headerTerms = new Map<string, Map<string, number>>()
   return chunks.map((chunk) => {
@@ -80,6 +83,6 @@ export function syntheticTerms(chunks: readonly SyntheticChunk[], sentences: rea
     if (!tf) headerTerms.set(header, (tf = termFrequencies(header)))
     const sum = new Map(tf)
     for (const part of chunk.parts) for (const [term, n] of sentenceTerms[part]!) sum.set(term, (sum.get(term) ?? 0) + n)
-    return sum
+    return keep(sum)
   })
 }
