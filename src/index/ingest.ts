@@ -10,7 +10,7 @@ import { derivedPark, parkMentions } from '../ingest/derive.js'
 import type { CorpusMetadata, Park } from '../ingest/metadata.js'
 import { AppError, EmbeddingError } from '../errors.js'
 import type { Logger } from '../log.js'
-import { PassageTerms, sumOfTerms, TermDictionary, termFrequencies } from '../text/tokenize.js'
+import { PassageTerms, TermDictionary, termFrequencies } from '../text/tokenize.js'
 import { memoizeByText } from '../text/memo.js'
 import { Bm25Index } from './bm25.js'
 import { configuredEmbedderId, createEmbeddings, type EmbedderConfig } from './embedder.js'
@@ -193,8 +193,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     const headerTerms = memoizeByText(termFrequencies, 64)
     const dictionary = new TermDictionary()
     const bodies = chunks.map((chunk) => PassageTerms.ofText(chunk.text, dictionary))
-    const terms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(denseHeader(chunk))))
-    const lexicalTerms = chunks.map((chunk, i) => sumOfTerms(bodies[i]!, headerTerms(lexicalHeader(chunk))))
+    const terms = chunks.map((chunk, i) => bodies[i]!.withHeader(headerTerms(denseHeader(chunk))))
+    const lexicalTerms = chunks.map((chunk, i) => bodies[i]!.withHeader(headerTerms(lexicalHeader(chunk))))
     // Reused vectors need the embedder that made them (the previous index's IDF table and
     // projection); when nothing is reused, or the corpus has outgrown what the local embedder
     // learned, it learns afresh from all the passages, which are then all embedded again.

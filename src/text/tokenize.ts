@@ -138,14 +138,10 @@ export class PassageTerms implements NumberedTerms {
     const order: number[] = []
     const counts: number[] = []
     // Where each number seen in this text stands in `order` (−1: not seen); reset after.
-    let at = positions.get(dictionary) ?? new Int32Array(0)
+    let at = positionsFor(dictionary, 0)
     const count = (term: string) => {
       const id = dictionary.idOf(term)
-      if (id >= at.length) {
-        const grown = new Int32Array(Math.max(1024, 2 * at.length, id + 1)).fill(-1)
-        grown.set(at)
-        positions.set(dictionary, (at = grown))
-      }
+      at = positionsFor(dictionary, id)
       const slot = at[id]!
       if (slot < 0) {
         at[id] = order.length
@@ -168,44 +164,45 @@ export class PassageTerms implements NumberedTerms {
     for (let i = 0; i < this.ids.length; i++) visit(this.counts[i]!, this.ids[i]!)
   }
 
-  /** The count of a term by its number (0 when the passage does not hold it). */
-  countOf(id: number): number {
-    for (let i = 0; i < this.ids.length; i++) if (this.ids[i] === id) return this.counts[i]!
-    return 0
+  /**
+   * These counts with a header's added, in the order a Map of these with the header's added would
+   * hold them (this passage's terms, then the header's others): an ingest embeds and indexes each
+   * passage with a header (its park, title, section).
+   */
+  withHeader(header: ReadonlyMap<string, number>): PassageTerms {
+    const { dictionary } = this
+    const ids = Array.from(this.ids)
+    const counts = Array.from(this.counts)
+    let at = positionsFor(dictionary, 0)
+    ids.forEach((id, i) => {
+      at = positionsFor(dictionary, id)
+      at[id] = i
+    })
+    header.forEach((count, term) => {
+      const id = dictionary.idOf(term)
+      at = positionsFor(dictionary, id)
+      if (at[id]! >= 0) counts[at[id]!]! += count
+      else {
+        ids.push(id)
+        counts.push(count)
+      }
+    })
+    for (const id of this.ids) at[id] = -1
+    return new PassageTerms(dictionary, Uint32Array.from(ids), Uint32Array.from(counts))
   }
 }
 
-/** PassageTerms.ofText's scratch, one per dictionary: where each term number stands in the text being counted. */
+/** Scratch for PassageTerms, one per dictionary: where each term number stands in the passage at hand (−1: not in it). */
 const positions = new WeakMap<TermDictionary, Int32Array>()
 
-/**
- * A passage's term counts and its header's added up, in the order a Map of the passage's with the
- * header's added would hold them, without making that Map: an ingest would make one per passage
- * twice over (a dense and a lexical header), and keep them all until the index is built.
- */
-export function sumOfTerms(body: PassageTerms, header: ReadonlyMap<string, number>): NumberedTerms {
-  const { dictionary } = body
-  const headerIds: number[] = []
-  const headerCounts: number[] = []
-  header.forEach((count, term) => {
-    headerIds.push(dictionary.idOf(term))
-    headerCounts.push(count)
-  })
-  const inHeader = (id: number) => {
-    const i = headerIds.indexOf(id)
-    return i < 0 ? 0 : headerCounts[i]!
-  }
-  const forEachId = (visit: (count: number, id: number) => void) => {
-    body.forEachId((count, id) => visit(count + inHeader(id), id))
-    headerIds.forEach((id, i) => {
-      if (body.countOf(id) === 0) visit(headerCounts[i]!, id)
-    })
-  }
-  return {
-    dictionary,
-    forEachId,
-    forEach: (visit) => forEachId((count, id) => visit(count, dictionary.terms[id]!)),
-  }
+/** The dictionary's scratch, long enough for term number `id`. */
+function positionsFor(dictionary: TermDictionary, id: number): Int32Array {
+  const at = positions.get(dictionary)
+  if (at && id < at.length) return at
+  const grown = new Int32Array(Math.max(1024, 2 * (at?.length ?? 0), id + 1)).fill(-1)
+  if (at) grown.set(at)
+  positions.set(dictionary, grown)
+  return grown
 }
 
 /** The dictionary every one of these passages' terms are numbered in, if there is one. */
