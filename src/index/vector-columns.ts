@@ -21,12 +21,10 @@ export class VectorColumns {
     readonly passages: number,
   ) {}
 
-  /** The columns of these vectors (passage i is label i), each scaled to unit length as HNSW's cosine space stores it. */
-  static of(vectors: ReadonlyArray<ArrayLike<number>>): VectorColumns {
-    return VectorColumns.fromSparse(vectors.map(nonzeros), vectors[0]?.length ?? 0)
-  }
-
-  /** The same from vectors given as their nonzero entries, dimensions ascending within each. */
+  /**
+   * The columns of these vectors (passage i is label i), given as their nonzero entries (dimensions
+   * ascending within each), each scaled to unit length as HNSW's cosine space stores it.
+   */
   static fromSparse(vectors: readonly SparseVector[], dimensions: number): VectorColumns {
     const starts = new Int32Array(dimensions + 1)
     for (const { indices } of vectors) for (let i = 0; i < indices.length; i++) starts[indices[i]! + 1]!++

@@ -6,7 +6,7 @@ import { readDataset } from '../../src/interfaces/eval/dataset.js'
 import { LocalHashEmbeddings } from '../../src/index/local-embeddings.js'
 import { FILES, type Manifest, type SearchIndex } from '../../src/index/search-index.js'
 import { readCurrentVersion, versionPath } from '../../src/index/store.js'
-import { VectorColumns } from '../../src/index/vector-columns.js'
+import { nonzeros, VectorColumns } from '../../src/index/vector-columns.js'
 import { copySeedIndex, ROOT, seedIndex } from '../helpers.js'
 
 /**
@@ -111,7 +111,7 @@ describe('VectorColumns', () => {
   ]
 
   it("scores every passage exactly from the question's nonzero dimensions, best first, ties in passage order", () => {
-    const columns = VectorColumns.of(vectors)
+    const columns = VectorColumns.fromSparse(vectors.map(nonzeros), 4)
     expect(columns.nearest({ indices: [0, 2], values: [0.6, 0.8] }, 4).map(({ index, score }) => [index, Number(score.toFixed(6))])).toEqual([
       [0, 1],
       [3, 0.64],
@@ -120,11 +120,23 @@ describe('VectorColumns', () => {
     ])
     expect(columns.nearest({ indices: [1], values: [1] }, 2, (label) => label !== 1).map(({ index }) => index)).toEqual([3, 0])
     // Cosine, as HNSW's space: neither a passage's nor the question's length counts.
-    expect(VectorColumns.of([[3, 0, 4, 0]]).nearest({ indices: [0], values: [2] }, 1)[0]!.score).toBeCloseTo(0.6, 6)
+    expect(VectorColumns.fromSparse([[3, 0, 4, 0]].map(nonzeros), 4).nearest({ indices: [0], values: [2] }, 1)[0]!.score).toBeCloseTo(0.6, 6)
+  })
+
+  it('gives every passage its vector back as its nonzero entries at unit length (what an ingest reuses)', () => {
+    const columns = VectorColumns.fromSparse([[3, 0, 4, 0], [0, 2, 0, 0], [0, 0, 0, 0]].map(nonzeros), 4)
+    expect(columns.rows().map((row) => [[...row.indices], [...row.values].map((value) => Number(value.toFixed(6)))])).toEqual([
+      [
+        [0, 2],
+        [0.6, 0.8],
+      ],
+      [[1], [1]],
+      [[], []],
+    ])
   })
 
   it('reads back what it wrote, and refuses a file that is not one or is cut short', () => {
-    const columns = VectorColumns.of(vectors)
+    const columns = VectorColumns.fromSparse(vectors.map(nonzeros), 4)
     const file = columns.serialize()
     const query = { indices: [0, 3], values: [0.8, 0.6] }
     expect(VectorColumns.deserialize(file).nearest(query, 4)).toEqual(columns.nearest(query, 4))
