@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import { numbered, queryTerms, termFrequencies, type NumberedTerms, type TermCounts, type TermDictionary } from '../text/tokenize.js'
+import { numbered, PassageTerms, queryTerms, termFrequencies, type TermCounts, type TermDictionary } from '../text/tokenize.js'
 import { gram, projectSparse, topEigenvectors, type SparseVector } from './projection.js'
 
 /**
@@ -150,13 +150,13 @@ export class LocalHashEmbeddings extends Embeddings {
       if (vector[slot] === 0) touched.push(slot)
       vector[slot]! += hash & 0x80000000 ? -weight : weight
     }
-    const numbered = tf as Partial<NumberedTerms>
-    if (numbered.dictionary && numbered.forEachId) {
+    if (tf instanceof PassageTerms) {
       // An ingest's passages: each term's IDF and hash worked out once, by its number.
-      const terms = this.termsOf(numbered.dictionary)
-      numbered.forEachId((count, id) => {
+      const { dictionary } = tf
+      const terms = this.termsOf(dictionary)
+      tf.forEachId((count, id) => {
         if (terms.known[id] !== 1) {
-          const term = numbered.dictionary!.terms[id]!
+          const term = dictionary.terms[id]!
           terms.idf[id] = this.idf.get(term) ?? this.unseenIdf
           terms.hash[id] = fnv1a(term)
           terms.known[id] = 1

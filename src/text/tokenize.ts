@@ -79,16 +79,6 @@ export interface TermCounts {
 }
 
 /**
- * Term counts whose terms are numbers of a TermDictionary: what an ingest's passages are. Indexing
- * reads them by number, working a term's hash and weight out once rather than once per passage.
- */
-export interface NumberedTerms extends TermCounts {
-  readonly dictionary: TermDictionary
-  /** The same visit as forEach, with each term's number instead of its text. */
-  forEachId(visit: (count: number, id: number) => void): void
-}
-
-/**
  * Terms numbered in the order they are first seen, one table for a whole ingest: a passage's terms
  * are then kept as numbers (PassageTerms) rather than as a Map of strings of its own, which an
  * ingest would hold for every passage until the index is built.
@@ -113,8 +103,12 @@ export class TermDictionary {
   }
 }
 
-/** A passage's term counts as dictionary numbers, in the order they were given. */
-export class PassageTerms implements NumberedTerms {
+/**
+ * A passage's term counts as dictionary numbers, in the order they were given: what an ingest's
+ * passages are. Indexing reads them by number, working a term's hash and weight out once rather
+ * than once per passage.
+ */
+export class PassageTerms implements TermCounts {
   private constructor(
     readonly dictionary: TermDictionary,
     private readonly ids: Uint32Array,
@@ -160,6 +154,7 @@ export class PassageTerms implements NumberedTerms {
     for (let i = 0; i < this.ids.length; i++) visit(this.counts[i]!, terms[this.ids[i]!]!)
   }
 
+  /** The same visit as forEach, with each term's number instead of its text. */
   forEachId(visit: (count: number, id: number) => void): void {
     for (let i = 0; i < this.ids.length; i++) visit(this.counts[i]!, this.ids[i]!)
   }
@@ -205,16 +200,10 @@ function positionsFor(dictionary: TermDictionary, id: number): Int32Array {
   return grown
 }
 
-/** The dictionary every one of these passages' terms are numbered in, if there is one. */
-export function sharedDictionary(passages: readonly TermCounts[]): TermDictionary | undefined {
-  const first = (passages[0] as Partial<NumberedTerms> | undefined)?.dictionary
-  return first && passages.every((p) => (p as Partial<NumberedTerms>).dictionary === first) ? first : undefined
-}
-
-/** Passages' term counts numbered in one dictionary (as they are when it is shared already). */
-export function numbered(passages: readonly TermCounts[]): { dictionary: TermDictionary; passages: readonly NumberedTerms[] } {
-  const shared = sharedDictionary(passages)
-  if (shared) return { dictionary: shared, passages: passages as readonly NumberedTerms[] }
+/** Passages' term counts numbered in one dictionary (as they are when they all share one already). */
+export function numbered(passages: readonly TermCounts[]): { dictionary: TermDictionary; passages: readonly PassageTerms[] } {
+  const first = passages[0] instanceof PassageTerms ? passages[0].dictionary : undefined
+  if (first && passages.every((p) => p instanceof PassageTerms && p.dictionary === first)) return { dictionary: first, passages: passages as readonly PassageTerms[] }
   const dictionary = new TermDictionary()
   return { dictionary, passages: passages.map((p) => PassageTerms.of(p, dictionary)) }
 }
